@@ -1,0 +1,323 @@
+// Command jclub is a terminal explorer for a computational-neuroscience
+// journal club: one screen per topic, each running a real simulation or
+// learning algorithm beside its charts and equations.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/jclub/jclub/topic"
+	"github.com/jclub/jclub/tui"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3";
+// otherwise it comes from the module's build information.
+var version = ""
+
+const usage = `jclub: a terminal explorer for a computational-neuroscience journal club
+
+Usage:
+  jclub                     open the explorer at the home menu
+  jclub open TOPIC [flags]  open the explorer on one topic, parameters set
+  jclub list                list the topics: id, unit, summary
+  jclub run TOPIC [flags]   run a topic headless and print its observables
+  jclub --version           print the version
+
+"jclub run TOPIC --help" lists a topic's parameters.
+`
+
+// exitError carries an exit code: 2 for bad usage, 1 for failures.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+func usageErr(format string, a ...any) error {
+	return &exitError{2, fmt.Errorf(format, a...)}
+}
+
+func main() {
+	err := run(os.Args[1:], os.Stdout, os.Stderr)
+	if err == nil {
+		return
+	}
+	fmt.Fprintln(os.Stderr, "jclub:", err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		os.Exit(ee.code)
+	}
+	os.Exit(1)
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return tui.Run(tui.Options{})
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "--version", "-version", "version":
+		fmt.Fprintln(stdout, "jclub", versionString())
+		return nil
+	case "list":
+		if len(rest) > 0 {
+			if isHelp(rest[0]) {
+				fmt.Fprintln(stdout, "Usage: jclub list\n\nLists every topic: id, unit, status and summary.")
+				return nil
+			}
+			return usageErr("list takes no arguments, got %q", rest[0])
+		}
+		return list(stdout)
+	case "open", "run":
+		return topicCommand(cmd, rest, stdout)
+	default:
+		return usageErr("unknown command %q: must be one of list, open, run, --version, --help", cmd)
+	}
+}
+
+func isHelp(a string) bool { return a == "-h" || a == "--help" || a == "help" }
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+func list(w io.Writer) error {
+	for _, t := range topic.All {
+		status := ""
+		if !t.Built() {
+			status = " (coming)"
+		}
+		fmt.Fprintf(w, "%-11s %-14s %s%s\n", t.ID, t.Unit, t.Summary, status)
+	}
+	return nil
+}
+
+// flagSpec is one command-line flag: its name, help and setter.
+type flagSpec struct {
+	name, arg, help, def string
+	set                  func(string) error
+}
+
+// runFlags are the values of jclub run's own flags.
+type runFlags struct {
+	seed          uint64
+	steps, every  int
+	format, ofile string
+}
+
+func topicCommand(cmd string, args []string, stdout io.Writer) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if len(args) > 0 && isHelp(args[0]) {
+			fmt.Fprintf(stdout, "Usage: jclub %s TOPIC [flags]\n\nTopics: %s\n", cmd, strings.Join(topic.IDs(), ", "))
+			return nil
+		}
+		return usageErr("%s needs a topic: one of %s", cmd, strings.Join(topic.BuiltIDs(), ", "))
+	}
+	t, err := topic.Lookup(args[0])
+	if err != nil {
+		return &exitError{2, err}
+	}
+	if !t.Built() {
+		return usageErr("topic %s is not built yet: built topics are %s", t.ID, strings.Join(topic.BuiltIDs(), ", "))
+	}
+	v := t.Defaults()
+	rf := runFlags{seed: 1, steps: t.Steps, every: t.Every, format: "csv"}
+	specs := paramFlags(&v)
+	specs = append(specs, flagSpec{name: "seed", arg: "N", def: "1", help: "random seed (0..2^64-1)",
+		set: func(s string) (err error) {
+			rf.seed, err = strconv.ParseUint(s, 10, 64)
+			if err != nil {
+				return fmt.Errorf("seed = %s: must be an integer 0..18446744073709551615", s)
+			}
+			return nil
+		}})
+	if cmd == "run" {
+		specs = append(specs,
+			flagSpec{name: "steps", arg: "N", def: strconv.Itoa(t.Steps), help: "updates to run (0..100000000)",
+				set: intSetter(&rf.steps, "steps", 0, 100_000_000)},
+			flagSpec{name: "every", arg: "K", def: strconv.Itoa(t.Every), help: "print a row every K updates (1..100000000)",
+				set: intSetter(&rf.every, "every", 1, 100_000_000)},
+			flagSpec{name: "format", arg: "csv|json", def: "csv", help: "output format",
+				set: func(s string) error {
+					if s != "csv" && s != "json" {
+						return fmt.Errorf("format = %s: must be one of csv, json", s)
+					}
+					rf.format = s
+					return nil
+				}},
+			flagSpec{name: "o", arg: "FILE", help: "write to FILE (atomically) instead of standard output",
+				set: func(s string) error { rf.ofile = s; return nil }},
+		)
+	}
+	if err := parseFlags(args[1:], specs); err != nil {
+		if errors.Is(err, errHelp) {
+			printTopicHelp(stdout, cmd, t, specs)
+			return nil
+		}
+		return &exitError{2, fmt.Errorf("%s %s: %w", cmd, t.ID, err)}
+	}
+	if cmd == "open" {
+		return tui.Run(tui.Options{Topic: t, Values: v, Seed: rf.seed})
+	}
+	return runTopic(t, v, rf, stdout)
+}
+
+func intSetter(p *int, name string, lo, hi int) func(string) error {
+	return func(s string) error {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < lo || n > hi {
+			return fmt.Errorf("%s = %s: must be an integer %d..%d", name, s, lo, hi)
+		}
+		*p = n
+		return nil
+	}
+}
+
+func paramFlags(v *topic.Values) []flagSpec {
+	var specs []flagSpec
+	for i, p := range v.Params() {
+		arg := "X"
+		switch p.Kind {
+		case topic.Int:
+			arg = "N"
+		case topic.Choice:
+			arg = strings.Join(p.Choices, "|")
+		}
+		help := p.Help
+		if p.Kind != topic.Choice {
+			help += " (" + p.Range()
+			if p.Unit != "" {
+				help += " " + p.Unit
+			}
+			help += ")"
+		}
+		specs = append(specs, flagSpec{name: p.Name, arg: arg, help: help, def: v.Format(i),
+			set: func(s string) error { return v.Set(p.Name, s) }})
+	}
+	return specs
+}
+
+func printTopicHelp(w io.Writer, cmd string, t *topic.Topic, specs []flagSpec) {
+	fmt.Fprintf(w, "Usage: jclub %s %s [flags]\n\n%s: %s\n", cmd, t.ID, t.Title, t.Summary)
+	if cmd == "run" {
+		fmt.Fprintf(w, "Columns: %s\n", strings.Join(t.Columns, ","))
+	}
+	fmt.Fprintln(w, "\nFlags:")
+	for _, s := range specs {
+		def := ""
+		if s.def != "" {
+			def = " [default " + s.def + "]"
+		}
+		fmt.Fprintf(w, "  %s%s %s\n      %s%s\n", dashes(s.name), s.name, s.arg, s.help, def)
+	}
+}
+
+var errHelp = errors.New("help requested")
+
+// parseFlags reads "--name value", "--name=value" and "-name value" forms.
+// Errors name the flag and, for unknown flags, the valid ones.
+func parseFlags(args []string, specs []flagSpec) error {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if isHelp(a) || a == "-help" {
+			return errHelp
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" || a == "--" {
+			return fmt.Errorf("unexpected argument %q: flags are --name value", a)
+		}
+		name := strings.TrimLeft(a, "-")
+		val, hasVal := "", false
+		if k := strings.IndexByte(name, '='); k >= 0 {
+			name, val, hasVal = name[:k], name[k+1:], true
+		}
+		var spec *flagSpec
+		for k := range specs {
+			if specs[k].name == name {
+				spec = &specs[k]
+			}
+		}
+		if spec == nil {
+			names := make([]string, len(specs))
+			for k, s := range specs {
+				names[k] = dashes(s.name) + s.name
+			}
+			return fmt.Errorf("unknown flag --%s: valid flags are %s", name, strings.Join(names, ", "))
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				return fmt.Errorf("flag --%s needs a value (%s)", name, spec.arg)
+			}
+			i++
+			val = args[i]
+		}
+		if err := spec.set(val); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runTopic runs t headless and writes its table to stdout or atomically to
+// rf.ofile: to a temporary file beside it, renamed into place on success.
+func runTopic(t *topic.Topic, v topic.Values, rf runFlags, stdout io.Writer) (err error) {
+	out := stdout
+	var tmp *os.File
+	if rf.ofile != "" {
+		tmp, err = os.CreateTemp(filepath.Dir(rf.ofile), "."+filepath.Base(rf.ofile)+".*.tmp")
+		if err != nil {
+			return fmt.Errorf("-o %s: %w", rf.ofile, err)
+		}
+		defer func() {
+			if tmp != nil { // not renamed: remove the partial file
+				tmp.Close()
+				os.Remove(tmp.Name())
+			}
+		}()
+		out = tmp
+	}
+	tb, err := topic.NewTable(out, rf.format, t, v, rf.seed)
+	if err != nil {
+		return &exitError{2, err}
+	}
+	if err := t.Run(v, rf.seed, rf.steps, rf.every, tb.Row); err != nil {
+		return &exitError{2, fmt.Errorf("run %s: %w", t.ID, err)}
+	}
+	if err := tb.Close(); err != nil {
+		return err
+	}
+	if tmp == nil {
+		return nil
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), rf.ofile); err != nil {
+		return err
+	}
+	tmp = nil
+	return nil
+}
+
+// dashes is the prefix a flag is shown with: -o, but --walkers.
+func dashes(name string) string {
+	if len(name) == 1 && name != "D" && name != "a" {
+		return "-"
+	}
+	return "--"
+}

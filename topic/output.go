@@ -1,0 +1,90 @@
+package topic
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Table writes rows of a run as CSV (a header, then one row per sample) or
+// as JSON (an object with the topic, seed, parameters and an array of rows,
+// each an object keyed by column). NaN and ±Inf are written as empty CSV
+// fields and JSON nulls.
+type Table struct {
+	w      *bufio.Writer
+	format string
+	cols   []string
+	n      int
+}
+
+// Formats lists the output formats of jclub run.
+var Formats = []string{"csv", "json"}
+
+// NewTable starts a table on w; format is "csv" or "json".
+func NewTable(w io.Writer, format string, t *Topic, v Values, seed uint64) (*Table, error) {
+	tb := &Table{w: bufio.NewWriter(w), format: format, cols: t.Columns}
+	switch format {
+	case "csv":
+		tb.w.WriteString(strings.Join(t.Columns, ",") + "\n")
+	case "json":
+		fmt.Fprintf(tb.w, "{\n  \"topic\": %q,\n  \"seed\": %d,\n  \"params\": {", t.ID, seed)
+		for i, p := range v.Params() {
+			if i > 0 {
+				tb.w.WriteString(", ")
+			}
+			val := v.Format(i)
+			if p.Kind == Choice {
+				val = strconv.Quote(val)
+			}
+			fmt.Fprintf(tb.w, "%q: %s", p.Name, val)
+		}
+		tb.w.WriteString("},\n  \"rows\": [")
+	default:
+		return nil, fmt.Errorf("format = %s: must be one of %s", format, strings.Join(Formats, ", "))
+	}
+	return tb, nil
+}
+
+func num(f float64, null string) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return null
+	}
+	return strconv.FormatFloat(f, 'g', 10, 64)
+}
+
+// Row writes one row.
+func (tb *Table) Row(row []float64) {
+	if tb.format == "csv" {
+		for i, f := range row {
+			if i > 0 {
+				tb.w.WriteByte(',')
+			}
+			tb.w.WriteString(num(f, ""))
+		}
+		tb.w.WriteByte('\n')
+		return
+	}
+	if tb.n > 0 {
+		tb.w.WriteByte(',')
+	}
+	tb.w.WriteString("\n    {")
+	for i, f := range row {
+		if i > 0 {
+			tb.w.WriteString(", ")
+		}
+		fmt.Fprintf(tb.w, "%q: %s", tb.cols[i], num(f, "null"))
+	}
+	tb.w.WriteByte('}')
+	tb.n++
+}
+
+// Close ends the table and flushes it.
+func (tb *Table) Close() error {
+	if tb.format == "json" {
+		tb.w.WriteString("\n  ]\n}\n")
+	}
+	return tb.w.Flush()
+}

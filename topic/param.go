@@ -1,0 +1,235 @@
+package topic
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Kind is the type of a parameter's value.
+type Kind int
+
+// Parameter kinds.
+const (
+	Int Kind = iota
+	Float
+	Choice
+)
+
+// Param declares one parameter of a topic: its flag name, help, default and
+// range. The screen's parameter panel, `jclub run TOPIC --help` and flag
+// parsing are all built from these declarations.
+type Param struct {
+	Name    string   // flag name, e.g. "walkers"
+	Help    string   // one line
+	Unit    string   // shown after the value, e.g. "K"
+	Kind    Kind     // Int, Float or Choice
+	Default float64  // for Choice: the index into Choices
+	Min     float64  // Int and Float: inclusive range
+	Max     float64  //
+	Choices []string // Choice only
+	// Step is the change of one ←/→ press. Zero means a 1-2-5 ladder
+	// (…, 0.1, 0.2, 0.5, 1, 2, 5, …), the natural stepping of a scale.
+	Step float64
+	// Modes lists the values of the topic's "mode" parameter for which this
+	// parameter matters; empty means always.
+	Modes []string
+	// Calc marks a parameter of a side calculation (say, the Stokes–Einstein
+	// panel): changing it does not restart the simulation.
+	Calc bool
+}
+
+// Range describes the valid values, for messages and help.
+func (p Param) Range() string {
+	switch p.Kind {
+	case Choice:
+		return "one of " + strings.Join(p.Choices, ", ")
+	case Int:
+		return fmt.Sprintf("an integer %s..%s", fmtNum(p.Min), fmtNum(p.Max))
+	}
+	return fmt.Sprintf("%s..%s", fmtNum(p.Min), fmtNum(p.Max))
+}
+
+// Values holds a value for each of a topic's parameters, choices as indices.
+type Values struct {
+	ps []Param
+	v  []float64
+}
+
+// Defaults returns the declared default of every parameter.
+func Defaults(ps []Param) Values {
+	v := Values{ps: ps, v: make([]float64, len(ps))}
+	for i, p := range ps {
+		v.v[i] = p.Default
+	}
+	return v
+}
+
+// Params returns the declarations.
+func (v Values) Params() []Param { return v.ps }
+
+// Clone returns an independent copy.
+func (v Values) Clone() Values {
+	return Values{ps: v.ps, v: append([]float64(nil), v.v...)}
+}
+
+func (v Values) index(name string) int {
+	for i, p := range v.ps {
+		if p.Name == name {
+			return i
+		}
+	}
+	panic("topic: no parameter " + name) // a programming error, caught by tests
+}
+
+// Float returns a parameter's value.
+func (v Values) Float(name string) float64 { return v.v[v.index(name)] }
+
+// Int returns an integer parameter's value.
+func (v Values) Int(name string) int { return int(v.v[v.index(name)]) }
+
+// Choice returns a choice parameter's value.
+func (v Values) Choice(name string) string {
+	i := v.index(name)
+	return v.ps[i].Choices[int(v.v[i])]
+}
+
+// Active reports whether parameter i matters in the current mode.
+func (v Values) Active(i int) bool {
+	p := v.ps[i]
+	if len(p.Modes) == 0 {
+		return true
+	}
+	mode := v.Choice("mode")
+	for _, m := range p.Modes {
+		if m == mode {
+			return true
+		}
+	}
+	return false
+}
+
+// Set parses text as the value of the named parameter. The error names the
+// parameter, the value and the valid range.
+func (v *Values) Set(name, text string) error {
+	i := -1
+	for k, p := range v.ps {
+		if p.Name == name {
+			i = k
+		}
+	}
+	if i < 0 {
+		return fmt.Errorf("unknown parameter %q", name)
+	}
+	p := v.ps[i]
+	bad := func() error { return fmt.Errorf("%s = %s: must be %s", p.Name, text, p.Range()) }
+	switch p.Kind {
+	case Choice:
+		for k, c := range p.Choices {
+			if c == text {
+				v.v[i] = float64(k)
+				return nil
+			}
+		}
+		return bad()
+	case Int:
+		n, err := strconv.ParseInt(strings.TrimSpace(text), 10, 64)
+		if err != nil || float64(n) < p.Min || float64(n) > p.Max {
+			return bad()
+		}
+		v.v[i] = float64(n)
+	default:
+		f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+		if err != nil || math.IsNaN(f) || f < p.Min || f > p.Max {
+			return bad()
+		}
+		v.v[i] = f
+	}
+	return nil
+}
+
+// Format returns parameter i's value as text that Set accepts.
+func (v Values) Format(i int) string {
+	p := v.ps[i]
+	if p.Kind == Choice {
+		return p.Choices[int(v.v[i])]
+	}
+	return fmtNum(v.v[i])
+}
+
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// Nudge moves parameter i one step up (dir > 0) or down, within its range.
+// Choices cycle. It reports whether the value changed.
+func (v *Values) Nudge(i, dir int) bool {
+	p := v.ps[i]
+	old := v.v[i]
+	x := old
+	switch {
+	case p.Kind == Choice:
+		n := len(p.Choices)
+		x = float64(((int(x)+dir)%n + n) % n)
+	case p.Step > 0:
+		x = old + float64(dir)*p.Step
+		x = math.Round(x/p.Step) * p.Step // no drift from repeated float steps
+	default:
+		x = ladder(old, dir)
+	}
+	if p.Kind == Int {
+		x = math.Round(x)
+		if x == old {
+			x += float64(sign(dir))
+		}
+	}
+	x = math.Max(p.Min, math.Min(p.Max, x))
+	v.v[i] = x
+	return x != old
+}
+
+func sign(d int) int {
+	if d < 0 {
+		return -1
+	}
+	return 1
+}
+
+// ladder returns the next value after x on the 1-2-5 ladder
+// (…, 0.1, 0.2, 0.5, 1, 2, 5, 10, …) in direction dir.
+func ladder(x float64, dir int) float64 {
+	if !(x > 0) {
+		return x
+	}
+	e := math.Floor(math.Log10(x))
+	var cands []float64
+	for k := e - 1; k <= e+1; k++ {
+		for _, m := range []float64{1, 2, 5} {
+			cands = append(cands, m*math.Pow(10, k))
+		}
+	}
+	if dir > 0 {
+		for _, c := range cands {
+			if c > x*(1+1e-9) {
+				return c
+			}
+		}
+	}
+	for k := len(cands) - 1; k >= 0; k-- {
+		if cands[k] < x*(1-1e-9) {
+			return cands[k]
+		}
+	}
+	return x
+}
+
+// Args returns the flags that reproduce the values that differ from the
+// defaults, in declaration order: "--walkers", "500", ...
+func (v Values) Args() []string {
+	var out []string
+	for i, p := range v.ps {
+		if v.v[i] != p.Default && v.Active(i) {
+			out = append(out, "--"+p.Name, v.Format(i))
+		}
+	}
+	return out
+}

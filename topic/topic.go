@@ -1,0 +1,86 @@
+// Package topic is the registry of jclub's topics: each topic's id, unit,
+// summary, parameter declarations and headless run. The command line and the
+// explorer's screens are both built from it; it imports no terminal package.
+package topic
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Topic is one topic of the journal club.
+type Topic struct {
+	ID      string
+	Unit    string
+	Title   string
+	Summary string
+	Params  []Param
+	Steps   int      // default --steps of jclub run
+	Every   int      // default --every
+	Columns []string // what Run emits, first column the step or time
+	// Run advances a fresh simulation steps updates from seed and emits a
+	// row every `every` updates (and at step 0). Nil while the topic is not
+	// built yet.
+	Run func(v Values, seed uint64, steps, every int, emit func(row []float64)) error
+}
+
+// Built reports whether the topic can be run and opened.
+func (t *Topic) Built() bool { return t.Run != nil }
+
+// Defaults returns the topic's default parameter values.
+func (t *Topic) Defaults() Values { return Defaults(t.Params) }
+
+// Units in menu order.
+const (
+	UnitDiffusion = "Diffusion"
+	UnitDeep      = "Deep learning"
+)
+
+// All lists every topic in menu order.
+var All = []*Topic{
+	Diffusion,
+	{ID: "anomalous", Unit: UnitDiffusion, Title: "Anomalous diffusion",
+		Summary: "CTRW, Lévy flights and walks, crowding, fBm; MSD ∝ t^α on log-log axes"},
+	{ID: "reynolds", Unit: UnitDiffusion, Title: "Life at low Reynolds number",
+		Summary: "Purcell's swimmers: the scallop theorem, run-and-tumble chemotaxis"},
+	{ID: "perceptron", Unit: UnitDeep, Title: "The perceptron",
+		Summary: "the perceptron rule one sample at a time, Novikoff's bound, XOR, Cover's capacity"},
+	{ID: "hopfield", Unit: UnitDeep, Title: "Hopfield networks",
+		Summary: "Hebbian memories recalled one spin flip at a time; energy, overlaps, capacity"},
+	{ID: "boltzmann", Unit: UnitDeep, Title: "Boltzmann machines",
+		Summary: "the 4-2-4 encoder awake and asleep; an RBM learning MNIST by contrastive divergence"},
+	{ID: "backprop", Unit: UnitDeep, Title: "Backpropagation on MNIST",
+		Summary: "a multilayer perceptron trained live: curves, predictions, gradient check"},
+	{ID: "deep", Unit: UnitDeep, Title: "Deep belief nets",
+		Summary: "greedy RBM pretraining against random and Glorot initialisation"},
+}
+
+// Lookup finds a topic by id. The error names the valid ids.
+func Lookup(id string) (*Topic, error) {
+	for _, t := range All {
+		if t.ID == id {
+			return t, nil
+		}
+	}
+	return nil, fmt.Errorf("unknown topic %q: must be one of %s", id, strings.Join(IDs(), ", "))
+}
+
+// IDs lists the topic ids in menu order.
+func IDs() []string {
+	ids := make([]string, len(All))
+	for i, t := range All {
+		ids[i] = t.ID
+	}
+	return ids
+}
+
+// BuiltIDs lists the ids of the topics that can be opened.
+func BuiltIDs() []string {
+	var ids []string
+	for _, t := range All {
+		if t.Built() {
+			ids = append(ids, t.ID)
+		}
+	}
+	return ids
+}

@@ -1,0 +1,215 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/jclub/jclub/topic"
+)
+
+// screens builds the screen of each topic that has one; the others show as
+// "coming" on the menu.
+var screens = map[string]func(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen{
+	"diffusion": newDiffusionScreen,
+}
+
+// Openable reports whether a topic has a screen.
+func Openable(id string) bool { return screens[id] != nil }
+
+// Options configures a new explorer.
+type Options struct {
+	Topic    *topic.Topic // open on this topic; nil for the home menu
+	Values   topic.Values // its parameters (zero value: defaults)
+	Seed     uint64
+	Renderer *lipgloss.Renderer // nil: the process's terminal
+}
+
+// App is the explorer: the home menu, the current screen, the help and the
+// window size.
+type App struct {
+	c        *Common
+	w, h     int
+	menu     menu
+	screen   Screen
+	help     help.Model
+	showHelp bool
+	flash    string
+}
+
+// New makes an explorer.
+func New(o Options) *App {
+	r := o.Renderer
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	c := NewCommon(r)
+	a := &App{c: c, menu: newMenu(c), help: c.newHelp(MinWidth)}
+	if o.Topic != nil && Openable(o.Topic.ID) {
+		v := o.Values
+		if len(v.Params()) == 0 {
+			v = o.Topic.Defaults()
+		}
+		a.open(o.Topic, v, o.Seed)
+	}
+	return a
+}
+
+// Run opens the explorer in the terminal (alternate screen, mouse on).
+func Run(o Options) error {
+	_, err := tea.NewProgram(New(o), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithOutput(os.Stdout)).Run()
+	return err
+}
+
+func (a *App) open(t *topic.Topic, v topic.Values, seed uint64) tea.Cmd {
+	mk := screens[t.ID]
+	if mk == nil {
+		a.flash = fmt.Sprintf("%s is coming: not built yet", t.ID)
+		return nil
+	}
+	a.leave()
+	a.screen = mk(a.c, t, v, seed)
+	a.showHelp = false
+	a.resize()
+	return a.screen.Init()
+}
+
+// leave drops the current screen; its pending ticks no longer match any
+// generation and are ignored.
+func (a *App) leave() {
+	a.screen = nil
+	a.c.nextGen()
+}
+
+func (a *App) Init() tea.Cmd { return nil }
+
+func (a *App) tooSmall() bool { return a.w < MinWidth || a.h < MinHeight }
+
+func (a *App) resize() {
+	a.help.Width = a.w
+	if a.screen != nil && !a.tooSmall() {
+		a.screen.SetSize(a.w, a.h-1)
+	}
+}
+
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.w, a.h = max(msg.Width, 0), max(msg.Height, 0)
+		a.resize()
+		return a, nil
+	case tea.KeyMsg:
+		return a, a.key(msg)
+	case tea.MouseMsg:
+		if a.screen == nil && !a.tooSmall() && msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
+			if t := a.menu.at(msg.Y); t != nil {
+				a.menu.select_(t)
+				return a, a.open(t, t.Defaults(), 1)
+			}
+		}
+		return a, nil
+	}
+	if a.screen != nil {
+		return a, a.screen.Update(msg)
+	}
+	return a, nil
+}
+
+func (a *App) key(msg tea.KeyMsg) tea.Cmd {
+	k := a.c.Keys
+	a.flash = ""
+	switch {
+	case msg.String() == "ctrl+c" || key.Matches(msg, k.Quit):
+		a.leave()
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		a.showHelp = !a.showHelp
+		return nil
+	case key.Matches(msg, k.Back):
+		if a.showHelp {
+			a.showHelp = false
+		} else if a.screen != nil {
+			a.leave()
+		}
+		return nil
+	case key.Matches(msg, k.Jump):
+		i := int(msg.String()[0] - '1')
+		if i < len(topic.All) {
+			t := topic.All[i]
+			a.menu.select_(t)
+			if a.screen != nil && a.screen.Topic() == t {
+				return nil
+			}
+			return a.open(t, t.Defaults(), 1)
+		}
+		return nil
+	}
+	if a.showHelp {
+		return nil
+	}
+	if a.screen != nil {
+		return a.screen.Update(msg)
+	}
+	if t, enter := a.menu.key(msg); enter {
+		return a.open(t, t.Defaults(), 1)
+	}
+	return nil
+}
+
+func (a *App) View() string {
+	if a.w <= 0 || a.h <= 0 {
+		return ""
+	}
+	if a.tooSmall() {
+		msg := fmt.Sprintf("terminal too small (need %d×%d, have %d×%d)", MinWidth, MinHeight, a.w, a.h)
+		lines := strings.Split(wrap(msg, a.w), "\n")
+		return block(strings.Join(lines, "\n"), a.w, a.h)
+	}
+	var body string
+	switch {
+	case a.showHelp:
+		body = a.helpView()
+	case a.screen != nil:
+		body = a.screen.View()
+	default:
+		body = a.menu.view(a.w, a.h-1)
+	}
+	bar := a.help.ShortHelpView(a.shortHelp())
+	if a.flash != "" {
+		bar = a.c.S.Warn.Render(a.flash)
+	}
+	return block(body, a.w, a.h-1) + "\n" + fit(bar, a.w)
+}
+
+func (a *App) shortHelp() []key.Binding {
+	k := a.c.Keys
+	switch {
+	case a.showHelp:
+		return []key.Binding{key.NewBinding(key.WithKeys("?", "esc"), key.WithHelp("?/esc", "close help")), k.Quit}
+	case a.screen != nil:
+		return a.screen.ShortHelp()
+	}
+	return []key.Binding{k.Up, k.Down, k.Enter, k.Jump, k.Help, k.Quit}
+}
+
+func (a *App) helpView() string {
+	k := a.c.Keys
+	groups := [][]key.Binding{{k.Up, k.Down, k.Enter, k.Jump}, {k.Help, k.Back, k.Quit}}
+	where := "Home menu"
+	if a.screen != nil {
+		groups = a.screen.FullHelp()
+		where = a.screen.Topic().Title
+	}
+	h := a.c.newHelp(a.w - 4)
+	text := a.c.S.Title.Render("Keys: "+where) + "\n\n" + h.FullHelpView(groups) + "\n\n" +
+		wrap("Space runs and pauses; n (or → when the Parameters panel is not shown) takes one update and shows it with its numbers. "+
+			"Tab cycles the side panel; on Parameters, ↑↓ choose and ←→ change a value, which restarts the run with the same seed. "+
+			"The share line under the parameters reproduces the screen with jclub run or jclub open. Mouse clicks open topics on the menu.", a.w-4)
+	return a.c.box("Help", text, a.w, a.h-1, true)
+}
+

@@ -1,0 +1,205 @@
+package tui
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/NimbleMarkets/ntcharts/canvas"
+	"github.com/NimbleMarkets/ntcharts/canvas/graph"
+	"github.com/NimbleMarkets/ntcharts/linechart"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// series is one curve of a chart.
+type series struct {
+	xs, ys []float64
+	style  lipgloss.Style
+	points bool // dots only, no connecting line
+}
+
+// plot is an ntcharts line chart drawn on demand: call draw when the data
+// change, and view returns what was drawn. Log axes plot log10 of the data
+// with labels that print the power's value (ntcharts has no log scale).
+type plot struct {
+	c          *Common
+	w, h       int
+	logX, logY bool
+	lc         linechart.Model
+	out        string
+}
+
+func (p *plot) setSize(w, h int) { p.w, p.h = w, h }
+
+// view returns the last drawing (blank before the first).
+func (p *plot) view() string {
+	if p.out == "" {
+		return block("", p.w, p.h)
+	}
+	return p.out
+}
+
+func (p *plot) tx(x float64) float64 {
+	if p.logX {
+		return math.Log10(x)
+	}
+	return x
+}
+
+func (p *plot) ty(y float64) float64 {
+	if p.logY {
+		return math.Log10(y)
+	}
+	return y
+}
+
+// draw plots the series over the ranges xr and yr (in data units). Points
+// that are NaN, infinite, or not positive on a log axis are skipped.
+func (p *plot) draw(xr, yr [2]float64, ss ...series) {
+	if p.w < 12 || p.h < 5 {
+		p.out = block("", p.w, p.h)
+		return
+	}
+	x0, x1 := p.tx(xr[0]), p.tx(xr[1])
+	y0, y1 := p.ty(yr[0]), p.ty(yr[1])
+	if !finite(x0, x1, y0, y1) || x1 <= x0 || y1 <= y0 {
+		p.out = block("", p.w, p.h)
+		return
+	}
+	opts := []linechart.Option{
+		linechart.WithStyles(p.c.S.Dim, p.c.S.Dim, p.c.S.Series[0]),
+		linechart.WithXLabelFormatter(axisLabel(p.logX, x1-x0)),
+		linechart.WithYLabelFormatter(axisLabel(p.logY, y1-y0)),
+		linechart.WithXYSteps(max(8, p.w/6), 2),
+	}
+	p.lc = linechart.New(p.w, p.h, x0, x1, y0, y1, opts...)
+	p.lc.DrawXYAxisAndLabel()
+	gw, gh := p.lc.GraphWidth(), p.lc.GraphHeight()
+	origin := canvas.Point{X: p.lc.Origin().X + 1, Y: 0}
+	for _, s := range ss {
+		g := graph.NewBrailleGrid(gw, gh, x0, x1, y0, y1)
+		var prev canvas.Point
+		have := false
+		for i := range s.xs {
+			x, y := p.tx(s.xs[i]), p.ty(s.ys[i])
+			if !finite(x, y) {
+				have = false
+				continue
+			}
+			// clamp into the frame so a curve leaving it is cut at the edge
+			x = math.Max(x0, math.Min(x1, x))
+			y = math.Max(y0, math.Min(y1, y))
+			pt := g.GridPoint(canvas.Float64Point{X: x, Y: y})
+			if have && !s.points {
+				for _, q := range graph.GetLinePoints(prev, pt) {
+					g.Set(q)
+				}
+			} else {
+				g.Set(pt)
+			}
+			prev, have = pt, true
+		}
+		graph.DrawBraillePatterns(&p.lc.Canvas, origin, g.BraillePatterns(), s.style)
+	}
+	p.out = renderCanvas(&p.lc.Canvas)
+}
+
+func finite(fs ...float64) bool {
+	for _, f := range fs {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// axisLabel formats axis values; on a log axis v is log10 of the value.
+// Labels are ASCII: ntcharts places them by byte count.
+func axisLabel(log bool, span float64) linechart.LabelFormatter {
+	return func(_ int, v float64) string {
+		if log {
+			return shortNum(math.Pow(10, v))
+		}
+		return shortNumSpan(v, span)
+	}
+}
+
+// shortNum prints a positive number in at most about five ASCII characters:
+// 0.001, 0.25, 3.2, 45, 320, 1.2k, 45k, 1.2M, 3e-05.
+func shortNum(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case a == 0:
+		return "0"
+	case a >= 1e9 || a < 1e-3:
+		return strconv.FormatFloat(v, 'g', 2, 64)
+	case a >= 1e6:
+		return trimNum(v/1e6, 2) + "M"
+	case a >= 1e3:
+		return trimNum(v/1e3, 2) + "k"
+	}
+	return trimNum(v, 2)
+}
+
+// shortNumSpan prints v with as many decimals as an axis spanning span needs.
+func shortNumSpan(v, span float64) string {
+	if span >= 10 || math.Abs(v) >= 1000 {
+		return shortNum(math.Round(v))
+	}
+	dec := int(math.Max(0, math.Ceil(-math.Log10(span/10))))
+	return strconv.FormatFloat(v, 'f', min(dec, 4), 64)
+}
+
+func trimNum(v float64, sig int) string {
+	s := strconv.FormatFloat(v, 'g', sig, 64)
+	if strings.Contains(s, "e") {
+		s = strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return s
+}
+
+// renderCanvas is canvas.Model.View without a Style.Render per cell: runs
+// of cells with the same foreground colour are rendered in one call, blank
+// cells not at all. At chart sizes this is several times faster.
+func renderCanvas(m *canvas.Model) string {
+	var b strings.Builder
+	w, h := m.Width(), m.Height()
+	b.Grow(w * h * 2)
+	var run []rune
+	var runFg lipgloss.TerminalColor
+	var runStyle lipgloss.Style
+	flush := func() {
+		if len(run) == 0 {
+			return
+		}
+		if runFg == nil {
+			b.WriteString(string(run))
+		} else {
+			b.WriteString(runStyle.Render(string(run)))
+		}
+		run = run[:0]
+	}
+	for y := 0; y < h; y++ {
+		if y > 0 {
+			flush()
+			b.WriteByte('\n')
+		}
+		for x := 0; x < w; x++ {
+			cell := m.Cell(canvas.Point{X: x, Y: y})
+			r, fg := cell.Rune, cell.Style.GetForeground()
+			if _, none := fg.(lipgloss.NoColor); none || r == 0 || r == ' ' {
+				fg = nil
+			}
+			if r == 0 {
+				r = ' '
+			}
+			if fg != runFg {
+				flush()
+				runFg, runStyle = fg, cell.Style
+			}
+			run = append(run, r)
+		}
+	}
+	flush()
+	return b.String()
+}

@@ -1,0 +1,356 @@
+package tui
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/jclub/jclub/topic"
+)
+
+// Screen is one topic's screen inside the app shell.
+type Screen interface {
+	Init() tea.Cmd
+	Update(tea.Msg) tea.Cmd
+	View() string     // exactly the size last given to SetSize
+	SetSize(w, h int) // never below MinWidth × MinHeight−1
+	Topic() *topic.Topic
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+	Running() bool
+}
+
+// sim is what a topic plugs into the shared runner: its simulation, its
+// drawing and its panels. The runner owns running, stepping, speed, seed,
+// the parameter panel and ticks.
+type sim interface {
+	// reset builds a fresh simulation from v and seed; an error (bad
+	// parameters) leaves the old one in place.
+	reset(v topic.Values, seed uint64) error
+	step()
+	// redraw is called after the simulation or the values changed, or the
+	// size did: draw what depends on them (charts, field).
+	redraw(v topic.Values)
+	setSize(w, h int)
+	// body composes the screen below the status line, with the side panel
+	// (already drawn, pw×ph) placed where the topic's layout puts it.
+	body(panel string) string
+	// panelSize says how big the side panel is at the current size.
+	panelSize() (w, h int)
+	// tabs names the topic's panels after "Parameters"; panel draws one.
+	tabs() []string
+	panel(name string, v topic.Values, w, h int) string
+	// status is the one-line state (time, observables); key handles a
+	// topic's own keys and reports whether it used the key.
+	status() string
+	key(tea.KeyMsg) bool
+	keys() []key.Binding
+}
+
+// tickMsg asks a running screen for its next batch of steps. gen ties it to
+// one run of one screen, so that ticks from before a pause, a reset or a
+// screen switch are dropped.
+type tickMsg struct{ gen uint64 }
+
+// Tick period and per-tick compute budget (DESIGN.md §4).
+const (
+	tickPeriod = 50 * time.Millisecond
+	tickBudget = 10 * time.Millisecond
+)
+
+var speeds = []int{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000}
+
+// runner is the shared part of every simulation screen.
+type runner struct {
+	c        *Common
+	t        *topic.Topic
+	s        sim
+	v        topic.Values
+	seed     uint64
+	w, h     int
+	running  bool
+	gen      uint64
+	speed    int // index into speeds
+	steps    int
+	tab      int // 0: Parameters, then s.tabs()
+	sel      int // selected parameter
+	msg      string
+	out      string
+	stepCost time.Duration // measured cost of the last tick's steps, for display
+}
+
+func newRunner(c *Common, t *topic.Topic, s sim, v topic.Values, seed uint64, speed int) *runner {
+	r := &runner{c: c, t: t, s: s, v: v, seed: seed, speed: speed}
+	if err := s.reset(v, seed); err != nil {
+		// values come validated from the command line; fall back to defaults
+		r.v = t.Defaults()
+		r.msg = err.Error()
+		_ = s.reset(r.v, seed)
+	}
+	return r
+}
+
+func (r *runner) Init() tea.Cmd       { return nil }
+func (r *runner) Topic() *topic.Topic { return r.t }
+func (r *runner) Running() bool       { return r.running }
+func (r *runner) View() string        { return r.out }
+
+func (r *runner) SetSize(w, h int) {
+	r.w, r.h = w, h
+	r.s.setSize(w, h-1)
+	r.s.redraw(r.v)
+	r.render()
+}
+
+func (r *runner) tick() tea.Cmd {
+	gen := r.gen
+	return tea.Tick(tickPeriod, func(time.Time) tea.Msg { return tickMsg{gen} })
+}
+
+func (r *runner) setRunning(on bool) tea.Cmd {
+	r.running = on
+	r.gen = r.c.nextGen()
+	if on {
+		return r.tick()
+	}
+	return nil
+}
+
+// advance runs up to n steps, stopping early once the budget is spent.
+func (r *runner) advance(n int) {
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		r.s.step()
+		r.steps++
+		if time.Since(start) > tickBudget {
+			break
+		}
+	}
+	r.stepCost = time.Since(start)
+	r.s.redraw(r.v)
+}
+
+func (r *runner) reset() {
+	if err := r.s.reset(r.v, r.seed); err != nil {
+		r.msg = err.Error()
+		return
+	}
+	r.steps = 0
+	r.s.redraw(r.v)
+}
+
+func (r *runner) paramsFocused() bool { return r.tab == 0 }
+
+func (r *runner) Update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tickMsg:
+		if !r.running || msg.gen != r.gen {
+			return nil
+		}
+		r.advance(speeds[r.speed])
+		cmd = r.tick()
+	case tea.KeyMsg:
+		cmd = r.key(msg)
+	default:
+		return nil
+	}
+	r.render()
+	return cmd
+}
+
+func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
+	k := r.c.Keys
+	r.msg = ""
+	switch {
+	case key.Matches(msg, k.Run):
+		return r.setRunning(!r.running)
+	case key.Matches(msg, k.Step), key.Matches(msg, k.Right) && !r.paramsFocused():
+		r.advance(1)
+	case key.Matches(msg, k.Faster):
+		r.speed = min(r.speed+1, len(speeds)-1)
+	case key.Matches(msg, k.Slower):
+		r.speed = max(r.speed-1, 0)
+	case key.Matches(msg, k.Reset):
+		r.reset()
+	case key.Matches(msg, k.Seed):
+		r.seed = rand.Uint64N(100000) + 1
+		r.reset()
+	case key.Matches(msg, k.Tab):
+		n := len(r.tabNames())
+		if msg.String() == "shift+tab" {
+			r.tab = (r.tab + n - 1) % n
+		} else {
+			r.tab = (r.tab + 1) % n
+		}
+	case r.paramsFocused() && key.Matches(msg, k.Up):
+		r.moveSel(-1)
+	case r.paramsFocused() && key.Matches(msg, k.Down):
+		r.moveSel(1)
+	case r.paramsFocused() && key.Matches(msg, k.Left):
+		r.nudge(-1)
+	case r.paramsFocused() && key.Matches(msg, k.Right):
+		r.nudge(1)
+	default:
+		if r.s.key(msg) {
+			r.s.redraw(r.v)
+		}
+	}
+	return nil
+}
+
+// moveSel selects the next parameter that matters in the current mode.
+func (r *runner) moveSel(dir int) {
+	n := len(r.v.Params())
+	for i := 1; i <= n; i++ {
+		j := ((r.sel+dir*i)%n + n) % n
+		if r.v.Active(j) {
+			r.sel = j
+			return
+		}
+	}
+}
+
+// nudge changes the selected parameter; a simulation parameter restarts the
+// simulation with the new value (the old one stays if it is rejected).
+func (r *runner) nudge(dir int) {
+	old := r.v.Clone()
+	if !r.v.Nudge(r.sel, dir) {
+		p := r.v.Params()[r.sel]
+		r.msg = fmt.Sprintf("%s is at the end of its range (%s)", p.Name, p.Range())
+		return
+	}
+	if r.v.Params()[r.sel].Calc {
+		r.s.redraw(r.v)
+		return
+	}
+	if err := r.s.reset(r.v, r.seed); err != nil {
+		r.v = old
+		r.msg = err.Error()
+		return
+	}
+	r.steps = 0
+	r.s.redraw(r.v)
+}
+
+// Command returns the command line that reproduces the screen's state.
+func (r *runner) Command() string {
+	args := append([]string{"jclub", "run", r.t.ID}, r.v.Args()...)
+	return strings.Join(append(args, "--seed", fmt.Sprint(r.seed)), " ")
+}
+
+// render composes the screen once per change; View returns it.
+func (r *runner) render() {
+	if r.w < MinWidth || r.h < MinHeight-1 {
+		r.out = ""
+		return
+	}
+	state := r.c.S.Dim.Render("❚❚ paused")
+	if r.running {
+		state = r.c.S.Good.Render("▶ running")
+	}
+	head := fmt.Sprintf("%s %s · step %d ×%d · seed %d · %s",
+		r.c.S.Title.Render(r.t.Title), state, r.steps, speeds[r.speed], r.seed, r.s.status())
+	if r.msg != "" {
+		head = r.c.S.Title.Render(r.t.Title) + "  " + r.c.S.Bad.Render("✗ "+r.msg)
+	}
+	pw, ph := r.s.panelSize()
+	r.out = fit(head, r.w) + "\n" + block(r.s.body(r.panelView(pw, ph)), r.w, r.h-1)
+}
+
+// panelView draws the side panel: the tab strip on its top edge and the
+// current tab's content.
+func (r *runner) panelView(w, h int) string {
+	names := r.tabNames()
+	var content string
+	switch {
+	case r.tab == 0:
+		content = r.paramsView(w-2, h-2)
+	case r.tab == len(names)-1:
+		content = wrap("Reproduce this screen headless:", w-2) + "\n\n" + r.c.S.Accent.Render(wrap(r.Command(), w-2)) +
+			"\n\n" + r.c.S.Dim.Render(wrap("or open it: the same line with open for run. Flags at their defaults are left out.", w-2))
+	default:
+		content = r.s.panel(names[r.tab], r.v, w-2, h-2)
+	}
+	title := names[r.tab] + fmt.Sprintf(" (%d/%d, tab)", r.tab+1, len(names))
+	return r.c.box(title, content, w, h, r.tab == 0)
+}
+
+// tabNames lists the side panel's tabs: the parameters, the topic's own,
+// and the line that reproduces the screen.
+func (r *runner) tabNames() []string {
+	return append(append([]string{"Parameters"}, r.s.tabs()...), "Share")
+}
+
+// paramsView lists the parameters that matter in the current mode, the
+// selected one marked, with its help and range, then the command line that
+// reproduces the run.
+func (r *runner) paramsView(w, h int) string {
+	var lines []string
+	ps := r.v.Params()
+	nameW := 0
+	for _, p := range ps {
+		nameW = max(nameW, len(p.Name))
+	}
+	selLine := 0
+	for i, p := range ps {
+		if !r.v.Active(i) {
+			continue
+		}
+		val := r.v.Format(i)
+		if p.Unit != "" {
+			val += " " + p.Unit
+		}
+		line := fmt.Sprintf("  %-*s  ‹ %s ›", nameW, p.Name, val)
+		if i == r.sel {
+			line = r.c.S.Accent.Render("▸" + line[1:])
+			selLine = len(lines)
+		}
+		lines = append(lines, line)
+	}
+	p := ps[r.sel]
+	help := strings.Split(wrap(p.Help+"; "+p.Range(), w), "\n")
+	if len(help) > 2 {
+		help = help[:2]
+	}
+	// scroll the list so the selection stays in view above the help
+	room := max(1, h-len(help)-1)
+	first := 0
+	if len(lines) > room {
+		first = min(max(0, selLine-room/2), len(lines)-room)
+		lines = lines[first : first+room]
+	}
+	for i := range help {
+		help[i] = r.c.S.Dim.Render(help[i])
+	}
+	return strings.Join(lines, "\n") + "\n\n" + strings.Join(help, "\n")
+}
+
+func (r *runner) ShortHelp() []key.Binding {
+	k := r.c.Keys
+	step := k.Step
+	if !r.paramsFocused() {
+		step = key.NewBinding(key.WithKeys("n", "right"), key.WithHelp("n/→", "one step"))
+	} else {
+		step = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "one step"))
+	}
+	b := []key.Binding{k.Run, step, k.Tab}
+	if r.paramsFocused() {
+		b = append(b, key.NewBinding(key.WithKeys("up", "down", "left", "right"), key.WithHelp("↑↓←→", "parameter")))
+	}
+	b = append(b, k.Help, k.Back, k.Quit, k.Faster, k.Slower, k.Reset)
+	return append(b, r.s.keys()...)
+}
+
+func (r *runner) FullHelp() [][]key.Binding {
+	k := r.c.Keys
+	return [][]key.Binding{
+		{k.Run, k.Step, k.Faster, k.Slower, k.Reset, k.Seed},
+		append([]key.Binding{k.Tab, k.Up, k.Down, k.Left, k.Right}, r.s.keys()...),
+		{k.Help, k.Back, k.Jump, k.Quit},
+	}
+}
