@@ -304,6 +304,9 @@ func runTopic(t *topic.Topic, v topic.Values, rf runFlags, stdout io.Writer) (er
 	if tmp == nil {
 		return nil
 	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return err
+	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}

@@ -172,7 +172,7 @@ func (v *Values) Nudge(i, dir int) bool {
 		x = float64(((int(x)+dir)%n + n) % n)
 	case p.Step > 0:
 		x = old + float64(dir)*p.Step
-		x = math.Round(x/p.Step) * p.Step // no drift from repeated float steps
+		x, _ = strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64) // no float drift
 	default:
 		x = ladder(old, dir)
 	}
@@ -182,7 +182,9 @@ func (v *Values) Nudge(i, dir int) bool {
 			x += float64(sign(dir))
 		}
 	}
-	x = math.Max(p.Min, math.Min(p.Max, x))
+	if p.Kind != Choice {
+		x = math.Max(p.Min, math.Min(p.Max, x))
+	}
 	v.v[i] = x
 	return x != old
 }

@@ -77,6 +77,7 @@ type runner struct {
 	speed    int // index into speeds
 	steps    int
 	tab      int // 0: Parameters, then s.tabs()
+	scroll   int // first line shown of a text panel
 	sel      int // selected parameter
 	msg      string
 	out      string
@@ -187,10 +188,19 @@ func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
 		} else {
 			r.tab = (r.tab + 1) % n
 		}
-	case r.paramsFocused() && key.Matches(msg, k.Up):
-		r.moveSel(-1)
-	case r.paramsFocused() && key.Matches(msg, k.Down):
-		r.moveSel(1)
+		r.scroll = 0
+	case key.Matches(msg, k.Up):
+		if r.paramsFocused() {
+			r.moveSel(-1)
+		} else {
+			r.scroll = max(0, r.scroll-1)
+		}
+	case key.Matches(msg, k.Down):
+		if r.paramsFocused() {
+			r.moveSel(1)
+		} else {
+			r.scroll++ // clamped when drawn
+		}
 	case r.paramsFocused() && key.Matches(msg, k.Left):
 		r.nudge(-1)
 	case r.paramsFocused() && key.Matches(msg, k.Right):
@@ -274,10 +284,25 @@ func (r *runner) panelView(w, h int) string {
 		content = wrap("Reproduce this screen headless:", w-2) + "\n\n" + r.c.S.Accent.Render(wrap(r.Command(), w-2)) +
 			"\n\n" + r.c.S.Dim.Render(wrap("or open it: the same line with open for run. Flags at their defaults are left out.", w-2))
 	default:
-		content = r.s.panel(names[r.tab], r.v, w-2, h-2)
+		content = r.scrolled(r.s.panel(names[r.tab], r.v, w-2, h-2), h-2)
 	}
 	title := names[r.tab] + fmt.Sprintf(" (%d/%d, tab)", r.tab+1, len(names))
 	return r.c.box(title, content, w, h, r.tab == 0)
+}
+
+// scrolled shows h lines of text from the scroll position, marking more below.
+func (r *runner) scrolled(text string, h int) string {
+	lines := strings.Split(text, "\n")
+	if len(lines) <= h || h < 2 {
+		r.scroll = 0
+		return text
+	}
+	r.scroll = min(r.scroll, len(lines)-h)
+	lines = lines[r.scroll : r.scroll+h]
+	if r.scroll+h < len(strings.Split(text, "\n")) {
+		lines[h-1] = r.c.S.Dim.Render("↓ more (↑↓ scroll)")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // tabNames lists the side panel's tabs: the parameters, the topic's own,

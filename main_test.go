@@ -1,0 +1,170 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func cli(args ...string) (stdout string, err error) {
+	var out, errb bytes.Buffer
+	err = run(args, &out, &errb)
+	return out.String(), err
+}
+
+func exitCode(err error) int {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+func TestList(t *testing.T) {
+	out, err := cli("list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"diffusion", "anomalous", "reynolds", "perceptron", "hopfield", "boltzmann", "backprop", "deep"} {
+		if !strings.Contains(out, id) {
+			t.Errorf("list lacks %s", id)
+		}
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	out, err := cli("--version")
+	if err != nil || !strings.HasPrefix(out, "jclub ") {
+		t.Fatalf("%q %v", out, err)
+	}
+	for _, args := range [][]string{{"--help"}, {"run", "--help"}, {"open", "--help"}, {"list", "--help"}, {"run", "diffusion", "--help"}, {"open", "diffusion", "-h"}} {
+		out, err := cli(args...)
+		if err != nil || !strings.Contains(out, "Usage") {
+			t.Errorf("%v: %q %v", args, out, err)
+		}
+	}
+	out, _ = cli("run", "diffusion", "--help")
+	for _, want := range []string{"--walkers N", "an integer 1..10000", "--format csv|json", "-o FILE", "Columns: t,msd,msd_theory"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("run diffusion --help lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// Bad input: one line naming what was wrong and the valid range, exit 2.
+func TestBadInput(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"run"}, "run needs a topic: one of diffusion"},
+		{[]string{"run", "nope"}, `unknown topic "nope": must be one of diffusion, anomalous`},
+		{[]string{"run", "hopfield"}, "topic hopfield is not built yet"},
+		{[]string{"open", "nope"}, `unknown topic "nope"`},
+		{[]string{"run", "diffusion", "--walkers", "-5"}, "walkers = -5: must be an integer 1..10000"},
+		{[]string{"run", "diffusion", "--walkers=0"}, "walkers = 0"},
+		{[]string{"run", "diffusion", "--mode", "levy"}, "mode = levy: must be one of lattice, gauss, langevin"},
+		{[]string{"run", "diffusion", "--frob", "1"}, "unknown flag --frob: valid flags are --mode, --walkers"},
+		{[]string{"run", "diffusion", "--steps"}, "flag --steps needs a value"},
+		{[]string{"run", "diffusion", "--steps", "-1"}, "steps = -1: must be an integer 0..100000000"},
+		{[]string{"run", "diffusion", "--every", "0"}, "every = 0: must be an integer 1..100000000"},
+		{[]string{"run", "diffusion", "--format", "xml"}, "format = xml: must be one of csv, json"},
+		{[]string{"run", "diffusion", "--seed", "x"}, "seed = x"},
+		{[]string{"open", "diffusion", "--steps", "5"}, "unknown flag --steps"},
+		{[]string{"list", "x"}, "list takes no arguments"},
+	}
+	for _, c := range cases {
+		out, err := cli(c.args...)
+		if exitCode(err) != 2 || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: exit %d, %v; want exit 2 and %q", c.args, exitCode(err), err, c.want)
+		}
+		if out != "" {
+			t.Errorf("%v: wrote %q to stdout", c.args, out)
+		}
+	}
+}
+
+func TestRunCSV(t *testing.T) {
+	out, err := cli("run", "diffusion", "--mode", "gauss", "--walkers", "2000", "--steps", "1000", "--every", "10", "--seed", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rows[0], ",") != "t,msd,msd_theory,msd_se" {
+		t.Fatalf("header %v", rows[0])
+	}
+	if len(rows) != 1+101 {
+		t.Fatalf("%d rows, want a header and 101", len(rows))
+	}
+	last := rows[len(rows)-1]
+	tt, _ := strconv.ParseFloat(last[0], 64)
+	msd, _ := strconv.ParseFloat(last[1], 64)
+	theory, _ := strconv.ParseFloat(last[2], 64)
+	se, _ := strconv.ParseFloat(last[3], 64)
+	if tt != 100 || theory != 400 || msd < theory-4*se || msd > theory+4*se {
+		t.Fatalf("last row %v", last)
+	}
+	again, _ := cli("run", "diffusion", "--mode", "gauss", "--walkers", "2000", "--steps", "1000", "--every", "10", "--seed", "1")
+	if again != out {
+		t.Fatal("same seed, different output")
+	}
+}
+
+func TestRunJSON(t *testing.T) {
+	out, err := cli("run", "diffusion", "--format", "json", "--steps", "20", "--every", "5", "--mode", "lattice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Topic  string
+		Seed   uint64
+		Params map[string]any
+		Rows   []map[string]float64
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if doc.Topic != "diffusion" || doc.Params["mode"] != "lattice" || len(doc.Rows) != 5 || doc.Rows[4]["t"] != 2 {
+		t.Fatalf("%+v", doc)
+	}
+}
+
+// -o writes atomically: the whole file on success, nothing on failure,
+// and an existing file is kept when the run fails.
+func TestRunToFile(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "out.csv")
+	if _, err := cli("run", "diffusion", "--steps", "10", "-o", f); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(f)
+	if err != nil || !strings.HasPrefix(string(b), "t,msd,") || strings.Count(string(b), "\n") != 3 {
+		t.Fatalf("%q %v", b, err)
+	}
+	if _, err := cli("run", "diffusion", "--walkers", "0", "-o", f); exitCode(err) != 2 {
+		t.Fatal(err)
+	}
+	if b2, _ := os.ReadFile(f); !bytes.Equal(b, b2) {
+		t.Fatal("a failed run touched the file")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("left behind: %v", entries)
+	}
+	if _, err := cli("run", "diffusion", "-o", filepath.Join(dir, "no", "such", "dir.csv")); exitCode(err) != 1 {
+		t.Fatalf("unwritable path: %v", err)
+	}
+}

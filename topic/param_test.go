@@ -1,0 +1,130 @@
+package topic
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSetAndRange(t *testing.T) {
+	v := Diffusion.Defaults()
+	cases := []struct{ name, val, err string }{
+		{"walkers", "-5", "walkers = -5: must be an integer 1..10000"},
+		{"walkers", "2.5", "walkers = 2.5: must be an integer 1..10000"},
+		{"walkers", "10001", "walkers = 10001"},
+		{"mode", "levy", "mode = levy: must be one of lattice, gauss, langevin"},
+		{"D", "NaN", "D = NaN: must be 0.001..1000"},
+		{"D", "0", "D = 0"},
+		{"dt", "abc", "dt = abc"},
+		{"nope", "1", `unknown parameter "nope"`},
+	}
+	for _, c := range cases {
+		err := v.Set(c.name, c.val)
+		if err == nil || !strings.Contains(err.Error(), c.err) {
+			t.Errorf("Set(%s, %s) = %v, want %q", c.name, c.val, err, c.err)
+		}
+	}
+	if v.Int("walkers") != 300 || v.Choice("mode") != "gauss" {
+		t.Fatal("a rejected value changed the values")
+	}
+	for _, ok := range [][2]string{{"walkers", "10000"}, {"mode", "lattice"}, {"D", "0.001"}, {"dt", "1e-2"}} {
+		if err := v.Set(ok[0], ok[1]); err != nil {
+			t.Error(err)
+		}
+	}
+	if v.Float("dt") != 0.01 || v.Choice("mode") != "lattice" {
+		t.Fatal("values not set")
+	}
+}
+
+func TestNudgeLadder(t *testing.T) {
+	v := Diffusion.Defaults()
+	i := v.index("D")
+	var got []string
+	for range 4 {
+		v.Nudge(i, 1)
+		got = append(got, v.Format(i))
+	}
+	if strings.Join(got, " ") != "2 5 10 20" {
+		t.Fatalf("up the ladder: %v", got)
+	}
+	got = got[:0]
+	for range 5 {
+		v.Nudge(i, -1)
+		got = append(got, v.Format(i))
+	}
+	if strings.Join(got, " ") != "10 5 2 1 0.5" {
+		t.Fatalf("down the ladder: %v", got)
+	}
+	// clamped at the range, reporting no change
+	w := v.index("walkers")
+	for v.Nudge(w, 1) {
+	}
+	if v.Int("walkers") != 10000 {
+		t.Fatalf("walkers top at %d", v.Int("walkers"))
+	}
+	for v.Nudge(w, -1) {
+	}
+	if v.Int("walkers") != 1 {
+		t.Fatalf("walkers bottom at %d", v.Int("walkers"))
+	}
+	m := v.index("mode")
+	v.Nudge(m, -1)
+	if v.Choice("mode") != "lattice" {
+		t.Fatal("choices do not cycle")
+	}
+	v.Nudge(m, -1)
+	if v.Choice("mode") != "langevin" {
+		t.Fatal("choices do not wrap")
+	}
+}
+
+func TestArgsRoundTrip(t *testing.T) {
+	v := Diffusion.Defaults()
+	if len(v.Args()) != 0 {
+		t.Fatalf("defaults give args %v", v.Args())
+	}
+	_ = v.Set("mode", "langevin")
+	_ = v.Set("walkers", "2000")
+	_ = v.Set("a", "3") // not used by langevin: left out
+	args := v.Args()
+	if strings.Join(args, " ") != "--mode langevin --walkers 2000" {
+		t.Fatalf("args %v", args)
+	}
+	w := Diffusion.Defaults()
+	for i := 0; i < len(args); i += 2 {
+		if err := w.Set(strings.TrimPrefix(args[i], "--"), args[i+1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pw, pv := DiffusionParams(w), DiffusionParams(v)
+	pv.A = pw.A // inactive in langevin mode
+	if pw != pv {
+		t.Fatal("round trip changed the parameters")
+	}
+}
+
+// Every declared default passes the simulation's own validation.
+func TestDefaultsValid(t *testing.T) {
+	for _, tp := range All {
+		if !tp.Built() {
+			continue
+		}
+		rows := 0
+		if err := tp.Run(tp.Defaults(), 1, 3, 1, func([]float64) { rows++ }); err != nil {
+			t.Errorf("%s: %v", tp.ID, err)
+		}
+		if rows != 4 {
+			t.Errorf("%s: %d rows for 3 steps every 1", tp.ID, rows)
+		}
+	}
+}
+
+func TestLookup(t *testing.T) {
+	if _, err := Lookup("diffusion"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Lookup("difusion")
+	if err == nil || !strings.Contains(err.Error(), "must be one of diffusion, anomalous") {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -1,0 +1,97 @@
+package tui
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/jclub/jclub/topic"
+)
+
+func asciiRenderer() *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	return r
+}
+
+func newTestApp(o Options) *App {
+	o.Renderer = asciiRenderer()
+	return New(o)
+}
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case " ":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyMsg{Type: tea.KeyShiftTab}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
+	case "pgdown":
+		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "home":
+		return tea.KeyMsg{Type: tea.KeyHome}
+	case "f1":
+		return tea.KeyMsg{Type: tea.KeyF1}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+// the final view of a program driven through keys, for golden files
+func finalView(t *testing.T, o Options, w, h int, keys ...string) string {
+	t.Helper()
+	tm := teatest.NewTestModel(t, newTestApp(o), teatest.WithInitialTermSize(w, h))
+	for _, k := range keys {
+		tm.Send(keyMsg(k))
+	}
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	return tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()
+}
+
+func TestGoldenMenu(t *testing.T) {
+	v := finalView(t, Options{}, 100, 30)
+	golden.RequireEqual(t, []byte(v))
+}
+
+func TestGoldenDiffusion(t *testing.T) {
+	v := finalView(t, Options{}, 100, 30, "enter", "n", "n", "n", "n", "n", "n", "n", "n", "n", "n")
+	if !strings.Contains(v, "step 10") {
+		t.Fatalf("not at step 10:\n%s", v)
+	}
+	golden.RequireEqual(t, []byte(v))
+}
+
+func TestGoldenDiffusionTabs(t *testing.T) {
+	d := topic.Diffusion
+	vals := d.Defaults()
+	if err := vals.Set("mode", "langevin"); err != nil {
+		t.Fatal(err)
+	}
+	v := finalView(t, Options{Topic: d, Values: vals, Seed: 7}, 100, 30, "n", "n", "g", "tab")
+	golden.RequireEqual(t, []byte(v))
+}

@@ -1,0 +1,253 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/jclub/jclub/topic"
+)
+
+// every key the explorer knows, and some it doesn't
+var allKeys = []string{
+	" ", "n", "right", "left", "up", "down", "+", "-", "=", "_", "r", "s", "tab", "shift+tab",
+	"g", "?", "x", "enter", "backspace", "pgdown", "home", "f1", "k", "j", "h", "l", "0", "é", "ß",
+	"1", "2", "3", "4", "5", "6", "7", "8", "9", "esc",
+}
+
+var sizes = [][2]int{{0, 0}, {1, 1}, {20, 5}, {79, 24}, {80, 23}, {80, 24}, {100, 30}, {250, 80}}
+
+// tick delivers the running screen's pending tick, as the timer would.
+func tick(a *App) {
+	if r, ok := a.screen.(*runner); ok && r.running {
+		a.Update(tickMsg{r.gen})
+	}
+}
+
+// drive sends every key at every size, with ticks in between, checking
+// that each view fits the window and shows no NaN.
+func drive(t *testing.T, a *App, label string) {
+	t.Helper()
+	for _, sz := range sizes {
+		a.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		for _, k := range allKeys {
+			a.Update(keyMsg(k))
+			tick(a)
+			check(t, a, fmt.Sprintf("%s at %dx%d after %q", label, sz[0], sz[1], k))
+		}
+		for _, b := range []tea.MouseButton{tea.MouseButtonLeft, tea.MouseButtonWheelDown} {
+			for y := -1; y < sz[1]+2; y += 3 {
+				a.Update(tea.MouseMsg{X: 5, Y: y, Button: b, Action: tea.MouseActionPress})
+				check(t, a, fmt.Sprintf("%s at %dx%d after a click at y=%d", label, sz[0], sz[1], y))
+			}
+		}
+	}
+}
+
+func check(t *testing.T, a *App, where string) {
+	t.Helper()
+	v := a.View()
+	if strings.Contains(v, "NaN") || strings.Contains(v, "Inf") {
+		t.Fatalf("%s: NaN or Inf on screen:\n%s", where, v)
+	}
+	if a.w == 0 || a.h == 0 {
+		if v != "" {
+			t.Fatalf("%s: drew %q in a 0-sized window", where, v)
+		}
+		return
+	}
+	lines := strings.Split(v, "\n")
+	if len(lines) != a.h {
+		t.Fatalf("%s: %d lines in a window %d high", where, len(lines), a.h)
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w != a.w {
+			t.Fatalf("%s: line %d is %d wide in a window %d wide: %q", where, i, w, a.w, l)
+		}
+	}
+}
+
+func TestEveryKeyEverySize(t *testing.T) {
+	drive(t, newTestApp(Options{}), "menu")
+	for _, tp := range topic.All {
+		if !Openable(tp.ID) {
+			continue
+		}
+		for _, p := range tp.Params {
+			if p.Name != "mode" {
+				continue
+			}
+			for _, mode := range p.Choices {
+				v := tp.Defaults()
+				if err := v.Set("mode", mode); err != nil {
+					t.Fatal(err)
+				}
+				a := newTestApp(Options{Topic: tp, Values: v, Seed: 3})
+				drive(t, a, tp.ID+"/"+mode)
+			}
+		}
+		drive(t, newTestApp(Options{Topic: tp, Seed: 1}), tp.ID)
+	}
+}
+
+// Parameters at the ends of their ranges, run for a while, never put NaN
+// or garbage on screen.
+func TestExtremeParameters(t *testing.T) {
+	for _, tp := range topic.All {
+		if !Openable(tp.ID) {
+			continue
+		}
+		for i, p := range tp.Params {
+			if p.Kind == topic.Choice {
+				continue
+			}
+			for _, end := range []float64{p.Min, p.Max} {
+				v := tp.Defaults()
+				if err := v.Set(p.Name, fmt.Sprint(end)); err != nil {
+					t.Fatal(err)
+				}
+				a := newTestApp(Options{Topic: tp, Values: v, Seed: 2})
+				a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+				for range 30 {
+					a.Update(keyMsg("n"))
+				}
+				a.Update(keyMsg("g"))
+				check(t, a, fmt.Sprintf("%s --%s %v (param %d)", tp.ID, p.Name, end, i))
+			}
+		}
+	}
+}
+
+// A paused screen asks for no tick, and ticks from before a pause, a reset
+// or a screen switch are dropped without scheduling another.
+func TestPausedScreenSchedulesNoTick(t *testing.T) {
+	a := newTestApp(Options{Topic: topic.Diffusion, Seed: 1})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	r := a.screen.(*runner)
+	if _, cmd := a.Update(keyMsg(" ")); cmd == nil || !r.running {
+		t.Fatal("space did not start a tick loop")
+	}
+	old := r.gen
+	if _, cmd := a.Update(tickMsg{old}); cmd == nil {
+		t.Fatal("a running screen did not ask for its next tick")
+	}
+	if r.steps == 0 {
+		t.Fatal("a tick took no step")
+	}
+	if _, cmd := a.Update(keyMsg(" ")); cmd != nil || r.running {
+		t.Fatal("pausing scheduled something")
+	}
+	steps := r.steps
+	if _, cmd := a.Update(tickMsg{old}); cmd != nil || r.steps != steps {
+		t.Fatal("a stale tick after pause was acted on")
+	}
+	if _, cmd := a.Update(tickMsg{r.gen}); cmd != nil || r.steps != steps {
+		t.Fatal("a tick while paused was acted on")
+	}
+	// resume, then leave: the old screen's tick is dropped
+	a.Update(keyMsg(" "))
+	gen := r.gen
+	a.Update(keyMsg("esc"))
+	if _, cmd := a.Update(tickMsg{gen}); cmd != nil {
+		t.Fatal("a tick after leaving the screen scheduled another")
+	}
+	// two starts never make two loops: the first loop's tick is stale
+	a.Update(keyMsg("1"))
+	r = a.screen.(*runner)
+	a.Update(keyMsg(" "))
+	first := r.gen
+	a.Update(keyMsg(" "))
+	a.Update(keyMsg(" "))
+	if _, cmd := a.Update(tickMsg{first}); cmd != nil {
+		t.Fatal("the first loop survived a pause and resume")
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	a := newTestApp(Options{Topic: topic.Diffusion})
+	a.Update(tea.WindowSizeMsg{Width: 79, Height: 30})
+	if !strings.Contains(a.View(), "terminal too small (need 80×24") {
+		t.Fatalf("got %q", a.View())
+	}
+	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if strings.Contains(a.View(), "too small") {
+		t.Fatal("80×24 is big enough")
+	}
+}
+
+func TestMenuOpensOnlyBuiltTopics(t *testing.T) {
+	a := newTestApp(Options{})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	a.Update(keyMsg("2"))
+	if a.screen != nil {
+		t.Fatal("a coming topic opened")
+	}
+	if !strings.Contains(a.View(), "coming") {
+		t.Fatal("no word that it is coming")
+	}
+	a.Update(keyMsg("1"))
+	if a.screen == nil || a.screen.Topic().ID != "diffusion" {
+		t.Fatal("1 did not open diffusion")
+	}
+	a.Update(keyMsg("esc"))
+	if a.screen != nil {
+		t.Fatal("esc did not go back")
+	}
+	// a click on the diffusion line opens it
+	a.View()
+	for y := 0; y < 30; y++ {
+		if tp := a.menu.at(y); tp != nil && tp.ID == "diffusion" {
+			a.Update(tea.MouseMsg{X: 10, Y: y, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+		}
+	}
+	if a.screen == nil {
+		t.Fatal("clicking diffusion did not open it")
+	}
+	_, cmd := a.Update(keyMsg("q"))
+	if cmd == nil {
+		t.Fatal("q did not quit")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatal("q did not quit")
+	}
+}
+
+// Every topic with a headless run has a screen and vice versa.
+func TestRegistryConsistent(t *testing.T) {
+	for _, tp := range topic.All {
+		if tp.Built() != Openable(tp.ID) {
+			t.Errorf("%s: built %v, openable %v", tp.ID, tp.Built(), Openable(tp.ID))
+		}
+	}
+}
+
+// Changing a parameter restarts the run with the new value; a calculator
+// parameter leaves the run alone.
+func TestParameterPanel(t *testing.T) {
+	a := newTestApp(Options{Topic: topic.Diffusion, Seed: 1})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	r := a.screen.(*runner)
+	a.Update(keyMsg("n"))
+	a.Update(keyMsg("down")) // walkers
+	a.Update(keyMsg("right"))
+	if r.v.Int("walkers") != 500 || r.steps != 0 {
+		t.Fatalf("walkers %d, steps %d", r.v.Int("walkers"), r.steps)
+	}
+	if !strings.Contains(a.View(), "--walkers 500 --seed 1") && !strings.Contains(r.Command(), "--walkers 500 --seed 1") {
+		t.Fatalf("share line: %s", r.Command())
+	}
+	a.Update(keyMsg("n"))
+	for r.v.Params()[r.sel].Name != "temp" {
+		a.Update(keyMsg("down"))
+	}
+	a.Update(keyMsg("right"))
+	if r.steps != 1 {
+		t.Fatal("a calculator parameter restarted the run")
+	}
+	if got := r.v.Float("temp"); got != 298.15 {
+		t.Fatalf("temp = %v", got)
+	}
+}
