@@ -212,4 +212,3 @@ func (a *App) helpView() string {
 			"The share line under the parameters reproduces the screen with jclub run or jclub open. Mouse clicks open topics on the menu.", a.w-4)
 	return a.c.box("Help", text, a.w, a.h-1, true)
 }
-

@@ -47,7 +47,9 @@ type Styles struct {
 }
 
 func newStyles(r *lipgloss.Renderer) Styles {
-	c := func(light, dark string) lipgloss.AdaptiveColor { return lipgloss.AdaptiveColor{Light: light, Dark: dark} }
+	c := func(light, dark string) lipgloss.AdaptiveColor {
+		return lipgloss.AdaptiveColor{Light: light, Dark: dark}
+	}
 	fg := func(col lipgloss.AdaptiveColor) lipgloss.Style { return r.NewStyle().Foreground(col) }
 	accent := c("#0066cc", "#5fafff")
 	dim := c("#808080", "#6c6c6c")
@@ -96,10 +98,10 @@ func (c *Common) newHelp(width int) help.Model {
 
 // KeyMap is every key of the explorer (DESIGN.md §4).
 type KeyMap struct {
-	Up, Down, Left, Right, Enter   key.Binding
-	Run, Step, Faster, Slower      key.Binding
-	Reset, Seed, Tab, Help, Back   key.Binding
-	Quit, Jump, Log                key.Binding
+	Up, Down, Left, Right, Enter key.Binding
+	Run, Step, Faster, Slower    key.Binding
+	Reset, Seed, Tab, Help, Back key.Binding
+	Quit, Jump, Log              key.Binding
 }
 
 func newKeyMap() KeyMap {
