@@ -175,7 +175,7 @@ func (a *App) View() string {
 	case a.showHelp:
 		body = a.helpView()
 	case a.screen != nil:
-		body = a.screen.View()
+		body = padLines(a.screen.View(), a.w, a.h-1) // screens draw exactly their size
 	default:
 		body = a.menu.view(a.w, a.h-1)
 	}
@@ -183,7 +183,7 @@ func (a *App) View() string {
 	if a.flash != "" {
 		bar = a.c.S.Warn.Render(a.flash)
 	}
-	return block(body, a.w, a.h-1) + "\n" + fit(bar, a.w)
+	return padLines(body, a.w, a.h-1) + "\n" + fit(bar, a.w)
 }
 
 func (a *App) shortHelp() []key.Binding {

@@ -101,7 +101,7 @@ func (p *plot) draw(xr, yr [2]float64, ss ...series) {
 		}
 		graph.DrawBraillePatterns(&p.lc.Canvas, origin, g.BraillePatterns(), s.style)
 	}
-	p.out = renderCanvas(&p.lc.Canvas)
+	p.out = p.c.renderCanvas(&p.lc.Canvas)
 }
 
 func finite(fs ...float64) bool {
@@ -159,47 +159,59 @@ func trimNum(v float64, sig int) string {
 }
 
 // renderCanvas is canvas.Model.View without a Style.Render per cell: runs
-// of cells with the same foreground colour are rendered in one call, blank
-// cells not at all. At chart sizes this is several times faster.
-func renderCanvas(m *canvas.Model) string {
+// of cells with the same foreground colour are written at once with escape
+// codes computed once per colour, blank cells with none. At chart sizes this
+// is several times faster.
+func (c *Common) renderCanvas(m *canvas.Model) string {
 	var b strings.Builder
 	w, h := m.Width(), m.Height()
-	b.Grow(w * h * 2)
-	var run []rune
+	b.Grow(w * h * 3)
 	var runFg lipgloss.TerminalColor
-	var runStyle lipgloss.Style
-	flush := func() {
-		if len(run) == 0 {
-			return
+	open := false
+	closeRun := func() {
+		if open {
+			b.WriteString(c.fgCodes(runFg, lipgloss.Style{}).post)
+			open = false
 		}
-		if runFg == nil {
-			b.WriteString(string(run))
-		} else {
-			b.WriteString(runStyle.Render(string(run)))
-		}
-		run = run[:0]
+		runFg = nil
 	}
 	for y := 0; y < h; y++ {
 		if y > 0 {
-			flush()
+			closeRun()
 			b.WriteByte('\n')
 		}
 		for x := 0; x < w; x++ {
 			cell := m.Cell(canvas.Point{X: x, Y: y})
-			r, fg := cell.Rune, cell.Style.GetForeground()
-			if _, none := fg.(lipgloss.NoColor); none || r == 0 || r == ' ' {
+			r := cell.Rune
+			if r == 0 || r == ' ' {
+				b.WriteByte(' ') // a blank joins any run: spaces show no colour
+				continue
+			}
+			fg := cell.Style.GetForeground()
+			if _, none := fg.(lipgloss.NoColor); none {
 				fg = nil
 			}
-			if r == 0 {
-				r = ' '
-			}
 			if fg != runFg {
-				flush()
-				runFg, runStyle = fg, cell.Style
+				closeRun()
+				if fg != nil {
+					b.WriteString(c.fgCodes(fg, cell.Style).pre)
+					runFg, open = fg, true
+				}
 			}
-			run = append(run, r)
+			b.WriteRune(r)
 		}
 	}
-	flush()
+	closeRun()
 	return b.String()
+}
+
+// fgCodes returns, once per colour, the escape codes of a style with that
+// foreground (computing them costs a colour conversion each time).
+func (c *Common) fgCodes(fg lipgloss.TerminalColor, st lipgloss.Style) styleCodes {
+	if sc, ok := c.codes[fg]; ok {
+		return sc
+	}
+	sc := codes(st)
+	c.codes[fg] = sc
+	return sc
 }

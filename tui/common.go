@@ -25,11 +25,13 @@ type Common struct {
 	S    Styles
 	Keys KeyMap
 	gen  atomic.Uint64 // tick generations, unique within the explorer
+
+	codes map[lipgloss.TerminalColor]styleCodes // see fgCodes
 }
 
 // NewCommon builds the styles from r.
 func NewCommon(r *lipgloss.Renderer) *Common {
-	return &Common{R: r, S: newStyles(r), Keys: newKeyMap()}
+	return &Common{R: r, S: newStyles(r), Keys: newKeyMap(), codes: map[lipgloss.TerminalColor]styleCodes{}}
 }
 
 // nextGen returns a fresh tick generation.
@@ -159,6 +161,28 @@ func block(s string, w, h int) string {
 		b.WriteString(fit(line, w))
 	}
 	return b.String()
+}
+
+// padLines makes s exactly h lines, adding blank lines of width w or
+// dropping lines. Unlike block it does not measure or cut line widths: use
+// it on lines already exactly w wide (boxes, fitted blocks).
+func padLines(s string, w, h int) string {
+	if h <= 0 {
+		return ""
+	}
+	n := strings.Count(s, "\n") + 1
+	switch {
+	case n > h:
+		k := 0
+		for i := 0; i < h; i++ {
+			k += strings.IndexByte(s[k:], '\n') + 1
+		}
+		return s[:k-1]
+	case n < h:
+		blank := "\n" + strings.Repeat(" ", w)
+		return s + strings.Repeat(blank, h-n)
+	}
+	return s
 }
 
 // box draws content (cut to fit) inside a rounded border of w×h cells with

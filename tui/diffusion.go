@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -27,6 +28,7 @@ type diffusion struct {
 	fieldOut string
 	outside  int
 	profNote string
+	chartsAt time.Time // when the charts were last drawn
 }
 
 func newDiffusionScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen {
@@ -98,7 +100,7 @@ func (s *diffusion) fitD() string {
 	return fmt.Sprintf("fit D %.3g±%.2g", D, se)
 }
 
-func (s *diffusion) redraw(v topic.Values) {
+func (s *diffusion) redraw(v topic.Values, live bool) {
 	if s.d == nil || s.w == 0 {
 		return
 	}
@@ -112,6 +114,10 @@ func (s *diffusion) redraw(v topic.Values) {
 	}
 	xs, ys := s.d.Positions()
 	s.fieldOut, s.outside = s.field.draw(xs, ys, s.scale, math.Sqrt(s.p.MSDTheory(t)))
+	if live && time.Since(s.chartsAt) < chartPeriod {
+		return
+	}
+	s.chartsAt = time.Now()
 	s.drawMSD()
 	s.drawProfile()
 }
@@ -216,7 +222,7 @@ func (s *diffusion) body(panel string) string {
 		profContent = "\n  " + s.c.S.Dim.Render(s.profNote+": step to spread them")
 	}
 	prof := s.c.box(fmt.Sprintf("profile at t = %s", num(s.d.T())), profContent, rw, s.h-mh, false)
-	return hjoin(block(left, lw, s.h), block(msd+"\n"+prof, rw, s.h))
+	return hjoin(padLines(left, lw, s.h), padLines(msd+"\n"+prof, rw, s.h))
 }
 
 func (s *diffusion) msdTheoryName() string {

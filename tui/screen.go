@@ -33,8 +33,10 @@ type sim interface {
 	reset(v topic.Values, seed uint64) error
 	step()
 	// redraw is called after the simulation or the values changed, or the
-	// size did: draw what depends on them (charts, field).
-	redraw(v topic.Values)
+	// size did: draw what depends on them (charts, field). live is true for
+	// the redraws of a running loop, where slow charts may skip frames
+	// (see chartPeriod); every other redraw is complete.
+	redraw(v topic.Values, live bool)
 	setSize(w, h int)
 	// body composes the screen below the status line, with the side panel
 	// (already drawn, pw×ph) placed where the topic's layout puts it.
@@ -60,6 +62,9 @@ type tickMsg struct{ gen uint64 }
 const (
 	tickPeriod = 50 * time.Millisecond
 	tickBudget = 10 * time.Millisecond
+	// chartPeriod is how often a running screen redraws its charts: a line
+	// chart costs about a millisecond at 100×30, the field a fraction.
+	chartPeriod = 100 * time.Millisecond
 )
 
 var speeds = []int{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000}
@@ -81,7 +86,6 @@ type runner struct {
 	sel      int // selected parameter
 	msg      string
 	out      string
-	stepCost time.Duration // measured cost of the last tick's steps, for display
 }
 
 func newRunner(c *Common, t *topic.Topic, s sim, v topic.Values, seed uint64, speed int) *runner {
@@ -103,7 +107,7 @@ func (r *runner) View() string        { return r.out }
 func (r *runner) SetSize(w, h int) {
 	r.w, r.h = w, h
 	r.s.setSize(w, h-1)
-	r.s.redraw(r.v)
+	r.s.redraw(r.v, false)
 	r.render()
 }
 
@@ -122,7 +126,7 @@ func (r *runner) setRunning(on bool) tea.Cmd {
 }
 
 // advance runs up to n steps, stopping early once the budget is spent.
-func (r *runner) advance(n int) {
+func (r *runner) advance(n int, live bool) {
 	start := time.Now()
 	for i := 0; i < n; i++ {
 		r.s.step()
@@ -131,8 +135,7 @@ func (r *runner) advance(n int) {
 			break
 		}
 	}
-	r.stepCost = time.Since(start)
-	r.s.redraw(r.v)
+	r.s.redraw(r.v, live)
 }
 
 func (r *runner) reset() {
@@ -141,7 +144,7 @@ func (r *runner) reset() {
 		return
 	}
 	r.steps = 0
-	r.s.redraw(r.v)
+	r.s.redraw(r.v, false)
 }
 
 func (r *runner) paramsFocused() bool { return r.tab == 0 }
@@ -153,7 +156,7 @@ func (r *runner) Update(msg tea.Msg) tea.Cmd {
 		if !r.running || msg.gen != r.gen {
 			return nil
 		}
-		r.advance(speeds[r.speed])
+		r.advance(speeds[r.speed], true)
 		cmd = r.tick()
 	case tea.KeyMsg:
 		cmd = r.key(msg)
@@ -171,7 +174,7 @@ func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Run):
 		return r.setRunning(!r.running)
 	case key.Matches(msg, k.Step), key.Matches(msg, k.Right) && !r.paramsFocused():
-		r.advance(1)
+		r.advance(1, false)
 	case key.Matches(msg, k.Faster):
 		r.speed = min(r.speed+1, len(speeds)-1)
 	case key.Matches(msg, k.Slower):
@@ -207,7 +210,7 @@ func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
 		r.nudge(1)
 	default:
 		if r.s.key(msg) {
-			r.s.redraw(r.v)
+			r.s.redraw(r.v, false)
 		}
 	}
 	return nil
@@ -235,7 +238,7 @@ func (r *runner) nudge(dir int) {
 		return
 	}
 	if r.v.Params()[r.sel].Calc {
-		r.s.redraw(r.v)
+		r.s.redraw(r.v, false)
 		return
 	}
 	if err := r.s.reset(r.v, r.seed); err != nil {
@@ -244,7 +247,7 @@ func (r *runner) nudge(dir int) {
 		return
 	}
 	r.steps = 0
-	r.s.redraw(r.v)
+	r.s.redraw(r.v, false)
 }
 
 // Command returns the command line that reproduces the screen's state.
@@ -269,7 +272,7 @@ func (r *runner) render() {
 		head = r.c.S.Title.Render(r.t.Title) + "  " + r.c.S.Bad.Render("✗ "+r.msg)
 	}
 	pw, ph := r.s.panelSize()
-	r.out = fit(head, r.w) + "\n" + block(r.s.body(r.panelView(pw, ph)), r.w, r.h-1)
+	r.out = fit(head, r.w) + "\n" + padLines(r.s.body(r.panelView(pw, ph)), r.w, r.h-1)
 }
 
 // panelView draws the side panel: the tab strip on its top edge and the
