@@ -71,21 +71,21 @@ var speeds = []int{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000}
 
 // runner is the shared part of every simulation screen.
 type runner struct {
-	c        *Common
-	t        *topic.Topic
-	s        sim
-	v        topic.Values
-	seed     uint64
-	w, h     int
-	running  bool
-	gen      uint64
-	speed    int // index into speeds
-	steps    int
-	tab      int // 0: Parameters, then s.tabs()
-	scroll   int // first line shown of a text panel
-	sel      int // selected parameter
-	msg      string
-	out      string
+	c       *Common
+	t       *topic.Topic
+	s       sim
+	v       topic.Values
+	seed    uint64
+	w, h    int
+	running bool
+	gen     uint64
+	speed   int // index into speeds
+	steps   int
+	tab     int // 0: Parameters, then s.tabs()
+	scroll  int // first line shown of a text panel
+	sel     int // selected parameter
+	msg     string
+	out     string
 }
 
 func newRunner(c *Common, t *topic.Topic, s sim, v topic.Values, seed uint64, speed int) *runner {
