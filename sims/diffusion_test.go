@@ -37,6 +37,7 @@ func TestFittedDiffusionCoefficient(t *testing.T) {
 				t.Fatalf("%s: no fit", mode)
 			}
 			want := p.DEff()
+			t.Logf("%-8s seed %d: D = %.4f ± %.4f (theory %.4f)", mode, seed, D, se, want)
 			if math.Abs(D-want) > 4*se || se > 0.02*want {
 				t.Errorf("%s seed %d: D = %.4f ± %.4f, want %.4f", mode, seed, D, se, want)
 			}
@@ -125,6 +126,7 @@ func TestProfileMatchesFick(t *testing.T) {
 		for _, steps := range []int{99, 400} {
 			d := run(t, defaults(mode, 5000), 7, steps)
 			chi2, dof, pval := d.Profile(30).ChiSquare()
+			t.Logf("%-8s %d steps: chi2 = %.1f, dof %d, p = %.2g", mode, steps, chi2, dof, pval)
 			if dof < 10 || pval < 1e-3 {
 				t.Errorf("%s after %d steps: chi2 = %.1f, dof %d, p = %.2g", mode, steps, chi2, dof, pval)
 			}

@@ -209,6 +209,6 @@ func (a *App) helpView() string {
 	text := a.c.S.Title.Render("Keys: "+where) + "\n\n" + h.FullHelpView(groups) + "\n\n" +
 		wrap("Space runs and pauses; n (or → when the Parameters panel is not shown) takes one update and shows it with its numbers. "+
 			"Tab cycles the side panel; on Parameters, ↑↓ choose and ←→ change a value, which restarts the run with the same seed. "+
-			"The share line under the parameters reproduces the screen with jclub run or jclub open. Mouse clicks open topics on the menu.", a.w-4)
+			"The Share panel holds the jclub run line that reproduces the screen (jclub open takes the same flags). Mouse clicks open topics on the menu.", a.w-4)
 	return a.c.box("Help", text, a.w, a.h-1, true)
 }

@@ -105,7 +105,7 @@ func (s *diffusion) redraw(v topic.Values, live bool) {
 		return
 	}
 	t := s.d.T()
-	// the field window: ±3.5σ of the theory, on a 1-2-5 ladder, growing only
+	// the field window: ±3.5σ of the theory, on a ladder of round numbers, growing only
 	// (both axes: the window is wider than tall in world units when the
 	// field is wider than twice its height)
 	sigma := s.p.SigmaTheory(math.Max(t, 20*s.p.Dt))
@@ -293,13 +293,14 @@ func (s *diffusion) stokesPanel(v topic.Values, w int) string {
 	return wrap(strings.Join(lines, "\n"), w)
 }
 
-// niceCeil is the smallest 1-2-5 ladder value ≥ x (x > 0).
+// niceCeil is the smallest value ≥ x (x > 0) on the ladder 1, 1.5, 2, 3,
+// 5, 7.5, 10, 15, ...
 func niceCeil(x float64) float64 {
 	if !(x > 0) || math.IsInf(x, 0) {
 		return 1
 	}
 	e := math.Pow(10, math.Floor(math.Log10(x)))
-	for _, m := range []float64{1, 2, 5, 10} {
+	for _, m := range []float64{1, 1.5, 2, 3, 5, 7.5, 10} {
 		if m*e >= x*(1-1e-12) {
 			return m * e
 		}
