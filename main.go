@@ -216,7 +216,7 @@ func paramFlags(v *topic.Values) []flagSpec {
 func printTopicHelp(w io.Writer, cmd string, t *topic.Topic, specs []flagSpec) {
 	fmt.Fprintf(w, "Usage: jclub %s %s [flags]\n\n%s: %s\n", cmd, t.ID, t.Title, t.Summary)
 	if cmd == "run" {
-		fmt.Fprintf(w, "Columns: %s\n", strings.Join(t.Columns, ","))
+		printColumns(w, t)
 	}
 	fmt.Fprintln(w, "\nFlags:")
 	for _, s := range specs {
@@ -323,4 +323,20 @@ func dashes(name string) string {
 		return "-"
 	}
 	return "--"
+}
+
+// printColumns lists what jclub run prints, per experiment where the topic
+// has a choice of experiments.
+func printColumns(w io.Writer, t *topic.Topic) {
+	v := t.Defaults()
+	for _, p := range t.Params {
+		if p.Name == "experiment" {
+			for _, e := range p.Choices {
+				_ = v.Set("experiment", e)
+				fmt.Fprintf(w, "Columns (--experiment %s): %s\n", e, strings.Join(t.Columns(v), ","))
+			}
+			return
+		}
+	}
+	fmt.Fprintf(w, "Columns: %s\n", strings.Join(t.Columns(v), ","))
 }

@@ -32,7 +32,7 @@ var Diffusion = &Topic{
 	},
 	Steps:   1000,
 	Every:   10,
-	Columns: []string{"t", "msd", "msd_theory", "msd_se"},
+	Columns: fixedColumns("t", "msd", "msd_theory", "msd_se"),
 	Run:     runDiffusion,
 }
 

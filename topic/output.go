@@ -25,10 +25,10 @@ var Formats = []string{"csv", "json"}
 
 // NewTable starts a table on w; format is "csv" or "json".
 func NewTable(w io.Writer, format string, t *Topic, v Values, seed uint64) (*Table, error) {
-	tb := &Table{w: bufio.NewWriter(w), format: format, cols: t.Columns}
+	tb := &Table{w: bufio.NewWriter(w), format: format, cols: t.Columns(v)}
 	switch format {
 	case "csv":
-		tb.w.WriteString(strings.Join(t.Columns, ",") + "\n")
+		tb.w.WriteString(strings.Join(tb.cols, ",") + "\n")
 	case "json":
 		fmt.Fprintf(tb.w, "{\n  \"topic\": %q,\n  \"seed\": %d,\n  \"params\": {", t.ID, seed)
 		for i, p := range v.Params() {

@@ -32,9 +32,11 @@ type Param struct {
 	// Step is the change of one ←/→ press. Zero means a 1-2-5 ladder
 	// (…, 0.1, 0.2, 0.5, 1, 2, 5, …), the natural stepping of a scale.
 	Step float64
-	// Modes lists the values of the topic's "mode" parameter for which this
-	// parameter matters; empty means always.
+	// Modes lists the values of the topic's first choice parameter (its
+	// mode or experiment) for which this parameter matters; empty means
+	// always. If, when set, must also hold.
 	Modes []string
+	If    func(v Values) bool
 	// Calc marks a parameter of a side calculation (say, the Stokes–Einstein
 	// panel): changing it does not restart the simulation.
 	Calc bool
@@ -98,16 +100,24 @@ func (v Values) Choice(name string) string {
 // Active reports whether parameter i matters in the current mode.
 func (v Values) Active(i int) bool {
 	p := v.ps[i]
+	if p.If != nil && !p.If(v) {
+		return false
+	}
 	if len(p.Modes) == 0 {
 		return true
 	}
-	mode := v.Choice("mode")
-	for _, m := range p.Modes {
-		if m == mode {
-			return true
+	for k, q := range v.ps {
+		if q.Kind == Choice {
+			mode := v.Format(k)
+			for _, m := range p.Modes {
+				if m == mode {
+					return true
+				}
+			}
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // Set parses text as the value of the named parameter. The error names the

@@ -15,9 +15,11 @@ type Topic struct {
 	Title   string
 	Summary string
 	Params  []Param
-	Steps   int      // default --steps of jclub run
-	Every   int      // default --every
-	Columns []string // what Run emits, first column the step or time
+	Steps   int // default --steps of jclub run
+	Every   int // default --every
+	// Columns names what Run emits for the given values (an experiment
+	// choice can change them); the first column is the step or time.
+	Columns func(v Values) []string
 	// Run advances a fresh simulation steps updates from seed and emits a
 	// row every `every` updates (and at step 0). Nil while the topic is not
 	// built yet.
@@ -43,8 +45,7 @@ var All = []*Topic{
 		Summary: "CTRW, Lévy flights and walks, crowding, fBm; MSD ∝ t^α on log-log axes"},
 	{ID: "reynolds", Unit: UnitDiffusion, Title: "Life at low Reynolds number",
 		Summary: "Purcell's swimmers: the scallop theorem, run-and-tumble chemotaxis"},
-	{ID: "perceptron", Unit: UnitDeep, Title: "The perceptron",
-		Summary: "the perceptron rule one sample at a time, Novikoff's bound, XOR, Cover's capacity"},
+	Perceptron,
 	{ID: "hopfield", Unit: UnitDeep, Title: "Hopfield networks",
 		Summary: "Hebbian memories recalled one spin flip at a time; energy, overlaps, capacity"},
 	{ID: "boltzmann", Unit: UnitDeep, Title: "Boltzmann machines",
@@ -83,4 +84,8 @@ func BuiltIDs() []string {
 		}
 	}
 	return ids
+}
+
+func fixedColumns(cols ...string) func(Values) []string {
+	return func(Values) []string { return cols }
 }

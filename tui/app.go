@@ -16,7 +16,8 @@ import (
 // screens builds the screen of each topic that has one; the others show as
 // "coming" on the menu.
 var screens = map[string]func(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen{
-	"diffusion": newDiffusionScreen,
+	"diffusion":  newDiffusionScreen,
+	"perceptron": newPerceptronScreen,
 }
 
 // Openable reports whether a topic has a screen.

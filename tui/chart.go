@@ -16,6 +16,48 @@ type series struct {
 	xs, ys []float64
 	style  lipgloss.Style
 	points bool // dots only, no connecting line
+	glyph  rune // if set, this character at each point instead of braille
+}
+
+// trace is a series recorded against steps in bounded memory: past
+// traceMax points every other one is dropped and the stride doubles.
+type trace struct {
+	xs, ys []float64
+	stride int
+	n      int // points offered so far
+}
+
+const traceMax = 2000
+
+// add offers a point; it is kept if it falls on the current stride.
+func (t *trace) add(x, y float64) {
+	if t.stride == 0 {
+		t.stride = 1
+	}
+	t.n++
+	if (t.n-1)%t.stride != 0 {
+		return
+	}
+	t.xs, t.ys = append(t.xs, x), append(t.ys, y)
+	if len(t.xs) > traceMax {
+		k := 0
+		for i := 0; i < len(t.xs); i += 2 {
+			t.xs[k], t.ys[k] = t.xs[i], t.ys[i]
+			k++
+		}
+		t.xs, t.ys = t.xs[:k], t.ys[:k]
+		t.stride *= 2
+	}
+}
+
+func (t *trace) reset() { *t = trace{} }
+
+// last is the latest x recorded (0 if none).
+func (t *trace) last() float64 {
+	if len(t.xs) == 0 {
+		return 0
+	}
+	return t.xs[len(t.xs)-1]
 }
 
 // plot is an ntcharts line chart drawn on demand: call draw when the data
@@ -77,6 +119,9 @@ func (p *plot) draw(xr, yr [2]float64, ss ...series) {
 	gw, gh := p.lc.GraphWidth(), p.lc.GraphHeight()
 	origin := canvas.Point{X: p.lc.Origin().X + 1, Y: 0}
 	for _, s := range ss {
+		if s.glyph != 0 {
+			continue // drawn last, over the lines
+		}
 		g := graph.NewBrailleGrid(gw, gh, x0, x1, y0, y1)
 		var prev canvas.Point
 		have := false
@@ -100,6 +145,17 @@ func (p *plot) draw(xr, yr [2]float64, ss ...series) {
 			prev, have = pt, true
 		}
 		graph.DrawBraillePatterns(&p.lc.Canvas, origin, g.BraillePatterns(), s.style)
+	}
+	for _, s := range ss {
+		if s.glyph == 0 {
+			continue
+		}
+		for i := range s.xs {
+			x, y := p.tx(s.xs[i]), p.ty(s.ys[i])
+			if finite(x, y) && x >= x0 && x <= x1 && y >= y0 && y <= y1 {
+				p.lc.DrawRuneWithStyle(canvas.Float64Point{X: x, Y: y}, s.glyph, s.style)
+			}
+		}
 	}
 	p.out = p.c.renderCanvas(&p.lc.Canvas)
 }

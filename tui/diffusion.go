@@ -23,7 +23,7 @@ type diffusion struct {
 	field    *field
 	msd      plot
 	prof     plot
-	w, h     int
+	l        columns
 	scale    float64 // half-width of the field window; grows, never shrinks
 	fieldOut string
 	outside  int
@@ -65,25 +65,13 @@ func (s *diffusion) key(msg tea.KeyMsg) bool {
 // Layout: left column the field, the last update and the side panel; right
 // column the MSD chart over the profile chart.
 func (s *diffusion) setSize(w, h int) {
-	s.w, s.h = w, h
-	lw := w / 2
-	rw := w - lw
-	_, ph := s.panelSize()
-	fh := h - ph - 2
-	s.field.setSize(lw-2, fh-2)
-	mh := h / 2
-	s.msd.setSize(rw-2, mh-3)
-	s.prof.setSize(rw-2, h-mh-3)
+	s.l = columns{w, h}
+	s.field.setSize(s.l.leftW()-2, s.l.mainH()-2)
+	s.msd.setSize(s.l.rightW()-2, s.l.rightH(0, 2)-3)
+	s.prof.setSize(s.l.rightW()-2, s.l.rightH(1, 2)-3)
 }
 
-func (s *diffusion) panelSize() (int, int) {
-	return s.w / 2, max(10, s.h*2/5)
-}
-
-func (s *diffusion) fieldHeight() int {
-	_, ph := s.panelSize()
-	return s.h - ph - 2
-}
+func (s *diffusion) panelSize() (int, int) { return s.l.panelSize() }
 
 func (s *diffusion) status() string {
 	m, se := s.d.MSD()
@@ -101,7 +89,7 @@ func (s *diffusion) fitD() string {
 }
 
 func (s *diffusion) redraw(v topic.Values, live bool) {
-	if s.d == nil || s.w == 0 {
+	if s.d == nil || s.l.w == 0 {
 		return
 	}
 	t := s.d.T()
@@ -200,29 +188,24 @@ func (s *diffusion) drawProfile() {
 }
 
 func (s *diffusion) body(panel string) string {
-	lw := s.w / 2
-	rw := s.w - lw
-	fh := s.fieldHeight()
+	l := s.l
 	title := fmt.Sprintf("%s walkers · window ±%s", s.p.Mode, num(s.scale))
 	if s.outside > 0 {
 		title += fmt.Sprintf(" · %d outside", s.outside)
 	}
-	left := s.c.box(title, s.fieldOut, lw, fh, false) + "\n" +
-		block(s.lastUpdate(lw-1), lw, 2) + "\n" + panel
-
-	mh := s.h / 2
+	field := s.c.box(title, s.fieldOut, l.leftW(), l.mainH(), false)
 	scale := "linear"
 	if s.msd.logX {
 		scale = "log-log"
 	}
 	legend := s.legend("data", "theory") + "  " + s.fitD()
-	msd := s.c.box("MSD vs t, "+scale+" (g) · theory "+s.msdTheoryName(), s.msd.view()+"\n"+legend, rw, mh, false)
+	msd := s.c.box("MSD vs t, "+scale+" (g) · theory "+s.msdTheoryName(), s.msd.view()+"\n"+legend, l.rightW(), l.rightH(0, 2), false)
 	profContent := s.prof.view() + "\n" + s.legend("x hist", "Fick") + "  " + s.profNote
 	if s.prof.out == "" {
 		profContent = "\n  " + s.c.S.Dim.Render(s.profNote+": step to spread them")
 	}
-	prof := s.c.box(fmt.Sprintf("profile at t = %s", num(s.d.T())), profContent, rw, s.h-mh, false)
-	return hjoin(padLines(left, lw, s.h), padLines(msd+"\n"+prof, rw, s.h))
+	prof := s.c.box(fmt.Sprintf("profile at t = %s", num(s.d.T())), profContent, l.rightW(), l.rightH(1, 2), false)
+	return l.compose(field, s.lastUpdate(l.leftW()-1), panel, msd, prof)
 }
 
 func (s *diffusion) msdTheoryName() string {

@@ -77,16 +77,16 @@ func TestEveryKeyEverySize(t *testing.T) {
 			continue
 		}
 		for _, p := range tp.Params {
-			if p.Name != "mode" {
+			if p.Kind != topic.Choice {
 				continue
 			}
-			for _, mode := range p.Choices {
+			for _, choice := range p.Choices {
 				v := tp.Defaults()
-				if err := v.Set("mode", mode); err != nil {
+				if err := v.Set(p.Name, choice); err != nil {
 					t.Fatal(err)
 				}
 				a := newTestApp(Options{Topic: tp, Values: v, Seed: 3})
-				drive(t, a, tp.ID+"/"+mode)
+				drive(t, a, tp.ID+"/"+p.Name+"="+choice)
 			}
 		}
 		drive(t, newTestApp(Options{Topic: tp, Seed: 1}), tp.ID)
