@@ -1,0 +1,208 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// AlphaC is the storage capacity of the Hebbian Hopfield network for
+// random patterns, p/N ≈ 0.138 (Amit, Gutfreund and Sompolinsky 1985).
+const AlphaC = 0.138
+
+// CapacityLoads are the loads p/N the capacity experiment measures.
+var CapacityLoads = []float64{0.02, 0.04, 0.06, 0.08, 0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.22, 0.25, 0.30}
+
+// CapacityParams configures the capacity experiment.
+type CapacityParams struct {
+	N         int     // neurons, MinNeurons..MaxNeurons
+	Flip      float64 // fraction of the cue's spins flipped, 0..0.5
+	MaxSweeps int     // sweeps before a run is stopped, 1..1000
+}
+
+// Validate names the first bad field, its value and the valid range.
+func (p CapacityParams) Validate() error {
+	switch {
+	case p.N < MinNeurons || p.N > MaxNeurons:
+		return fmt.Errorf("n = %d: must be %d..%d", p.N, MinNeurons, MaxNeurons)
+	case !(p.Flip >= 0 && p.Flip <= 0.5):
+		return fmt.Errorf("flip = %g: must be 0..0.5", p.Flip)
+	case p.MaxSweeps < 1 || p.MaxSweeps > 1000:
+		return fmt.Errorf("sweeps = %d: must be 1..1000", p.MaxSweeps)
+	}
+	return nil
+}
+
+// Capacity measures recall against load for random patterns and Hebbian
+// couplings. Each Step is one trial at the load with the fewest trials: p =
+// load·N fresh patterns, a cue made from the first by flipping a fraction
+// of its spins, T = 0 asynchronous dynamics until no neuron changes (or
+// MaxSweeps), then the final overlap with the cued memory.
+//
+// The dynamics use the overlaps rather than J: a_i = (1/N)·Σ_μ ξ_i^μ m_μ −
+// (p/N)·S_i with m_μ = Σ_j ξ_j^μ S_j, which is Hebb's rule with J_ii = 0 at
+// O(p) per update and O(N·p) memory, so N in the thousands is cheap.
+type Capacity struct {
+	p          CapacityParams
+	rng        *rand.Rand
+	Trials     []int
+	OverlapSum []float64 // Σ final overlaps, per load
+	Overlap2   []float64 // Σ squares, for the standard error
+	Recalled   []int     // trials ending with overlap ≥ RecallThreshold
+	LastLoad   int
+	LastM      float64
+	LastSweeps int
+	xi, m, s   []float64
+}
+
+// RecallThreshold is the final overlap counted as a recalled memory.
+const RecallThreshold = 0.95
+
+// NewCapacity starts an experiment with no trials.
+func NewCapacity(p CapacityParams, seed uint64) (*Capacity, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	k := len(CapacityLoads)
+	return &Capacity{p: p, rng: rand.New(rand.NewPCG(seed, 0xca9ac17)),
+		Trials: make([]int, k), OverlapSum: make([]float64, k), Overlap2: make([]float64, k), Recalled: make([]int, k)}, nil
+}
+
+// Params returns the parameters.
+func (c *Capacity) Params() CapacityParams { return c.p }
+
+// P is the number of patterns at load index i.
+func (c *Capacity) P(i int) int { return max(1, int(math.Round(CapacityLoads[i]*float64(c.p.N)))) }
+
+// Mean is the mean final overlap at load i with its standard error, and
+// the recalled fraction.
+func (c *Capacity) Mean(i int) (m, se, recalled float64) {
+	n := float64(c.Trials[i])
+	if n == 0 {
+		return math.NaN(), math.NaN(), math.NaN()
+	}
+	m = c.OverlapSum[i] / n
+	if n > 1 {
+		v := (c.Overlap2[i] - n*m*m) / (n - 1)
+		se = math.Sqrt(math.Max(v, 0) / n)
+	}
+	return m, se, float64(c.Recalled[i]) / n
+}
+
+// Step runs one trial.
+func (c *Capacity) Step() {
+	i := 0
+	for k := range c.Trials {
+		if c.Trials[k] < c.Trials[i] {
+			i = k
+		}
+	}
+	m, sweeps := c.trial(c.P(i))
+	c.LastLoad, c.LastM, c.LastSweeps = i, m, sweeps
+	c.Trials[i]++
+	c.OverlapSum[i] += m
+	c.Overlap2[i] += m * m
+	if m >= RecallThreshold {
+		c.Recalled[i]++
+	}
+}
+
+// trial stores p random patterns (neuron-major: xi[i*p+μ]), cues the first
+// and runs to a fixed point; it returns the final overlap and the sweeps.
+func (c *Capacity) trial(p int) (float64, int) {
+	n := c.p.N
+	c.xi = resize(c.xi, n*p)
+	c.m = resize(c.m, p)
+	c.s = resize(c.s, n)
+	for k := range c.xi {
+		c.xi[k] = float64(2*int(c.rng.Uint64()&1) - 1)
+	}
+	for i := 0; i < n; i++ {
+		c.s[i] = c.xi[i*p]
+	}
+	flips := int(math.Round(c.p.Flip * float64(n)))
+	for _, i := range c.rng.Perm(n)[:flips] {
+		c.s[i] = -c.s[i]
+	}
+	clear(c.m)
+	for i := 0; i < n; i++ {
+		row := c.xi[i*p : (i+1)*p]
+		for mu, x := range row {
+			c.m[mu] += x * c.s[i]
+		}
+	}
+	perm := c.rng.Perm(n)
+	sweeps := 0
+	for sweeps < c.p.MaxSweeps {
+		sweeps++
+		changed := 0
+		for _, i := range perm {
+			row := c.xi[i*p : (i+1)*p]
+			var a float64
+			for mu, x := range row {
+				a += x * c.m[mu]
+			}
+			a = a/float64(n) - float64(p)/float64(n)*c.s[i]
+			if a*c.s[i] < 0 {
+				d := -2 * c.s[i]
+				c.s[i] = -c.s[i]
+				for mu, x := range row {
+					c.m[mu] += x * d
+				}
+				changed++
+			}
+		}
+		if changed == 0 {
+			break
+		}
+	}
+	return c.m[0] / float64(n), sweeps
+}
+
+// Crosstalk measures the signal-to-noise argument on `sets` sets of p
+// random patterns of N neurons with Hebbian couplings (J_ii = 0): for each
+// stored pattern ν, the field at each site is a_i = ((N−1)/N)·ξ_i^ν + c_i
+// with crosstalk c_i of standard deviation √((p−1)(N−1))/N ≈ √((p−1)/N).
+// It returns the measured standard deviation of ξ_i^ν·c_i, the fraction of
+// bits whose field has the wrong sign (one-step bit errors, ≈ Φ(−√(N/p)))
+// and the number of bits measured.
+func Crosstalk(n, p, sets int, seed uint64) (sd, errRate float64, bits int) {
+	rng := rand.New(rand.NewPCG(seed, 0xc4055))
+	xi := make([]float64, n*p) // neuron-major
+	m := make([]float64, p)
+	var sum, sum2 float64
+	var errs int
+	signal := float64(n-1) / float64(n)
+	for range sets {
+		for k := range xi {
+			xi[k] = float64(2*int(rng.Uint64()&1) - 1)
+		}
+		for nu := 0; nu < p; nu++ {
+			clear(m)
+			for i := 0; i < n; i++ {
+				xnu := xi[i*p+nu]
+				for mu := 0; mu < p; mu++ {
+					m[mu] += xi[i*p+mu] * xnu
+				}
+			}
+			for i := 0; i < n; i++ {
+				row := xi[i*p : (i+1)*p]
+				var a float64
+				for mu, x := range row {
+					a += x * m[mu]
+				}
+				xnu := row[nu]
+				a = (a - float64(p)*xnu) / float64(n) // drop j = i: J_ii = 0
+				c := xnu*a - signal
+				sum += c
+				sum2 += c * c
+				if xnu*a < 0 {
+					errs++
+				}
+				bits++
+			}
+		}
+	}
+	mean := sum / float64(bits)
+	return math.Sqrt(sum2/float64(bits) - mean*mean), float64(errs) / float64(bits), bits
+}
