@@ -112,6 +112,7 @@ func list(w io.Writer) error {
 type flagSpec struct {
 	name, arg, help, def string
 	set                  func(string) error
+	boolean              bool // the value may be left out: --name means true
 }
 
 // runFlags are the values of jclub run's own flags.
@@ -198,9 +199,11 @@ func paramFlags(v *topic.Values) []flagSpec {
 			arg = "N"
 		case topic.Choice:
 			arg = strings.Join(p.Choices, "|")
+		case topic.Bool:
+			arg = "[true|false]"
 		}
 		help := p.Help
-		if p.Kind != topic.Choice {
+		if p.Kind == topic.Int || p.Kind == topic.Float {
 			help += " (" + p.Range()
 			if p.Unit != "" {
 				help += " " + p.Unit
@@ -208,7 +211,7 @@ func paramFlags(v *topic.Values) []flagSpec {
 			help += ")"
 		}
 		specs = append(specs, flagSpec{name: p.Name, arg: arg, help: help, def: v.Format(i),
-			set: func(s string) error { return v.Set(p.Name, s) }})
+			set: func(s string) error { return v.Set(p.Name, s) }, boolean: p.Kind == topic.Bool})
 	}
 	return specs
 }
@@ -258,6 +261,14 @@ func parseFlags(args []string, specs []flagSpec) error {
 				names[k] = dashes(s.name) + s.name
 			}
 			return fmt.Errorf("unknown flag --%s: valid flags are %s", name, strings.Join(names, ", "))
+		}
+		if !hasVal && spec.boolean {
+			val = "true"
+			if i+1 < len(args) && (args[i+1] == "true" || args[i+1] == "false") {
+				i++
+				val = args[i]
+			}
+			hasVal = true
 		}
 		if !hasVal {
 			if i+1 >= len(args) {
@@ -317,9 +328,9 @@ func runTopic(t *topic.Topic, v topic.Values, rf runFlags, stdout io.Writer) (er
 	return nil
 }
 
-// dashes is the prefix a flag is shown with: -o, but --walkers.
+// dashes is the prefix a flag is shown with: -o, but --walkers (either works).
 func dashes(name string) string {
-	if len(name) == 1 && name != "D" && name != "a" {
+	if name == "o" {
 		return "-"
 	}
 	return "--"
@@ -330,11 +341,17 @@ func dashes(name string) string {
 func printColumns(w io.Writer, t *topic.Topic) {
 	v := t.Defaults()
 	for _, p := range t.Params {
-		if p.Name == "experiment" {
+		switch {
+		case p.Name == "experiment":
 			for _, e := range p.Choices {
 				_ = v.Set("experiment", e)
 				fmt.Fprintf(w, "Columns (--experiment %s): %s\n", e, strings.Join(t.Columns(v), ","))
 			}
+			return
+		case p.Kind == topic.Bool:
+			fmt.Fprintf(w, "Columns: %s\n", strings.Join(t.Columns(v), ","))
+			_ = v.Set(p.Name, "true")
+			fmt.Fprintf(w, "Columns (--%s): %s\n", p.Name, strings.Join(t.Columns(v), ","))
 			return
 		}
 	}

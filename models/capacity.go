@@ -34,14 +34,16 @@ func (p CapacityParams) Validate() error {
 }
 
 // Capacity measures recall against load for random patterns and Hebbian
-// couplings. Each Step is one trial at the load with the fewest trials: p =
-// load·N fresh patterns, a cue made from the first by flipping a fraction
-// of its spins, T = 0 asynchronous dynamics until no neuron changes (or
-// MaxSweeps), then the final overlap with the cued memory.
+// couplings. A trial at the load with the fewest trials so far stores p =
+// load·N fresh patterns, cues the first with a fraction of its spins
+// flipped, runs T = 0 asynchronous sweeps until no neuron changes (or
+// MaxSweeps) and records the final overlap with the cued memory. Each Step
+// is one sweep (or the set-up of the next trial), so a step stays short
+// even for thousands of neurons.
 //
 // The dynamics use the overlaps rather than J: a_i = (1/N)·Σ_μ ξ_i^μ m_μ −
 // (p/N)·S_i with m_μ = Σ_j ξ_j^μ S_j, which is Hebb's rule with J_ii = 0 at
-// O(p) per update and O(N·p) memory, so N in the thousands is cheap.
+// O(p) per update and O(N·p) memory.
 type Capacity struct {
 	p          CapacityParams
 	rng        *rand.Rand
@@ -49,10 +51,15 @@ type Capacity struct {
 	OverlapSum []float64 // Σ final overlaps, per load
 	Overlap2   []float64 // Σ squares, for the standard error
 	Recalled   []int     // trials ending with overlap ≥ RecallThreshold
-	LastLoad   int
-	LastM      float64
-	LastSweeps int
-	xi, m, s   []float64
+	LastLoad   int       // the last finished trial: its load index,
+	LastM      float64   // final overlap
+	LastSweeps int       // and sweeps
+
+	active   bool // a trial is under way
+	load, np int  // its load index and number of patterns
+	sweeps   int
+	xi, m, s []float64
+	perm     []int
 }
 
 // RecallThreshold is the final overlap counted as a recalled memory.
@@ -89,28 +96,77 @@ func (c *Capacity) Mean(i int) (m, se, recalled float64) {
 	return m, se, float64(c.Recalled[i]) / n
 }
 
-// Step runs one trial.
-func (c *Capacity) Step() {
-	i := 0
-	for k := range c.Trials {
-		if c.Trials[k] < c.Trials[i] {
-			i = k
+// Running reports whether a trial is under way, at which load index and
+// after how many sweeps, with the current overlap.
+func (c *Capacity) Running() (load, sweeps int, m float64, ok bool) {
+	if !c.active {
+		return 0, 0, 0, false
+	}
+	return c.load, c.sweeps, c.m[0] / float64(c.p.N), true
+}
+
+// Trial runs steps until the current or next trial is finished.
+func (c *Capacity) Trial() {
+	for {
+		if c.Step() {
+			return
 		}
 	}
-	m, sweeps := c.trial(c.P(i))
-	c.LastLoad, c.LastM, c.LastSweeps = i, m, sweeps
+}
+
+// Step sets up a trial or runs one sweep of it; it reports whether a trial
+// finished.
+func (c *Capacity) Step() bool {
+	if !c.active {
+		c.setup()
+		return false
+	}
+	n, p := c.p.N, c.np
+	c.sweeps++
+	changed := 0
+	for _, i := range c.perm {
+		row := c.xi[i*p : (i+1)*p]
+		var a float64
+		for mu, x := range row {
+			a += x * c.m[mu]
+		}
+		a = a/float64(n) - float64(p)/float64(n)*c.s[i]
+		if a*c.s[i] < 0 {
+			d := -2 * c.s[i]
+			c.s[i] = -c.s[i]
+			for mu, x := range row {
+				c.m[mu] += x * d
+			}
+			changed++
+		}
+	}
+	if changed > 0 && c.sweeps < c.p.MaxSweeps {
+		return false
+	}
+	m := c.m[0] / float64(n)
+	i := c.load
+	c.LastLoad, c.LastM, c.LastSweeps = i, m, c.sweeps
 	c.Trials[i]++
 	c.OverlapSum[i] += m
 	c.Overlap2[i] += m * m
 	if m >= RecallThreshold {
 		c.Recalled[i]++
 	}
+	c.active = false
+	return true
 }
 
-// trial stores p random patterns (neuron-major: xi[i*p+μ]), cues the first
-// and runs to a fixed point; it returns the final overlap and the sweeps.
-func (c *Capacity) trial(p int) (float64, int) {
-	n := c.p.N
+// setup stores p random patterns (neuron-major: xi[i*p+μ]) at the load
+// with the fewest trials and cues the first.
+func (c *Capacity) setup() {
+	i := 0
+	for k := range c.Trials {
+		if c.Trials[k] < c.Trials[i] {
+			i = k
+		}
+	}
+	n, p := c.p.N, c.P(i)
+	c.active, c.load, c.np, c.sweeps = true, i, p, 0
 	c.xi = resize(c.xi, n*p)
 	c.m = resize(c.m, p)
 	c.s = resize(c.s, n)
@@ -131,32 +187,7 @@ func (c *Capacity) trial(p int) (float64, int) {
 			c.m[mu] += x * c.s[i]
 		}
 	}
-	perm := c.rng.Perm(n)
-	sweeps := 0
-	for sweeps < c.p.MaxSweeps {
-		sweeps++
-		changed := 0
-		for _, i := range perm {
-			row := c.xi[i*p : (i+1)*p]
-			var a float64
-			for mu, x := range row {
-				a += x * c.m[mu]
-			}
-			a = a/float64(n) - float64(p)/float64(n)*c.s[i]
-			if a*c.s[i] < 0 {
-				d := -2 * c.s[i]
-				c.s[i] = -c.s[i]
-				for mu, x := range row {
-					c.m[mu] += x * d
-				}
-				changed++
-			}
-		}
-		if changed == 0 {
-			break
-		}
-	}
-	return c.m[0] / float64(n), sweeps
+	c.perm = c.rng.Perm(n)
 }
 
 // Crosstalk measures the signal-to-noise argument on `sets` sets of p
@@ -166,7 +197,12 @@ func (c *Capacity) trial(p int) (float64, int) {
 // It returns the measured standard deviation of ξ_i^ν·c_i, the fraction of
 // bits whose field has the wrong sign (one-step bit errors, ≈ Φ(−√(N/p)))
 // and the number of bits measured.
-func Crosstalk(n, p, sets int, seed uint64) (sd, errRate float64, bits int) {
+// Each set examines up to `examine` of its patterns (all if examine ≤ 0),
+// so that large p stay affordable: the cost is O(N·p·examine) per set.
+func Crosstalk(n, p, sets, examine int, seed uint64) (sd, errRate float64, bits int) {
+	if examine <= 0 || examine > p {
+		examine = p
+	}
 	rng := rand.New(rand.NewPCG(seed, 0xc4055))
 	xi := make([]float64, n*p) // neuron-major
 	m := make([]float64, p)
@@ -177,7 +213,7 @@ func Crosstalk(n, p, sets int, seed uint64) (sd, errRate float64, bits int) {
 		for k := range xi {
 			xi[k] = float64(2*int(rng.Uint64()&1) - 1)
 		}
-		for nu := 0; nu < p; nu++ {
+		for nu := 0; nu < examine; nu++ {
 			clear(m)
 			for i := 0; i < n; i++ {
 				xnu := xi[i*p+nu]

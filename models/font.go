@@ -43,7 +43,7 @@ var font5x7 = map[rune][7]string{
 
 // letterOrder is the order in which letters become patterns: shapes that
 // differ a lot first, so that a few stored letters are easy to tell apart.
-const letterOrder = "JCLUBTHXO2S7AEKMNPRVWYZDFGIQ013456789"
+const letterOrder = "JCLUBTHXO2S7AEKMNPRVWYZDFGIQ01345689"
 
 // letterPattern draws glyph r on a grid of w columns and h rows as ±1
 // spins (+1 ink), scaled to fill the grid with a margin of one cell.

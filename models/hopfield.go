@@ -60,7 +60,10 @@ func (p HopfieldParams) Validate() error {
 	case p.Kind != Random && p.Kind != Letters && p.Kind != Biased:
 		return fmt.Errorf("kind = %q: must be one of random, letters, biased", p.Kind)
 	case p.Patterns < 1 || p.Patterns > maxP:
-		return fmt.Errorf("patterns = %d: must be 1..%d here", p.Patterns, maxP)
+		if p.Kind == Letters {
+			return fmt.Errorf("patterns = %d: must be 1..%d for letters at n = %d", p.Patterns, maxP, p.N)
+		}
+		return fmt.Errorf("patterns = %d: must be 1..%d (n − 1)", p.Patterns, maxP)
 	case !(p.Bias >= 0 && p.Bias <= 0.95):
 		return fmt.Errorf("bias = %g: must be 0..0.95", p.Bias)
 	case p.Rule != Hebb && p.Rule != Projection:

@@ -105,7 +105,7 @@ func TestProjectionRule(t *testing.T) {
 func TestCrosstalk(t *testing.T) {
 	n := 500
 	for _, p := range []int{25, 50, 75, 100} {
-		sd, rate, bits := Crosstalk(n, p, 8, uint64(p))
+		sd, rate, bits := Crosstalk(n, p, 8, 0, uint64(p))
 		wantSD := math.Sqrt(float64((p-1)*(n-1))) / float64(n)
 		// sd of a sample sd ≈ sd/√(2·bits); bits are not all independent,
 		// so allow 5% which is many standard errors
@@ -134,7 +134,7 @@ func TestCapacityCurve(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 6 * len(CapacityLoads) {
-		c.Step()
+		c.Trial()
 	}
 	at := func(load float64) (m, r float64) {
 		for i, l := range CapacityLoads {

@@ -15,6 +15,7 @@ const (
 	Int Kind = iota
 	Float
 	Choice
+	Bool // a switch: as a flag, --name alone means true
 )
 
 // Param declares one parameter of a topic: its flag name, help, default and
@@ -30,16 +31,19 @@ type Param struct {
 	Max     float64  //
 	Choices []string // Choice only
 	// Step is the change of one ←/→ press. Zero means a 1-2-5 ladder
-	// (…, 0.1, 0.2, 0.5, 1, 2, 5, …), the natural stepping of a scale.
-	Step float64
+	// (…, 0.1, 0.2, 0.5, 1, 2, 5, …), the natural stepping of a scale,
+	// unless Ladder lists the values to step through.
+	Step   float64
+	Ladder []float64
 	// Modes lists the values of the topic's first choice parameter (its
 	// mode or experiment) for which this parameter matters; empty means
 	// always. If, when set, must also hold.
 	Modes []string
 	If    func(v Values) bool
-	// Calc marks a parameter of a side calculation (say, the Stokes–Einstein
-	// panel): changing it does not restart the simulation.
-	Calc bool
+	// Live marks a parameter that changing does not restart the
+	// simulation: a side calculation (the Stokes–Einstein panel) or one the
+	// screen applies to the running simulation (a temperature).
+	Live bool
 }
 
 // Range describes the valid values, for messages and help.
@@ -47,6 +51,8 @@ func (p Param) Range() string {
 	switch p.Kind {
 	case Choice:
 		return "one of " + strings.Join(p.Choices, ", ")
+	case Bool:
+		return "true or false"
 	case Int:
 		return fmt.Sprintf("an integer %s..%s", fmtNum(p.Min), fmtNum(p.Max))
 	}
@@ -90,6 +96,9 @@ func (v Values) Float(name string) float64 { return v.v[v.index(name)] }
 
 // Int returns an integer parameter's value.
 func (v Values) Int(name string) int { return int(v.v[v.index(name)]) }
+
+// Bool returns a switch's value.
+func (v Values) Bool(name string) bool { return v.v[v.index(name)] != 0 }
 
 // Choice returns a choice parameter's value.
 func (v Values) Choice(name string) string {
@@ -143,6 +152,15 @@ func (v *Values) Set(name, text string) error {
 			}
 		}
 		return bad()
+	case Bool:
+		b, err := strconv.ParseBool(text)
+		if err != nil {
+			return bad()
+		}
+		v.v[i] = 0
+		if b {
+			v.v[i] = 1
+		}
 	case Int:
 		n, err := strconv.ParseInt(strings.TrimSpace(text), 10, 64)
 		if err != nil || float64(n) < p.Min || float64(n) > p.Max {
@@ -162,8 +180,11 @@ func (v *Values) Set(name, text string) error {
 // Format returns parameter i's value as text that Set accepts.
 func (v Values) Format(i int) string {
 	p := v.ps[i]
-	if p.Kind == Choice {
+	switch p.Kind {
+	case Choice:
 		return p.Choices[int(v.v[i])]
+	case Bool:
+		return strconv.FormatBool(v.v[i] != 0)
 	}
 	return fmtNum(v.v[i])
 }
@@ -180,6 +201,10 @@ func (v *Values) Nudge(i, dir int) bool {
 	case p.Kind == Choice:
 		n := len(p.Choices)
 		x = float64(((int(x)+dir)%n + n) % n)
+	case p.Kind == Bool:
+		x = 1 - x
+	case len(p.Ladder) > 0:
+		x = onLadder(p.Ladder, old, dir)
 	case p.Step > 0:
 		x = old + float64(dir)*p.Step
 		x, _ = strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64) // no float drift
@@ -192,7 +217,7 @@ func (v *Values) Nudge(i, dir int) bool {
 			x += float64(sign(dir))
 		}
 	}
-	if p.Kind != Choice {
+	if p.Kind != Choice && p.Kind != Bool {
 		x = math.Max(p.Min, math.Min(p.Max, x))
 	}
 	v.v[i] = x
@@ -204,6 +229,24 @@ func sign(d int) int {
 		return -1
 	}
 	return 1
+}
+
+// onLadder returns the next value of an explicit ladder after x.
+func onLadder(l []float64, x float64, dir int) float64 {
+	if dir > 0 {
+		for _, c := range l {
+			if c > x {
+				return c
+			}
+		}
+		return x
+	}
+	for k := len(l) - 1; k >= 0; k-- {
+		if l[k] < x {
+			return l[k]
+		}
+	}
+	return x
 }
 
 // ladder returns the next value after x on the 1-2-5 ladder

@@ -237,7 +237,7 @@ func (r *runner) nudge(dir int) {
 		r.msg = fmt.Sprintf("%s is at the end of its range (%s)", p.Name, p.Range())
 		return
 	}
-	if r.v.Params()[r.sel].Calc {
+	if r.v.Params()[r.sel].Live {
 		r.s.redraw(r.v, false)
 		return
 	}
