@@ -18,6 +18,7 @@ import (
 var screens = map[string]func(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen{
 	"diffusion":  newDiffusionScreen,
 	"perceptron": newPerceptronScreen,
+	"hopfield":   newHopfieldScreen,
 }
 
 // Openable reports whether a topic has a screen.
@@ -107,7 +108,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		return a, a.key(msg)
 	case tea.MouseMsg:
-		if a.screen == nil && !a.tooSmall() && msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
+		switch {
+		case a.tooSmall() || a.showHelp:
+		case a.screen != nil:
+			return a, a.screen.Update(msg)
+		case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft:
 			if t := a.menu.at(msg.Y); t != nil {
 				a.menu.select_(t)
 				return a, a.open(t, t.Defaults(), 1)

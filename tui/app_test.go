@@ -95,3 +95,41 @@ func TestGoldenDiffusionTabs(t *testing.T) {
 	v := finalView(t, Options{Topic: d, Values: vals, Seed: 7}, 100, 30, "n", "n", "g", "tab")
 	golden.RequireEqual(t, []byte(v))
 }
+
+func TestGoldenPerceptron(t *testing.T) {
+	v := finalView(t, Options{Topic: topic.Perceptron, Seed: 2}, 100, 30, "n", "n", "n", "n", "n")
+	golden.RequireEqual(t, []byte(v))
+}
+
+func TestGoldenPerceptronCover(t *testing.T) {
+	vals := topic.Perceptron.Defaults()
+	_ = vals.Set("experiment", "cover")
+	_ = vals.Set("dim", "10")
+	keys := make([]string, 30)
+	for i := range keys {
+		keys[i] = "n"
+	}
+	v := finalView(t, Options{Topic: topic.Perceptron, Values: vals, Seed: 2}, 100, 30, keys...)
+	golden.RequireEqual(t, []byte(v))
+}
+
+func TestGoldenHopfield(t *testing.T) {
+	keys := make([]string, 40)
+	for i := range keys {
+		keys[i] = "n"
+	}
+	v := finalView(t, Options{Topic: topic.Hopfield, Seed: 1}, 100, 30, keys...)
+	golden.RequireEqual(t, []byte(v))
+}
+
+func TestGoldenHopfieldCapacity(t *testing.T) {
+	vals := topic.Hopfield.Defaults()
+	_ = vals.Set("capacity", "true")
+	_ = vals.Set("n", "100")
+	keys := make([]string, 60)
+	for i := range keys {
+		keys[i] = "n"
+	}
+	v := finalView(t, Options{Topic: topic.Hopfield, Values: vals, Seed: 1}, 100, 30, keys...)
+	golden.RequireEqual(t, []byte(v))
+}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -249,5 +250,70 @@ func TestParameterPanel(t *testing.T) {
 	}
 	if got := r.v.Float("temp"); got != 298.15 {
 		t.Fatalf("temp = %v", got)
+	}
+}
+
+// Drawing on the Hopfield grid: keys move a cursor and flip spins, enter
+// stores the drawing as a new memory, and a click flips the spin under it.
+func TestHopfieldDrawing(t *testing.T) {
+	a := newTestApp(Options{Topic: topic.Hopfield, Seed: 1})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	r := a.screen.(*runner)
+	h := r.s.(*hopfield)
+	net := h.net
+	a.Update(keyMsg("e"))
+	if !h.editing {
+		t.Fatal("e did not start drawing")
+	}
+	a.Update(keyMsg("c")) // clear: all −1
+	for _, s := range net.S {
+		if s != -1 {
+			t.Fatal("c did not clear")
+		}
+	}
+	a.Update(keyMsg("right"))
+	a.Update(keyMsg("down"))
+	a.Update(keyMsg(" "))
+	w := 16
+	if net.S[w+1] != 1 {
+		t.Fatalf("space did not flip the spin under the cursor at %d", h.cursor)
+	}
+	if r.running || r.steps != 0 {
+		t.Fatal("keys in drawing mode reached the runner")
+	}
+	before := len(net.Xi)
+	a.Update(keyMsg("enter"))
+	if len(net.Xi) != before+1 {
+		t.Fatal("enter did not store the drawing")
+	}
+	a.Update(keyMsg("e"))
+	if h.editing {
+		t.Fatal("e did not end drawing")
+	}
+	// click the top-left spin: body row gridY is screen row gridY+1
+	a.View()
+	old := net.S[0]
+	a.Update(tea.MouseMsg{X: h.gridX, Y: h.gridY + 1, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	if net.S[0] == old {
+		t.Fatalf("a click at (%d,%d) did not flip spin 0", h.gridX, h.gridY+1)
+	}
+	if math.Abs(net.E-net.Energy()) > 1e-9 {
+		t.Fatal("energy out of step after hand flips")
+	}
+}
+
+// Temperature is live: changing it leaves the run going with the new T.
+func TestHopfieldLiveTemperature(t *testing.T) {
+	a := newTestApp(Options{Topic: topic.Hopfield, Seed: 1})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	r := a.screen.(*runner)
+	a.Update(keyMsg("n"))
+	for r.v.Params()[r.sel].Name != "temp" {
+		a.Update(keyMsg("down"))
+	}
+	a.Update(keyMsg("right"))
+	h := r.s.(*hopfield)
+	if r.steps != 1 || h.net.Params().Temp != 0.05 {
+		t.Fatalf("steps %d, T %v", r.steps, h.net.Params().Temp)
 	}
 }

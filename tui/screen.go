@@ -53,6 +53,14 @@ type sim interface {
 	keys() []key.Binding
 }
 
+// modal is implemented by a sim that sometimes takes every key itself (a
+// drawing mode); while modal() is true the runner passes keys straight on.
+type modal interface{ modal() bool }
+
+// mouser is implemented by a sim that answers clicks; x and y are in body
+// coordinates (row 0 is the line below the status line).
+type mouser interface{ mouse(x, y int) bool }
+
 // tickMsg asks a running screen for its next batch of steps. gen ties it to
 // one run of one screen, so that ticks from before a pause, a reset or a
 // screen switch are dropped.
@@ -159,7 +167,19 @@ func (r *runner) Update(msg tea.Msg) tea.Cmd {
 		r.advance(speeds[r.speed], true)
 		cmd = r.tick()
 	case tea.KeyMsg:
+		if m, ok := r.s.(modal); ok && m.modal() && !key.Matches(msg, r.c.Keys.Quit) {
+			if r.s.key(msg) {
+				r.s.redraw(r.v, false)
+			}
+			break
+		}
 		cmd = r.key(msg)
+	case tea.MouseMsg:
+		m, ok := r.s.(mouser)
+		if !ok || msg.Action != tea.MouseActionPress || msg.Button != tea.MouseButtonLeft || !m.mouse(msg.X, msg.Y-1) {
+			return nil
+		}
+		r.s.redraw(r.v, false)
 	default:
 		return nil
 	}
