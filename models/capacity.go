@@ -18,6 +18,7 @@ type CapacityParams struct {
 	N         int     // neurons, MinNeurons..MaxNeurons
 	Flip      float64 // fraction of the cue's spins flipped, 0..0.5
 	MaxSweeps int     // sweeps before a run is stopped, 1..1000
+	Bias      float64 // mean activity of the patterns, P(+1) = (1 + bias)/2, 0..0.95
 }
 
 // Validate names the first bad field, its value and the valid range.
@@ -29,12 +30,14 @@ func (p CapacityParams) Validate() error {
 		return fmt.Errorf("flip = %g: must be 0..0.5", p.Flip)
 	case p.MaxSweeps < 1 || p.MaxSweeps > 1000:
 		return fmt.Errorf("sweeps = %d: must be 1..1000", p.MaxSweeps)
+	case !(p.Bias >= 0 && p.Bias <= 0.95):
+		return fmt.Errorf("bias = %g: must be 0..0.95", p.Bias)
 	}
 	return nil
 }
 
-// Capacity measures recall against load for random patterns and Hebbian
-// couplings. A trial at the load with the fewest trials so far stores p =
+// Capacity measures recall against load for random patterns (biased, with
+// Bias > 0) and Hebbian couplings. A trial at the load with the fewest trials so far stores p =
 // load·N fresh patterns, cues the first with a fraction of its spins
 // flipped, runs T = 0 asynchronous sweeps until no neuron changes (or
 // MaxSweeps) and records the final overlap with the cued memory. Each Step
@@ -170,8 +173,12 @@ func (c *Capacity) setup() {
 	c.xi = resize(c.xi, n*p)
 	c.m = resize(c.m, p)
 	c.s = resize(c.s, n)
+	up := (1 + c.p.Bias) / 2
 	for k := range c.xi {
-		c.xi[k] = float64(2*int(c.rng.Uint64()&1) - 1)
+		c.xi[k] = -1
+		if c.rng.Float64() < up {
+			c.xi[k] = 1
+		}
 	}
 	for i := 0; i < n; i++ {
 		c.s[i] = c.xi[i*p]

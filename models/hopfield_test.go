@@ -156,6 +156,22 @@ func TestCapacityCurve(t *testing.T) {
 	}
 }
 
+// Biased patterns share a common component that Hebb's rule adds up over
+// the memories: capacity drops well below α_c.
+func TestBiasedCapacityDrops(t *testing.T) {
+	recalled := func(bias float64) float64 {
+		c, _ := NewCapacity(CapacityParams{N: 400, Flip: 0.1, MaxSweeps: 50, Bias: bias}, 3)
+		for range 8 * len(CapacityLoads) {
+			c.Trial()
+		}
+		_, _, r := c.Mean(3) // p/N = 0.08
+		return r
+	}
+	if r0, r5 := recalled(0), recalled(0.5); r0 < 0.9 || r5 > 0.2 {
+		t.Fatalf("recalled at p/N = 0.08: unbiased %.2f, bias 0.5 %.2f", r0, r5)
+	}
+}
+
 func TestHopfieldValidate(t *testing.T) {
 	bad := []HopfieldParams{
 		{N: 8, Patterns: 1, Kind: Random, Rule: Hebb, Cue: CueFlip, Target: 1},

@@ -21,10 +21,10 @@ var Hopfield = &Topic{
 			Help: "neurons N, drawn as a square grid"},
 		{Name: "patterns", Kind: Int, Default: 3, Min: 1, Max: models.MaxNeurons - 1, Step: 1, If: capacityOff,
 			Help: "memories p stored (letters: at most 36)"},
-		{Name: "kind", Kind: Choice, Choices: models.PatternKinds, Default: 1, If: capacityOff,
-			Help: "random: independent ±1; letters: pictures (correlated); biased: more +1 than −1"},
+		{Name: "kind", Kind: Choice, Choices: models.PatternKinds, Default: 1,
+			Help: "random: independent ±1; letters: pictures (correlated); biased: more +1 than −1 (capacity: biased or random)"},
 		{Name: "bias", Kind: Float, Default: 0.5, Min: 0, Max: 0.95, Step: 0.05,
-			If:   func(v Values) bool { return capacityOff(v) && v.Choice("kind") == models.Biased },
+			If:   func(v Values) bool { return v.Choice("kind") == models.Biased },
 			Help: "mean activity of biased patterns: P(+1) = (1 + bias)/2"},
 		{Name: "rule", Kind: Choice, Choices: models.Rules, If: capacityOff,
 			Help: "hebb: J = (1/N)Σξξᵀ; projection: J = Ξ(ΞᵀΞ)⁻¹Ξᵀ, capacity up to N"},
@@ -70,7 +70,11 @@ func HopfieldParams(v Values) models.HopfieldParams {
 
 // CapacityParams converts the topic's values to the capacity experiment's.
 func CapacityParams(v Values) models.CapacityParams {
-	return models.CapacityParams{N: v.Int("n"), Flip: v.Float("flip"), MaxSweeps: v.Int("sweeps")}
+	p := models.CapacityParams{N: v.Int("n"), Flip: v.Float("flip"), MaxSweeps: v.Int("sweeps")}
+	if v.Choice("kind") == models.Biased {
+		p.Bias = v.Float("bias")
+	}
+	return p
 }
 
 // runHopfield: steps asynchronous updates of the cued network; with

@@ -36,7 +36,10 @@ type crosstalkRow struct {
 	load, sd, sdTheory, errs, errTheory float64
 }
 
-var editKey = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "draw"))
+var (
+	editKey  = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "draw"))
+	sweepKey = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "one sweep"))
+)
 
 func newHopfieldScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen {
 	s := &hopfield{c: c, spins: newSpinCodes(c)}
@@ -104,7 +107,7 @@ func (s *hopfield) keys() []key.Binding {
 	if s.capa != nil {
 		return nil
 	}
-	return []key.Binding{editKey}
+	return []key.Binding{sweepKey, editKey}
 }
 
 // modal: while drawing, the screen takes the keys the runner would.
@@ -115,8 +118,14 @@ func (s *hopfield) key(msg tea.KeyMsg) bool {
 		return false
 	}
 	if !s.editing {
-		if key.Matches(msg, editKey) {
+		switch {
+		case key.Matches(msg, editKey):
 			s.editing, s.msg = true, ""
+			return true
+		case key.Matches(msg, sweepKey):
+			for range s.net.Params().N {
+				s.step()
+			}
 			return true
 		}
 		return false
@@ -347,9 +356,13 @@ func (s *hopfield) lastUpdate(w int) string {
 func (s *hopfield) capacityBody(panel string) string {
 	l, c := s.l, s.capa
 	N := c.Params().N
+	kind := "random"
+	if c.Params().Bias > 0 {
+		kind = fmt.Sprintf("biased (%.2f)", c.Params().Bias)
+	}
 	legend := s.c.S.Series[0].Render("● mean final overlap") + "  " + s.c.S.Series[2].Render(fmt.Sprintf("━ recalled (m ≥ %.2f)", models.RecallThreshold)) +
 		"  " + s.c.S.Dim.Render(fmt.Sprintf("│ α_c ≈ %.3f", models.AlphaC))
-	main := s.c.box(fmt.Sprintf("recall against load p/N, N = %d, cue %.0f%% flipped", N, 100*c.Params().Flip),
+	main := s.c.box(fmt.Sprintf("recall against load p/N, N = %d, %s, cue %.0f%% flipped", N, kind, 100*c.Params().Flip),
 		s.curve.view()+"\n"+legend+"\n"+s.c.S.Dim.Render("Amit, Gutfreund and Sompolinsky (1985): recall fails past 0.138 N; finite N blurs the edge"),
 		l.leftW(), l.mainH(), false)
 	rows := []string{fmt.Sprintf("%5s %5s %5s %12s %8s", "p/N", "p", "tries", "overlap", "recalled")}
