@@ -28,8 +28,9 @@ type hopfield struct {
 	cursor  int
 	spins   spinCodes
 	msg     string
-	// where the grid was drawn, for mouse clicks (body coordinates)
-	gridX, gridY int
+	// where the grid was drawn, for mouse clicks (body coordinates), and
+	// how many spins a character holds across and down
+	gridX, gridY, cellW, cellH int
 }
 
 type crosstalkRow struct {
@@ -175,12 +176,15 @@ func (s *hopfield) mouse(x, y int) bool {
 		return false
 	}
 	w, h := models.GridSize(s.net.Params().N)
-	col, row := x-s.gridX, 2*(y-s.gridY)
-	if col < 0 || col >= w || row < 0 || row >= h {
+	if x < s.gridX || y < s.gridY || s.cellW == 0 {
 		return false
 	}
-	// a cell holds two rows: a click toggles the upper one; in drawing mode
-	// the cursor lands there too, so the lower is one ↓ away
+	col, row := (x-s.gridX)*s.cellW, (y-s.gridY)*s.cellH
+	if col >= w || row >= h {
+		return false
+	}
+	// a character holds several spins: a click toggles its top-left one
+	// and puts the cursor there, from where the arrows reach the others
 	i := row*w + col
 	if i >= s.net.Params().N {
 		return false
@@ -251,12 +255,16 @@ func (s *hopfield) body(panel string) string {
 	l, h := s.l, s.net
 	p := h.Params()
 	gw, gh := models.GridSize(p.N)
-	grid := s.spins.render(h.S, gw, gh, h.Last.I, s.cursorIndex())
 	inner := l.mainH() - 2
+	grid, cw, ch := s.spins.render(h.S, gw, gh, h.Last.I, s.cursorIndex(), inner-2)
+	s.cellW, s.cellH = cw, ch
 	lines := strings.Split(grid, "\n")
-	// centre the grid in the box; a grid larger than the box is cut
+	if len(lines) > inner-2 { // cut the grid, keep the two lines below it
+		lines = lines[:max(0, inner-2)]
+	}
+	// centre the grid in the box
 	padTop := max(0, (inner-2-len(lines))/2)
-	padLeft := max(0, (l.leftW()-2-gw)/2)
+	padLeft := max(0, (l.leftW()-2-(gw+cw-1)/cw)/2)
 	s.gridX, s.gridY = 1+padLeft, 1+padTop // inside the box's border, in body coordinates
 	var b strings.Builder
 	for range padTop {
@@ -416,29 +424,41 @@ func newSpinCodes(c *Common) spinCodes {
 	return spinCodes{on: codes(c.S.Accent), hit: codes(c.S.Warn), cur: codes(c.S.Bad)}
 }
 
-// render draws spins (w columns, h rows, row-major) two rows to a line with
-// half blocks: █ both +1, ▀ upper, ▄ lower, blank both −1. The glyphs
-// carry the state without colour; the last-updated cell is coloured and
-// the drawing cursor shown as ◆.
-func (sc spinCodes) render(s []float64, w, h, hit, cursor int) string {
-	var b strings.Builder
-	get := func(r, c int) bool {
-		i := r*w + c
-		return i < len(s) && s[i] > 0
+// render draws spins (w columns, h rows, row-major) two rows to a line
+// with half blocks: █ both +1, ▀ upper, ▄ lower, blank both −1. The glyphs
+// carry the state without colour; the last-updated cell is coloured (and
+// dotted when blank) and the drawing cursor shown as ◆. When that needs
+// more than maxRows lines it draws 2×4 spins to a character in braille
+// (a dot for +1). It returns the picture and the spins per character
+// across and down.
+func (sc spinCodes) render(s []float64, w, h, hit, cursor, maxRows int) (string, int, int) {
+	cw, ch := 1, 2
+	if (h+1)/2 > maxRows {
+		cw, ch = 2, 4
 	}
-	for r := 0; r < h; r += 2 {
+	var b strings.Builder
+	on := func(r, c int) bool {
+		i := r*w + c
+		return r < h && c < w && i < len(s) && s[i] > 0
+	}
+	has := func(r, c, idx int) bool { // is spin idx in the character at (r, c)?
+		if idx < 0 {
+			return false
+		}
+		ir, ic := idx/w, idx%w
+		return ir >= r && ir < r+ch && ic >= c && ic < c+cw
+	}
+	for r := 0; r < h; r += ch {
 		if r > 0 {
 			b.WriteByte('\n')
 		}
 		open := styleCodes{}
-		for c := 0; c < w; c++ {
-			up, down := get(r, c), r+1 < h && get(r+1, c)
-			i, j := r*w+c, (r+1)*w+c
+		for c := 0; c < w; c += cw {
 			st := sc.on
 			switch {
-			case i == cursor || j == cursor:
+			case has(r, c, cursor):
 				st = sc.cur
-			case i == hit || j == hit:
+			case has(r, c, hit):
 				st = sc.hit
 			}
 			if st != open {
@@ -446,22 +466,40 @@ func (sc spinCodes) render(s []float64, w, h, hit, cursor int) string {
 				b.WriteString(st.pre)
 				open = st
 			}
-			switch {
-			case i == cursor || j == cursor:
-				b.WriteRune('◆')
-			case up && down:
-				b.WriteRune('█')
-			case up:
-				b.WriteRune('▀')
-			case down:
-				b.WriteRune('▄')
-			case st == sc.hit:
-				b.WriteRune('·') // mark where the update was, even on blank
-			default:
-				b.WriteByte(' ')
+			var g rune
+			if cw == 1 {
+				switch up, down := on(r, c), on(r+1, c); {
+				case up && down:
+					g = '█'
+				case up:
+					g = '▀'
+				case down:
+					g = '▄'
+				default:
+					g = ' '
+				}
+			} else {
+				g = 0x2800
+				for dy := 0; dy < 4; dy++ {
+					for dx := 0; dx < 2; dx++ {
+						if on(r+dy, c+dx) {
+							g |= brailleDot[dy][dx]
+						}
+					}
+				}
 			}
+			switch {
+			case has(r, c, cursor):
+				g = '◆'
+			case st == sc.hit && (g == ' ' || g == 0x2800):
+				g = '·' // mark where the update was, even on blank
+			}
+			b.WriteRune(g)
 		}
 		b.WriteString(open.post)
 	}
-	return b.String()
+	return b.String(), cw, ch
 }
+
+// brailleDot is the bit of each dot of a braille character, by row and column.
+var brailleDot = [4][2]rune{{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}}
