@@ -1,0 +1,690 @@
+package sims
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+)
+
+// Anomalous diffusion models.
+const (
+	CTRW      = "ctrw"      // continuous-time random walk: a waiting time, then a jump
+	LevyWalk  = "levywalk"  // flights at unit speed with power-law durations
+	Crowded   = "crowded"   // a lattice walker among immobile obstacles
+	FBM       = "fbm"       // fractional Brownian motion
+	Ballistic = "ballistic" // constant random velocities
+)
+
+// AnomalousModels lists the models in the order the screen cycles them.
+var AnomalousModels = []string{CTRW, LevyWalk, Crowded, FBM, Ballistic}
+
+// Waiting-time and jump laws of the CTRW.
+const (
+	WaitExp   = "exp"    // ψ(t) = e^(−t): Brownian at long times
+	WaitPower = "power"  // Mittag-Leffler waits, ψ(t) ∝ t^(−1−α) at long t: subdiffusive, α < 1
+	JumpGauss = "gauss"  // Gaussian jumps of unit variance per axis
+	JumpLevy  = "stable" // symmetric α-stable jumps of index μ: Lévy flights
+)
+
+// Choices of the CTRW laws.
+var (
+	WaitLaws = []string{WaitExp, WaitPower}
+	JumpLaws = []string{JumpGauss, JumpLevy}
+)
+
+// PercolationObstacles is the obstacle density at which the free sites of
+// the square lattice stop percolating: 1 − 0.592746 (site percolation).
+const PercolationObstacles = 1 - 0.592746
+
+// AnomalousParams configures an ensemble of anomalous walkers in the plane.
+// Time is in units of the step (the observation interval) and length in
+// units of the short-time jump: every model takes unit-scale steps, so
+// models at the same target α can be compared.
+type AnomalousParams struct {
+	Model   string  // one of AnomalousModels
+	Walkers int     // 1..MaxWalkers
+	Wait    string  // CTRW waiting law: WaitExp or WaitPower
+	Alpha   float64 // CTRW power-law waits: ψ(t) ∝ t^(−1−α), 0.05..1
+	Jump    string  // CTRW jump law: JumpGauss or JumpLevy
+	Mu      float64 // stable jump index (CTRW), 0.2..2; flight-time tail (Lévy walk), 1..3
+	Hurst   float64 // fBm Hurst exponent H, 0.05..0.95: MSD ∝ t^(2H)
+	Density float64 // obstacle density of the crowded lattice, 0..0.6
+	Length  int     // fBm track length in steps, 16..65536 (generated whole)
+	Noise   float64 // localisation noise: sd of the error on each observed coordinate, 0..10
+}
+
+// Validate names the first bad field, its value and the valid range.
+func (p AnomalousParams) Validate() error {
+	ok := false
+	for _, m := range AnomalousModels {
+		ok = ok || p.Model == m
+	}
+	switch {
+	case !ok:
+		return fmt.Errorf("model = %q: must be one of ctrw, levywalk, crowded, fbm, ballistic", p.Model)
+	case p.Walkers < 1 || p.Walkers > MaxWalkers:
+		return fmt.Errorf("walkers = %d: must be 1..%d", p.Walkers, MaxWalkers)
+	case p.Wait != WaitExp && p.Wait != WaitPower:
+		return fmt.Errorf("wait = %q: must be one of exp, power", p.Wait)
+	case !(p.Alpha >= 0.05 && p.Alpha <= 1):
+		return fmt.Errorf("alpha = %g: must be 0.05..1", p.Alpha)
+	case p.Jump != JumpGauss && p.Jump != JumpLevy:
+		return fmt.Errorf("jump = %q: must be one of gauss, stable", p.Jump)
+	case !(p.Mu >= 0.2 && p.Mu <= 3) || p.Model == CTRW && p.Mu > 2:
+		return fmt.Errorf("mu = %g: must be 0.2..2 for ctrw jumps, 1..3 for levywalk flights", p.Mu)
+	case p.Model == LevyWalk && p.Mu < 1:
+		return fmt.Errorf("mu = %g: the Lévy walk's flight-time tail must be 1..3", p.Mu)
+	case !(p.Hurst >= 0.05 && p.Hurst <= 0.95):
+		return fmt.Errorf("hurst = %g: must be 0.05..0.95", p.Hurst)
+	case !(p.Density >= 0 && p.Density <= 0.6):
+		return fmt.Errorf("density = %g: must be 0..0.6", p.Density)
+	case p.Length < 16 || p.Length > 65536:
+		return fmt.Errorf("length = %d: must be 16..65536", p.Length)
+	case !(p.Noise >= 0 && p.Noise <= 10):
+		return fmt.Errorf("noise = %g: must be 0..10", p.Noise)
+	}
+	return nil
+}
+
+// MSDTheory is the ensemble MSD theory gives at time t where it has a
+// closed form (ok false otherwise): 2·t^α/Γ(1+α) for the CTRW with
+// Gaussian jumps (unit variance per axis, exact at every t with
+// Mittag-Leffler waits), 2·t^(2H) for fBm, 2·t² for ballistic motion.
+func (p AnomalousParams) MSDTheory(t float64) (float64, bool) {
+	switch {
+	case p.Model == CTRW && (p.Jump == JumpGauss || p.Mu >= 2):
+		a := 1.0
+		if p.Wait == WaitPower {
+			a = p.Alpha
+		}
+		return 2 * math.Pow(t, a) / math.Gamma(1+a), true
+	case p.Model == FBM:
+		return 2 * math.Pow(t, 2*p.Hurst), true
+	case p.Model == Ballistic:
+		return 2 * t * t, true
+	}
+	return 0, false
+}
+
+// AlphaTheory is the MSD exponent theory gives the model, ⟨r²⟩ ∝ t^α, at
+// long times; ok is false where it has none (the crowded lattice, whose
+// exponent is transient, and Lévy flights, whose MSD is infinite: see
+// RobustAlpha).
+func (p AnomalousParams) AlphaTheory() (alpha float64, ok bool) {
+	switch p.Model {
+	case CTRW:
+		if p.Jump == JumpLevy && p.Mu < 2 {
+			return 0, false
+		}
+		if p.Wait == WaitPower && p.Alpha < 1 {
+			return p.Alpha, true
+		}
+		return 1, true
+	case LevyWalk: // flight times with P(τ > s) ∝ s^(−μ)
+		switch {
+		case p.Mu <= 1:
+			return 2, true
+		case p.Mu < 2:
+			return 3 - p.Mu, true
+		}
+		return 1, true
+	case FBM:
+		return 2 * p.Hurst, true
+	case Ballistic:
+		return 2, true
+	}
+	return 0, false
+}
+
+// RobustQ is the order q of the fractional moment ⟨|r|^q⟩^(2/q) shown for
+// Lévy flights: q = μ/2 < μ, where the moment is finite.
+func (p AnomalousParams) RobustQ() float64 {
+	if p.Model == CTRW && p.Jump == JumpLevy {
+		return p.Mu / 2
+	}
+	return 1
+}
+
+// RobustAlpha is the growth exponent of ⟨|r|^q⟩^(2/q): 2·α_w/μ for a CTRW
+// with μ-stable jumps (α_w = α for power-law waits, 1 otherwise), and the
+// MSD exponent for the other models.
+func (p AnomalousParams) RobustAlpha() (float64, bool) {
+	if p.Model == CTRW && p.Jump == JumpLevy {
+		aw := 1.0
+		if p.Wait == WaitPower && p.Alpha < 1 {
+			aw = p.Alpha
+		}
+		return 2 * aw / p.Mu, true
+	}
+	return p.AlphaTheory()
+}
+
+// EBTheory is the ergodicity-breaking parameter of the time-averaged MSD
+// in the limit Δ ≪ T: 2Γ²(1+α)/Γ(1+2α) − 1 for the CTRW with power-law
+// waits (He, Burov, Metzler and Barkai 2008), 0 for ergodic processes;
+// ok is false where the model has no simple value.
+func (p AnomalousParams) EBTheory() (float64, bool) {
+	switch {
+	case p.Model == CTRW && p.Wait == WaitPower && p.Alpha < 1:
+		g1, _ := math.Lgamma(1 + p.Alpha)
+		g2, _ := math.Lgamma(1 + 2*p.Alpha)
+		return 2*math.Exp(2*g1-g2) - 1, true
+	case p.Model == CTRW && p.Jump == JumpGauss, p.Model == FBM:
+		return 0, true
+	}
+	return 0, false
+}
+
+// Band names the regime of an MSD exponent.
+func Band(alpha float64) string {
+	switch {
+	case alpha < 0.9:
+		return "subdiffusive"
+	case alpha <= 1.1:
+		return "normal"
+	case alpha < 1.9:
+		return "superdiffusive"
+	}
+	return "ballistic"
+}
+
+// Lag of the time-averaged MSD used for the ergodicity-breaking parameter.
+const EBLag = 10
+
+// Number of walkers whose whole trajectories are kept for time averages.
+const TrackedWalkers = 5
+
+// maxTrack bounds the length of the kept trajectories.
+const maxTrack = 1 << 17
+
+// anomalousBlocks is the number of walker blocks for standard errors.
+const anomalousBlocks = 20
+
+// Anomalous is an ensemble of anomalous walkers in the plane.
+type Anomalous struct {
+	p   AnomalousParams
+	rng *rand.Rand
+	n   int // steps taken: time t = n
+
+	x, y   []float64 // true positions
+	x0, y0 []float64 // where each walker started (the origin, but for crowded walkers)
+	// observed = true + noise; the noise at t = 0, per walker and axis
+	nx0, ny0 []float64
+
+	// CTRW: time of each walker's next jump; Lévy walk: end of its flight
+	next   []float64
+	vx, vy []float64 // Lévy walk and ballistic velocities
+	Paused []bool    // CTRW: made no jump in the last step
+	// Jumps longer than StreakMin in the last step: from and to, for drawing
+	Streaks [][4]float64
+
+	// crowded lattice: obstacles on an L×L periodic lattice
+	lat    []bool
+	ix, iy []int
+	lsize  int
+
+	// fBm increments, per walker and axis
+	fx, fy [][]float32
+
+	// sampled laws, log-binned
+	Waits, Jumps LogHist
+
+	// records of the ensemble MSD at log-spaced times
+	T, MSD, Robust []float64
+	blocks         [][]float64 // per record, the MSD of each walker block
+	nextRec        int
+
+	// kept trajectories (observed) of the first TrackedWalkers walkers
+	TrackX, TrackY [][]float64
+
+	// time-averaged MSD at lag EBLag, accumulated per walker
+	ring    [][EBLag][2]float64
+	tasum   []float64
+	tacount int
+}
+
+// StreakMin is the jump length drawn as a streak on the field.
+const StreakMin = 4
+
+// NewAnomalous validates p and starts the walkers at the origin (crowded
+// walkers at a free site near it).
+func NewAnomalous(p AnomalousParams, seed uint64) (*Anomalous, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	n := p.Walkers
+	a := &Anomalous{p: p, rng: rand.New(rand.NewPCG(seed, 0xa2011a1)),
+		x: make([]float64, n), y: make([]float64, n), x0: make([]float64, n), y0: make([]float64, n),
+		nx0: make([]float64, n), ny0: make([]float64, n),
+		Paused: make([]bool, n), ring: make([][EBLag][2]float64, n), tasum: make([]float64, n),
+		Waits: NewLogHist(-3, 7, 8), Jumps: NewLogHist(-3, 7, 8)}
+	for i := range a.nx0 {
+		a.nx0[i], a.ny0[i] = p.Noise*a.rng.NormFloat64(), p.Noise*a.rng.NormFloat64()
+	}
+	switch p.Model {
+	case CTRW:
+		a.next = make([]float64, n)
+		for i := range a.next {
+			a.next[i] = a.wait()
+		}
+	case LevyWalk:
+		a.next, a.vx, a.vy = make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range a.next {
+			a.newFlight(i, 0)
+		}
+	case Ballistic:
+		a.vx, a.vy = make([]float64, n), make([]float64, n)
+		for i := range a.vx {
+			a.vx[i], a.vy[i] = a.rng.NormFloat64(), a.rng.NormFloat64()
+		}
+	case Crowded:
+		a.initLattice()
+	case FBM:
+		a.fx, a.fy = make([][]float32, n), make([][]float32, n)
+		for i := range a.fx {
+			gx, gy := FGN(a.rng, p.Length, p.Hurst)
+			a.fx[i], a.fy[i] = toF32(gx), toF32(gy)
+		}
+	}
+	a.TrackX = make([][]float64, min(n, TrackedWalkers))
+	a.TrackY = make([][]float64, len(a.TrackX))
+	a.record()
+	return a, nil
+}
+
+func toF32(s []float64) []float32 {
+	out := make([]float32, len(s))
+	for i, v := range s {
+		out[i] = float32(v)
+	}
+	return out
+}
+
+// Params returns the parameters.
+func (a *Anomalous) Params() AnomalousParams { return a.p }
+
+// T returns the time (steps taken).
+func (a *Anomalous) Time() int { return a.n }
+
+// Ended reports that an fBm track has reached its generated length.
+func (a *Anomalous) Ended() bool { return a.p.Model == FBM && a.n >= a.p.Length }
+
+// Positions returns the true positions (the simulation's own slices).
+func (a *Anomalous) Positions() (x, y []float64) { return a.x, a.y }
+
+func (a *Anomalous) wait() float64 {
+	var w float64
+	if a.p.Wait == WaitPower && a.p.Alpha < 1 {
+		w = MittagLeffler(a.rng, a.p.Alpha)
+	} else {
+		w = a.rng.ExpFloat64()
+	}
+	a.Waits.Add(w)
+	return w
+}
+
+// jump draws a CTRW jump: unit variance per axis for Gaussian jumps, and
+// stable jumps scaled by 1/√2 so that μ = 2 gives the same Gaussian.
+func (a *Anomalous) jump() (dx, dy float64) {
+	if a.p.Jump == JumpLevy && a.p.Mu < 2 {
+		dx = StableSymmetric(a.rng, a.p.Mu) / math.Sqrt2
+		dy = StableSymmetric(a.rng, a.p.Mu) / math.Sqrt2
+	} else {
+		dx, dy = a.rng.NormFloat64(), a.rng.NormFloat64()
+	}
+	a.Jumps.Add(math.Abs(dx))
+	// μ → 0 puts no bound on a jump: cap it so that sums of squares stay
+	// finite (10^15 unit steps: far beyond anything drawn or fitted)
+	return clampAbs(dx, 1e15), clampAbs(dy, 1e15)
+}
+
+// newFlight starts walker i's next flight at time t: unit speed in a
+// uniform direction for a duration with P(τ > s) = s^(−μ), s ≥ 1.
+func (a *Anomalous) newFlight(i int, t float64) {
+	d := Pareto(a.rng, a.p.Mu, 1)
+	a.Waits.Add(d)
+	th := 2 * math.Pi * a.rng.Float64()
+	a.vx[i], a.vy[i] = math.Cos(th), math.Sin(th)
+	a.next[i] = t + d
+}
+
+func (a *Anomalous) initLattice() {
+	// big enough that walkers rarely wrap on screen-length runs; the
+	// coordinates are unwrapped for the MSD
+	a.lsize = 512
+	L := a.lsize
+	a.lat = make([]bool, L*L)
+	for k := range a.lat {
+		a.lat[k] = a.rng.Float64() < a.p.Density
+	}
+	a.ix, a.iy = make([]int, a.p.Walkers), make([]int, a.p.Walkers)
+	// each walker starts at its own free site near the origin, so that the
+	// ensemble averages over the disorder too
+	for i := range a.ix {
+		sx, sy := 0, 0
+		for tries := 0; tries < 1000; tries++ {
+			sx, sy = a.rng.IntN(17)-8, a.rng.IntN(17)-8
+			if !a.blocked(sx, sy) {
+				break
+			}
+		}
+		a.ix[i], a.iy[i] = sx, sy
+		a.x[i], a.y[i] = float64(sx), float64(sy)
+		a.x0[i], a.y0[i] = a.x[i], a.y[i]
+	}
+}
+
+func (a *Anomalous) blocked(x, y int) bool {
+	L := a.lsize
+	return a.lat[((y%L+L)%L)*L+(x%L+L)%L]
+}
+
+var latticeMoves = [4][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}}
+
+// Step advances every walker by one unit of time.
+func (a *Anomalous) Step() {
+	if a.Ended() {
+		return
+	}
+	t0, t1 := float64(a.n), float64(a.n+1)
+	a.Streaks = a.Streaks[:0]
+	switch a.p.Model {
+	case CTRW:
+		for i := range a.x {
+			a.Paused[i] = true
+			for a.next[i] <= t1 {
+				dx, dy := a.jump()
+				if dx*dx+dy*dy > StreakMin*StreakMin && len(a.Streaks) < 200 {
+					a.Streaks = append(a.Streaks, [4]float64{a.x[i], a.y[i], a.x[i] + dx, a.y[i] + dy})
+				}
+				a.x[i] += dx
+				a.y[i] += dy
+				a.next[i] += a.wait()
+				a.Paused[i] = false
+			}
+		}
+	case LevyWalk:
+		for i := range a.x {
+			t := t0
+			for a.next[i] <= t1 {
+				d := a.next[i] - t
+				a.x[i] += a.vx[i] * d
+				a.y[i] += a.vy[i] * d
+				t = a.next[i]
+				a.newFlight(i, t)
+			}
+			a.x[i] += a.vx[i] * (t1 - t)
+			a.y[i] += a.vy[i] * (t1 - t)
+		}
+	case Ballistic:
+		for i := range a.x {
+			a.x[i] += a.vx[i]
+			a.y[i] += a.vy[i]
+		}
+	case Crowded:
+		for i := range a.x {
+			m := latticeMoves[a.rng.IntN(4)]
+			nx, ny := a.ix[i]+m[0], a.iy[i]+m[1]
+			if !a.blocked(nx, ny) {
+				a.ix[i], a.iy[i] = nx, ny
+				a.x[i], a.y[i] = float64(nx), float64(ny)
+			}
+		}
+	case FBM:
+		for i := range a.x {
+			a.x[i] += float64(a.fx[i][a.n])
+			a.y[i] += float64(a.fy[i][a.n])
+		}
+	}
+	a.n++
+	a.timeAverage()
+	if a.n >= a.nextRec {
+		a.record()
+	}
+}
+
+// observed returns walker i's observed position (with localisation noise).
+func (a *Anomalous) observed(i int) (float64, float64) {
+	if a.p.Noise == 0 {
+		return a.x[i], a.y[i]
+	}
+	return a.x[i] + a.p.Noise*a.rng.NormFloat64(), a.y[i] + a.p.Noise*a.rng.NormFloat64()
+}
+
+// timeAverage keeps the tracks of the first walkers and accumulates every
+// walker's squared displacement over the lag EBLag.
+func (a *Anomalous) timeAverage() {
+	k := a.n % EBLag
+	counted := a.n >= EBLag
+	for i := range a.x {
+		ox, oy := a.observed(i)
+		if i < len(a.TrackX) && len(a.TrackX[i]) < maxTrack {
+			if len(a.TrackX[i]) == 0 { // the track starts at the observed origin
+				a.TrackX[i] = append(a.TrackX[i], a.x0[i]+a.nx0[i])
+				a.TrackY[i] = append(a.TrackY[i], a.y0[i]+a.ny0[i])
+			}
+			a.TrackX[i] = append(a.TrackX[i], ox)
+			a.TrackY[i] = append(a.TrackY[i], oy)
+		}
+		old := a.ring[i][k]
+		if a.n == EBLag { // lag from the start
+			old = [2]float64{a.x0[i] + a.nx0[i], a.y0[i] + a.ny0[i]}
+		}
+		if counted {
+			dx, dy := ox-old[0], oy-old[1]
+			a.tasum[i] += dx*dx + dy*dy
+		}
+		a.ring[i][k] = [2]float64{ox, oy}
+	}
+	if counted {
+		a.tacount++
+	}
+}
+
+// EB is the measured ergodicity-breaking parameter: the relative variance
+// over walkers of the time-averaged MSD at lag EBLag, ⟨δ²⟩²-normalised.
+// ok is false until enough time has passed.
+func (a *Anomalous) EB() (eb float64, ok bool) {
+	if a.tacount < 2*EBLag || len(a.tasum) < 2 {
+		return 0, false
+	}
+	var s, s2 float64
+	for _, v := range a.tasum {
+		d := v / float64(a.tacount)
+		s += d
+		s2 += d * d
+	}
+	n := float64(len(a.tasum))
+	m := s / n
+	if m == 0 {
+		return 0, false
+	}
+	return (s2/n - m*m) / (m * m), true
+}
+
+// TAMSD is walker k's time-averaged MSD δ²(Δ) = ⟨|r(t+Δ) − r(t)|²⟩_t over
+// its kept track, at the given lags (NaN where Δ is too long for the track).
+func (a *Anomalous) TAMSD(k int, lags []int) []float64 {
+	tx, ty := a.TrackX[k], a.TrackY[k]
+	out := make([]float64, len(lags))
+	for j, lag := range lags {
+		n := len(tx) - lag
+		if lag < 1 || n < 1 {
+			out[j] = math.NaN()
+			continue
+		}
+		var s float64
+		for t := 0; t < n; t++ {
+			dx, dy := tx[t+lag]-tx[t], ty[t+lag]-ty[t]
+			s += dx*dx + dy*dy
+		}
+		out[j] = s / float64(n)
+	}
+	return out
+}
+
+// record appends the ensemble MSD (and the robust measure) at the current
+// time and schedules the next record: every step up to t = 20, then 20
+// records per decade.
+func (a *Anomalous) record() {
+	q := a.p.RobustQ()
+	var s, sq float64
+	var bl [anomalousBlocks]float64
+	n := len(a.x)
+	for i := range a.x {
+		ox, oy := a.observed(i)
+		dx, dy := ox-a.x0[i]-a.nx0[i], oy-a.y0[i]-a.ny0[i]
+		r2 := dx*dx + dy*dy
+		s += r2
+		sq += math.Pow(r2, q/2)
+		bl[i*anomalousBlocks/n] += r2
+	}
+	block := make([]float64, anomalousBlocks)
+	for b := range block {
+		lo, hi := b*n/anomalousBlocks, (b+1)*n/anomalousBlocks
+		block[b] = math.NaN()
+		if hi > lo {
+			block[b] = bl[b] / float64(hi-lo)
+		}
+	}
+	a.T = append(a.T, float64(a.n))
+	a.MSD = append(a.MSD, s/float64(n))
+	a.Robust = append(a.Robust, math.Pow(sq/float64(n), 2/q))
+	a.blocks = append(a.blocks, block)
+	if a.n < 20 {
+		a.nextRec = a.n + 1
+	} else {
+		a.nextRec = max(a.n+1, int(math.Ceil(float64(a.n)*math.Pow(10, 0.05))))
+	}
+}
+
+// FitAlpha fits log MSD = c + α·log t over the records with tmin ≤ t ≤
+// tmax (tmax ≤ 0: no upper limit) and returns α with a standard error
+// from the scatter of the same fit over 20 blocks of walkers. robust fits
+// the fractional moment instead. ok is false with fewer than 3 points.
+func (a *Anomalous) FitAlpha(tmin, tmax float64, robust bool) (alpha, se float64, ok bool) {
+	var lx, ly []float64
+	var idx []int
+	ys := a.MSD
+	if robust {
+		ys = a.Robust
+	}
+	for i, t := range a.T {
+		if t >= math.Max(tmin, 1) && (tmax <= 0 || t <= tmax) && ys[i] > 0 {
+			lx, ly = append(lx, math.Log(t)), append(ly, math.Log(ys[i]))
+			idx = append(idx, i)
+		}
+	}
+	if len(lx) < 3 {
+		return 0, 0, false
+	}
+	alpha = slope(lx, ly)
+	if robust || len(a.x) < 3*anomalousBlocks {
+		return alpha, math.NaN(), true
+	}
+	var bs []float64
+	by := make([]float64, len(idx))
+	for b := 0; b < anomalousBlocks; b++ {
+		okb := true
+		for j, i := range idx {
+			v := a.blocks[i][b]
+			if !(v > 0) {
+				okb = false
+				break
+			}
+			by[j] = math.Log(v)
+		}
+		if okb {
+			bs = append(bs, slope(lx, by))
+		}
+	}
+	if len(bs) < 3 {
+		return alpha, math.NaN(), true
+	}
+	var m, v float64
+	for _, s := range bs {
+		m += s
+	}
+	m /= float64(len(bs))
+	for _, s := range bs {
+		v += (s - m) * (s - m)
+	}
+	return alpha, math.Sqrt(v/float64(len(bs)-1)) / math.Sqrt(float64(len(bs))), true
+}
+
+// slope is the least-squares slope of y against x.
+func slope(x, y []float64) float64 {
+	var mx, my float64
+	for i := range x {
+		mx += x[i]
+		my += y[i]
+	}
+	mx /= float64(len(x))
+	my /= float64(len(y))
+	var sxy, sxx float64
+	for i := range x {
+		sxy += (x[i] - mx) * (y[i] - my)
+		sxx += (x[i] - mx) * (x[i] - mx)
+	}
+	return sxy / sxx
+}
+
+// LogHist counts positive samples in logarithmic bins.
+type LogHist struct {
+	Lo, Hi  float64 // log10 of the range
+	PerDec  int
+	Count   []float64
+	N       int // samples, those outside the range included
+	Samples []float64
+}
+
+// maxSamples bounds the raw samples a LogHist keeps for tests of the laws.
+const maxSamples = 20000
+
+// NewLogHist makes bins over [10^lo, 10^hi) with perDecade bins a decade.
+func NewLogHist(lo, hi float64, perDecade int) LogHist {
+	return LogHist{Lo: lo, Hi: hi, PerDec: perDecade, Count: make([]float64, int((hi-lo)*float64(perDecade)))}
+}
+
+// Add counts a sample.
+func (h *LogHist) Add(v float64) {
+	h.N++
+	if len(h.Samples) < maxSamples {
+		h.Samples = append(h.Samples, v)
+	}
+	if !(v > 0) {
+		return
+	}
+	k := int(math.Floor((math.Log10(v) - h.Lo) * float64(h.PerDec)))
+	if k >= 0 && k < len(h.Count) {
+		h.Count[k]++
+	}
+}
+
+// Density returns the bin centres and the estimated density (count over N
+// and bin width) of the non-empty bins.
+func (h *LogHist) Density() (xs, ds []float64) {
+	for k, c := range h.Count {
+		if c == 0 {
+			continue
+		}
+		a := math.Pow(10, h.Lo+float64(k)/float64(h.PerDec))
+		b := math.Pow(10, h.Lo+float64(k+1)/float64(h.PerDec))
+		xs = append(xs, math.Sqrt(a*b))
+		ds = append(ds, c/float64(h.N)/(b-a))
+	}
+	return xs, ds
+}
+
+// Median is the median of the kept samples (NaN if none).
+func (h *LogHist) Median() float64 {
+	if len(h.Samples) == 0 {
+		return math.NaN()
+	}
+	s := append([]float64(nil), h.Samples...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+func clampAbs(v, m float64) float64 { return math.Max(-m, math.Min(m, v)) }
