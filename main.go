@@ -306,7 +306,7 @@ func runTopic(t *topic.Topic, v topic.Values, rf runFlags, stdout io.Writer) (er
 	if err != nil {
 		return &exitError{2, err}
 	}
-	if err := t.Run(v, rf.seed, rf.steps, rf.every, tb.Row); err != nil {
+	if err := t.Run(v, rf.seed, rf.steps, rf.every, tb); err != nil {
 		return &exitError{2, fmt.Errorf("run %s: %w", t.ID, err)}
 	}
 	if err := tb.Close(); err != nil {

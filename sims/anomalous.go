@@ -217,7 +217,9 @@ type Anomalous struct {
 	vx, vy []float64 // Lévy walk and ballistic velocities
 	Paused []bool    // CTRW: made no jump in the last step
 	// Jumps longer than StreakMin in the last step: from and to, for drawing
-	Streaks [][4]float64
+	Streaks  [][4]float64
+	Last     AnomalousStep
+	lastWait float64
 
 	// crowded lattice: obstacles on an L×L periodic lattice
 	lat    []bool
@@ -242,6 +244,15 @@ type Anomalous struct {
 	ring    [][EBLag][2]float64
 	tasum   []float64
 	tacount int
+}
+
+// AnomalousStep records what the last Step did to walker 0, for display.
+type AnomalousStep struct {
+	X0, Y0, X, Y float64 // position before and after
+	Jumps        int     // CTRW jumps (or Lévy-walk flights ended) within the step
+	Wait         float64 // the last waiting time (or flight duration) drawn
+	Next         float64 // when the current wait or flight ends
+	Blocked      bool    // crowded: the chosen site was an obstacle
 }
 
 // StreakMin is the jump length drawn as a streak on the field.
@@ -321,6 +332,7 @@ func (a *Anomalous) wait() float64 {
 		w = a.rng.ExpFloat64()
 	}
 	a.Waits.Add(w)
+	a.lastWait = w
 	return w
 }
 
@@ -389,6 +401,7 @@ func (a *Anomalous) Step() {
 	}
 	t0, t1 := float64(a.n), float64(a.n+1)
 	a.Streaks = a.Streaks[:0]
+	last := AnomalousStep{X0: a.x[0], Y0: a.y[0]}
 	switch a.p.Model {
 	case CTRW:
 		for i := range a.x {
@@ -402,8 +415,13 @@ func (a *Anomalous) Step() {
 				a.y[i] += dy
 				a.next[i] += a.wait()
 				a.Paused[i] = false
+				if i == 0 {
+					last.Jumps++
+					last.Wait = a.lastWait
+				}
 			}
 		}
+		last.Next = a.next[0]
 	case LevyWalk:
 		for i := range a.x {
 			t := t0
@@ -413,10 +431,15 @@ func (a *Anomalous) Step() {
 				a.y[i] += a.vy[i] * d
 				t = a.next[i]
 				a.newFlight(i, t)
+				if i == 0 {
+					last.Jumps++
+					last.Wait = a.next[0] - t
+				}
 			}
 			a.x[i] += a.vx[i] * (t1 - t)
 			a.y[i] += a.vy[i] * (t1 - t)
 		}
+		last.Next = a.next[0]
 	case Ballistic:
 		for i := range a.x {
 			a.x[i] += a.vx[i]
@@ -429,6 +452,8 @@ func (a *Anomalous) Step() {
 			if !a.blocked(nx, ny) {
 				a.ix[i], a.iy[i] = nx, ny
 				a.x[i], a.y[i] = float64(nx), float64(ny)
+			} else if i == 0 {
+				last.Blocked = true
 			}
 		}
 	case FBM:
@@ -437,6 +462,8 @@ func (a *Anomalous) Step() {
 			a.y[i] += float64(a.fy[i][a.n])
 		}
 	}
+	last.X, last.Y = a.x[0], a.y[0]
+	a.Last = last
 	a.n++
 	a.timeAverage()
 	if a.n >= a.nextRec {
@@ -688,3 +715,33 @@ func (h *LogHist) Median() float64 {
 }
 
 func clampAbs(v, m float64) float64 { return math.Max(-m, math.Min(m, v)) }
+
+// EnsembleMSD computes, now, the ensemble MSD of the observed positions
+// and the robust measure ⟨|r|^q⟩^(2/q).
+func (a *Anomalous) EnsembleMSD() (msd, robust float64) {
+	q := a.p.RobustQ()
+	var s, sq float64
+	for i := range a.x {
+		ox, oy := a.observed(i)
+		dx, dy := ox-a.x0[i]-a.nx0[i], oy-a.y0[i]-a.ny0[i]
+		r2 := dx*dx + dy*dy
+		s += r2
+		sq += math.Pow(r2, q/2)
+	}
+	n := float64(len(a.x))
+	return s / n, math.Pow(sq/n, 2/q)
+}
+
+// MeanTAMSD is the time-averaged MSD at the given lag averaged over the
+// kept tracks (NaN if the lag is 0 or too long for them).
+func (a *Anomalous) MeanTAMSD(lag int) float64 {
+	var s float64
+	for k := range a.TrackX {
+		v := a.TAMSD(k, []int{lag})[0]
+		if math.IsNaN(v) {
+			return math.NaN()
+		}
+		s += v
+	}
+	return s / float64(len(a.TrackX))
+}

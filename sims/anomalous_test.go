@@ -240,7 +240,11 @@ func TestErgodicityBreaking(t *testing.T) {
 // Nothing infinite or NaN comes out at the ends of the ranges.
 func TestAnomalousExtremes(t *testing.T) {
 	for _, p := range []AnomalousParams{
-		func() AnomalousParams { p := anomalousDefaults(CTRW); p.Jump, p.Mu, p.Alpha = JumpLevy, 0.2, 0.05; return p }(),
+		func() AnomalousParams {
+			p := anomalousDefaults(CTRW)
+			p.Jump, p.Mu, p.Alpha = JumpLevy, 0.2, 0.05
+			return p
+		}(),
 		func() AnomalousParams { p := anomalousDefaults(CTRW); p.Jump, p.Mu, p.Alpha = JumpLevy, 2, 1; return p }(),
 		func() AnomalousParams { p := anomalousDefaults(LevyWalk); p.Mu = 1; return p }(),
 		func() AnomalousParams { p := anomalousDefaults(Crowded); p.Density = 0.6; return p }(),

@@ -25,7 +25,8 @@ func StableSymmetric(rng *rand.Rand, mu float64) float64 {
 }
 
 // StablePDF is the density of StableSymmetric at x. Away from μ = 1 and 2
-// (exact forms) it uses Nolan's (1997) non-oscillating integral: for x > 0
+// (exact forms) and the far tail (its asymptote) it uses Nolan's (1997)
+// non-oscillating integral: for x > 0
 // f(x) = μ·x^(1/(μ−1)) / (π|μ−1|) · ∫₀^{π/2} V(θ) e^(−x^(μ/(μ−1))·V(θ)) dθ
 // with V(θ) = (cos θ / sin μθ)^(μ/(μ−1)) · cos((μ−1)θ) / cos θ, by the
 // midpoint rule.
@@ -38,6 +39,9 @@ func StablePDF(x, mu float64) float64 {
 		return math.Exp(-x*x/4) / math.Sqrt(4*math.Pi)
 	case x < 1e-9:
 		return math.Gamma(1+1/mu) / math.Pi
+	case math.Pow(x, mu) > 1000:
+		// far tail: Γ(1+μ)·sin(πμ/2)/π · x^(−1−μ), relative error ~ x^(−μ)
+		return math.Gamma(1+mu) * math.Sin(math.Pi*mu/2) / math.Pi * math.Pow(x, -1-mu)
 	case math.Abs(mu-1) < 0.02:
 		// the integral is ill-conditioned next to μ = 1: interpolate
 		// between the Cauchy law and μ = 1 ± 0.02

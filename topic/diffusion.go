@@ -55,7 +55,7 @@ func StokesEinsteinD(v Values) float64 {
 	return sims.StokesEinstein(v.Float("temp"), v.Float("viscosity")*1e-3, v.Float("radius")*1e-6) * 1e12
 }
 
-func runDiffusion(v Values, seed uint64, steps, every int, emit func([]float64)) error {
+func runDiffusion(v Values, seed uint64, steps, every int, out Out) error {
 	p := DiffusionParams(v)
 	d, err := sims.NewDiffusion(p, seed)
 	if err != nil {
@@ -63,7 +63,7 @@ func runDiffusion(v Values, seed uint64, steps, every int, emit func([]float64))
 	}
 	row := func() {
 		m, se := d.MSD()
-		emit([]float64{d.T(), m, p.MSDTheory(d.T()), se})
+		out.Row([]float64{d.T(), m, p.MSDTheory(d.T()), se})
 	}
 	row()
 	for i := 1; i <= steps; i++ {

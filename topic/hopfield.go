@@ -79,7 +79,7 @@ func CapacityParams(v Values) models.CapacityParams {
 
 // runHopfield: steps asynchronous updates of the cued network; with
 // --capacity, trials per load of the capacity experiment (steps unused).
-func runHopfield(v Values, seed uint64, steps, every int, emit func([]float64)) error {
+func runHopfield(v Values, seed uint64, steps, every int, out Out) error {
 	if v.Bool("capacity") {
 		c, err := models.NewCapacity(CapacityParams(v), seed)
 		if err != nil {
@@ -90,7 +90,7 @@ func runHopfield(v Values, seed uint64, steps, every int, emit func([]float64)) 
 		}
 		for i, load := range models.CapacityLoads {
 			m, se, r := c.Mean(i)
-			emit([]float64{load, float64(c.P(i)), float64(c.Trials[i]), m, se, r})
+			out.Row([]float64{load, float64(c.P(i)), float64(c.Trials[i]), m, se, r})
 		}
 		return nil
 	}
@@ -100,7 +100,7 @@ func runHopfield(v Values, seed uint64, steps, every int, emit func([]float64)) 
 	}
 	target := v.Int("target") - 1
 	row := func() {
-		emit([]float64{float64(h.Updates), h.E, h.Overlaps()[target], float64(h.Flips)})
+		out.Row([]float64{float64(h.Updates), h.E, h.Overlaps()[target], float64(h.Flips)})
 	}
 	row()
 	for i := 1; i <= steps; i++ {

@@ -10,14 +10,20 @@ import (
 )
 
 // Table writes rows of a run as CSV (a header, then one row per sample) or
-// as JSON (an object with the topic, seed, parameters and an array of rows,
-// each an object keyed by column). NaN and ±Inf are written as empty CSV
+// as JSON (an object with the topic, seed, parameters, an array of rows,
+// each an object keyed by column, and a summary object if the run gave one). NaN and ±Inf are written as empty CSV
 // fields and JSON nulls.
 type Table struct {
 	w      *bufio.Writer
 	format string
 	cols   []string
 	n      int
+	meta   []string // "name": value pairs, for JSON
+}
+
+// Meta records a summary figure; JSON writes them after the rows.
+func (tb *Table) Meta(name string, v float64) {
+	tb.meta = append(tb.meta, fmt.Sprintf("%q: %s", name, num(v, "null")))
 }
 
 // Formats lists the output formats of jclub run.
@@ -84,7 +90,11 @@ func (tb *Table) Row(row []float64) {
 // Close ends the table and flushes it.
 func (tb *Table) Close() error {
 	if tb.format == "json" {
-		tb.w.WriteString("\n  ]\n}\n")
+		tb.w.WriteString("\n  ]")
+		if len(tb.meta) > 0 {
+			tb.w.WriteString(",\n  \"summary\": {" + strings.Join(tb.meta, ", ") + "}")
+		}
+		tb.w.WriteString("\n}\n")
 	}
 	return tb.w.Flush()
 }

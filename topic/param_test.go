@@ -109,12 +109,12 @@ func TestDefaultsValid(t *testing.T) {
 		if !tp.Built() {
 			continue
 		}
-		rows := 0
-		if err := tp.Run(tp.Defaults(), 1, 3, 1, func([]float64) { rows++ }); err != nil {
+		var out Rows
+		if err := tp.Run(tp.Defaults(), 1, 3, 1, &out); err != nil {
 			t.Errorf("%s: %v", tp.ID, err)
 		}
-		if rows != 4 {
-			t.Errorf("%s: %d rows for 3 steps every 1", tp.ID, rows)
+		if len(out.Rows) != 4 {
+			t.Errorf("%s: %d rows for 3 steps every 1", tp.ID, len(out.Rows))
 		}
 	}
 }

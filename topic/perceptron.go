@@ -61,7 +61,7 @@ func CoverParams(v Values) models.CoverParams {
 	return models.CoverParams{N: v.Int("dim"), MaxEpochs: v.Int("epochs")}
 }
 
-func runPerceptron(v Values, seed uint64, steps, every int, emit func([]float64)) error {
+func runPerceptron(v Values, seed uint64, steps, every int, out Out) error {
 	if v.Choice("experiment") == ExpCover {
 		c, err := models.NewCover(CoverParams(v), seed)
 		if err != nil {
@@ -73,7 +73,7 @@ func runPerceptron(v Values, seed uint64, steps, every int, emit func([]float64)
 		for i, load := range models.CoverLoads {
 			f, _ := c.Fraction(i)
 			pf, _ := c.PerceptronFraction(i)
-			emit([]float64{load, float64(c.P(i)), float64(c.Trials[i]), f, pf, models.CoverFraction(c.P(i), c.Params().N)})
+			out.Row([]float64{load, float64(c.P(i)), float64(c.Trials[i]), f, pf, models.CoverFraction(c.P(i), c.Params().N)})
 		}
 		return nil
 	}
@@ -82,7 +82,7 @@ func runPerceptron(v Values, seed uint64, steps, every int, emit func([]float64)
 		return err
 	}
 	row := func() {
-		emit([]float64{float64(pc.Seen), float64(pc.Mistakes), pc.Accuracy(), pc.Bound()})
+		out.Row([]float64{float64(pc.Seen), float64(pc.Mistakes), pc.Accuracy(), pc.Bound()})
 	}
 	row()
 	for i := 1; i <= steps; i++ {

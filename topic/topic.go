@@ -20,10 +20,13 @@ type Topic struct {
 	// Columns names what Run emits for the given values (an experiment
 	// choice can change them); the first column is the step or time.
 	Columns func(v Values) []string
-	// Run advances a fresh simulation steps updates from seed and emits a
-	// row every `every` updates (and at step 0). Nil while the topic is not
-	// built yet.
-	Run func(v Values, seed uint64, steps, every int, emit func(row []float64)) error
+	// Run advances a fresh simulation steps updates from seed and writes a
+	// row every `every` updates (and at step 0), and any summary figures
+	// (a fitted exponent) as meta. Nil while the topic is not built yet.
+	Run func(v Values, seed uint64, steps, every int, out Out) error
+	// Adjust, if set, is called after the parameter named changed was
+	// changed on screen from the values before, to keep others in step.
+	Adjust func(v *Values, changed string, before Values)
 }
 
 // Built reports whether the topic can be run and opened.
@@ -41,8 +44,7 @@ const (
 // All lists every topic in menu order.
 var All = []*Topic{
 	Diffusion,
-	{ID: "anomalous", Unit: UnitDiffusion, Title: "Anomalous diffusion",
-		Summary: "CTRW, Lévy flights and walks, crowding, fBm; MSD ∝ t^α on log-log axes"},
+	Anomalous,
 	{ID: "reynolds", Unit: UnitDiffusion, Title: "Life at low Reynolds number",
 		Summary: "Purcell's swimmers: the scallop theorem, run-and-tumble chemotaxis"},
 	Perceptron,
@@ -87,4 +89,28 @@ func BuiltIDs() []string {
 
 func fixedColumns(cols ...string) func(Values) []string {
 	return func(Values) []string { return cols }
+}
+
+// Out receives what a run produces: rows of the topic's columns, and named
+// summary figures (JSON output carries them; CSV has rows only).
+type Out interface {
+	Row(row []float64)
+	Meta(name string, value float64)
+}
+
+// Rows is an Out that keeps the rows and the summary in memory.
+type Rows struct {
+	Rows    [][]float64
+	Summary map[string]float64
+}
+
+// Row keeps a copy of row.
+func (r *Rows) Row(row []float64) { r.Rows = append(r.Rows, append([]float64(nil), row...)) }
+
+// Meta keeps a summary figure.
+func (r *Rows) Meta(name string, v float64) {
+	if r.Summary == nil {
+		r.Summary = map[string]float64{}
+	}
+	r.Summary[name] = v
 }

@@ -17,6 +17,7 @@ import (
 // "coming" on the menu.
 var screens = map[string]func(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen{
 	"diffusion":  newDiffusionScreen,
+	"anomalous":  newAnomalousScreen,
 	"perceptron": newPerceptronScreen,
 	"hopfield":   newHopfieldScreen,
 }

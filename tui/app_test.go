@@ -133,3 +133,25 @@ func TestGoldenHopfieldCapacity(t *testing.T) {
 	v := finalView(t, Options{Topic: topic.Hopfield, Values: vals, Seed: 1}, 100, 30, keys...)
 	golden.RequireEqual(t, []byte(v))
 }
+
+func TestGoldenAnomalous(t *testing.T) {
+	keys := make([]string, 25)
+	for i := range keys {
+		keys[i] = "n"
+	}
+	v := finalView(t, Options{Topic: topic.Anomalous, Seed: 1}, 100, 30, keys...)
+	golden.RequireEqual(t, []byte(v))
+}
+
+func TestGoldenAnomalousLevy(t *testing.T) {
+	vals := topic.Anomalous.Defaults()
+	_ = vals.Set("jump", "stable")
+	_ = vals.Set("mu", "1.2")
+	keys := []string{}
+	for range 20 {
+		keys = append(keys, "n")
+	}
+	keys = append(keys, "v", "v")
+	v := finalView(t, Options{Topic: topic.Anomalous, Values: vals, Seed: 1}, 100, 30, keys...)
+	golden.RequireEqual(t, []byte(v))
+}

@@ -19,6 +19,8 @@ type field struct {
 	levels [len(fieldGlyphs)]styleCodes
 	ring   styleCodes
 	mark   styleCodes
+	streak styleCodes
+	moving []bool // per cell: holds a walker that moved
 	b      strings.Builder
 }
 
@@ -38,7 +40,7 @@ func codes(s lipgloss.Style) styleCodes {
 }
 
 func newField(c *Common) *field {
-	f := &field{ring: codes(c.S.Dim), mark: codes(c.S.Bold.Inherit(c.S.Accent))}
+	f := &field{ring: codes(c.S.Dim), mark: codes(c.S.Bold.Inherit(c.S.Accent)), streak: codes(c.S.Warn)}
 	for i := range f.levels {
 		f.levels[i] = codes(c.S.Density[i])
 	}
@@ -77,17 +79,41 @@ func (f *field) cell(x, y, X float64) int {
 // origin marked, and particle 0 picked out. It returns the picture and the
 // number of particles outside the window.
 func (f *field) draw(xs, ys []float64, X, ring float64) (string, int) {
+	return f.drawWith(xs, ys, X, ring, nil, nil)
+}
+
+// drawWith is draw with two overlays: paused[i] marks particles that did
+// not move in the last step (a cell holding only those is drawn faint), and
+// streaks are long jumps, drawn as lines from where they started.
+func (f *field) drawWith(xs, ys []float64, X, ring float64, paused []bool, streaks [][4]float64) (string, int) {
 	if f.w == 0 || f.h == 0 {
 		return "", 0
 	}
 	clear(f.counts)
 	clear(f.glyph)
+	if len(f.moving) != len(f.counts) {
+		f.moving = make([]bool, len(f.counts))
+	}
+	clear(f.moving)
 	outside := 0
 	for i := range xs {
 		if k := f.cell(xs[i], ys[i], X); k >= 0 {
 			f.counts[k]++
+			if paused == nil || !paused[i] {
+				f.moving[k] = true
+			}
 		} else {
 			outside++
+		}
+	}
+	for _, s := range streaks {
+		g := streakGlyph(s[2]-s[0], s[3]-s[1])
+		n := 2 * (f.w + f.h)
+		for j := 0; j <= n; j++ {
+			u := float64(j) / float64(n)
+			if k := f.cell(s[0]+u*(s[2]-s[0]), s[1]+u*(s[3]-s[1]), X); k >= 0 && f.counts[k] == 0 {
+				f.glyph[k] = g
+			}
 		}
 	}
 	if ring > 0 && ring < 2*X {
@@ -131,10 +157,16 @@ func (f *field) draw(xs, ys []float64, X, ring float64) (string, int) {
 			case f.glyph[k] == 'w':
 				open(99, f.mark)
 				b.WriteRune('●')
+			case n > 0 && !f.moving[k]:
+				open(-1, f.ring)
+				b.WriteRune('○') // only waiting walkers here
 			case n > 0:
 				l := min(int(math.Log2(float64(n))), len(fieldGlyphs)-1)
 				open(l, f.levels[l])
 				b.WriteRune(fieldGlyphs[l])
+			case f.glyph[k] >= 0x80:
+				open(98, f.streak)
+				b.WriteRune(streakRunes[f.glyph[k]-0x80])
 			case f.glyph[k] == 'r':
 				open(-1, f.ring)
 				b.WriteRune('·')
@@ -158,6 +190,23 @@ func (f *field) style(st int) styleCodes {
 		return f.ring
 	case st == 99:
 		return f.mark
+	case st == 98:
+		return f.streak
 	}
 	return f.levels[st]
+}
+
+// streak glyphs by direction; glyph codes 0x80.. index them
+var streakRunes = [...]rune{'─', '│', '╱', '╲'}
+
+func streakGlyph(dx, dy float64) byte {
+	switch {
+	case math.Abs(dy) < 0.4*math.Abs(dx):
+		return 0x80
+	case math.Abs(dx) < 0.4*math.Abs(dy):
+		return 0x81
+	case dx*dy > 0: // up and to the right (y grows upwards)
+		return 0x82
+	}
+	return 0x83
 }

@@ -182,7 +182,7 @@ func TestTooSmall(t *testing.T) {
 func TestMenuOpensOnlyBuiltTopics(t *testing.T) {
 	a := newTestApp(Options{})
 	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	a.Update(keyMsg("2"))
+	a.Update(keyMsg("3")) // reynolds
 	if a.screen != nil {
 		t.Fatal("a coming topic opened")
 	}
@@ -315,5 +315,25 @@ func TestHopfieldLiveTemperature(t *testing.T) {
 	h := r.s.(*hopfield)
 	if r.steps != 1 || h.net.Params().Temp != 0.05 {
 		t.Fatalf("steps %d, T %v", r.steps, h.net.Params().Temp)
+	}
+}
+
+// Switching the anomalous model keeps the target exponent: ctrw α = 0.5
+// becomes fBm with H = 0.25.
+func TestAnomalousSwitchKeepsAlpha(t *testing.T) {
+	a := newTestApp(Options{Topic: topic.Anomalous, Seed: 1})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	r := a.screen.(*runner)
+	for range 3 { // ctrw → levywalk → crowded → fbm
+		a.Update(keyMsg("right"))
+	}
+	if r.v.Choice("model") != "fbm" || r.v.Float("hurst") != 0.25 {
+		t.Fatalf("model %s, hurst %v", r.v.Choice("model"), r.v.Float("hurst"))
+	}
+	a.Update(keyMsg("left")) // back through crowded (no α) leaves hurst alone
+	a.Update(keyMsg("left"))
+	a.Update(keyMsg("left"))
+	if r.v.Choice("model") != "ctrw" || r.v.Float("alpha") != 0.5 {
+		t.Fatalf("model %s, alpha %v", r.v.Choice("model"), r.v.Float("alpha"))
 	}
 }

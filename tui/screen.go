@@ -261,6 +261,9 @@ func (r *runner) nudge(dir int) {
 		r.s.redraw(r.v, false)
 		return
 	}
+	if r.t.Adjust != nil {
+		r.t.Adjust(&r.v, r.v.Params()[r.sel].Name, old)
+	}
 	if err := r.s.reset(r.v, r.seed); err != nil {
 		r.v = old
 		r.msg = err.Error()

@@ -1,0 +1,399 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/jclub/jclub/sims"
+	"github.com/jclub/jclub/topic"
+)
+
+// anomalous is the anomalous-diffusion screen: the walkers (waiting ones
+// faint, long jumps as streaks), the MSD on log-log axes with the fitted α,
+// and one of three views: time averages against the ensemble, the waiting
+// times or the jump lengths against the laws they were drawn from.
+type anomalous struct {
+	c        *Common
+	l        columns
+	a        *sims.Anomalous
+	p        sims.AnomalousParams
+	field    *field
+	msd      plot
+	lower    plot
+	view     int // 0 time averages, 1 waiting times, 2 jump lengths
+	scale    float64
+	fieldOut string
+	outside  int
+	chartsAt time.Time
+	fitMin   float64
+	fitMax   float64
+	// the laws the samples were drawn from, computed once per reset
+	waitLaw, jumpLaw [2][]float64
+}
+
+var views = []string{"time averages", "waiting times", "jump lengths"}
+
+var viewKey = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "next chart"))
+
+func newAnomalousScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen {
+	s := &anomalous{c: c, field: newField(c)}
+	s.msd.c, s.lower.c = c, c
+	s.msd.logX, s.msd.logY = true, true
+	return newRunner(c, t, s, v, seed, 1)
+}
+
+func (s *anomalous) reset(v topic.Values, seed uint64) error {
+	p := topic.AnomalousParams(v)
+	a, err := sims.NewAnomalous(p, seed)
+	if err != nil {
+		return err
+	}
+	s.a, s.p, s.scale = a, p, 0
+	s.waitLaw, s.jumpLaw = s.laws()
+	return nil
+}
+
+// laws samples the densities of the waiting-time and jump-length laws on a
+// log grid (nil where the model has none).
+func (s *anomalous) laws() (wait, jump [2][]float64) {
+	p := s.p
+	grid := func(lo, hi float64, f func(float64) float64) [2][]float64 {
+		var xs, ys []float64
+		for k := 0; k <= 80; k++ {
+			x := math.Pow(10, lo+(hi-lo)*float64(k)/80)
+			if y := f(x); y > 0 && !math.IsInf(y, 0) {
+				xs, ys = append(xs, x), append(ys, y)
+			}
+		}
+		return [2][]float64{xs, ys}
+	}
+	switch p.Model {
+	case sims.CTRW:
+		if p.Wait == sims.WaitPower && p.Alpha < 1 {
+			wait = grid(-3, 6, func(t float64) float64 { return sims.MittagLefflerPDF(t, p.Alpha) })
+		} else {
+			wait = grid(-3, 1.5, func(t float64) float64 { return math.Exp(-t) })
+		}
+		if p.Jump == sims.JumpLevy && p.Mu < 2 {
+			// |X| with X = S/√2: density 2√2·f_S(√2·x)
+			jump = grid(-3, 6, func(x float64) float64 { return 2 * math.Sqrt2 * sims.StablePDF(math.Sqrt2*x, p.Mu) })
+		} else {
+			jump = grid(-3, 0.8, func(x float64) float64 { return 2 * math.Exp(-x*x/2) / math.Sqrt(2*math.Pi) })
+		}
+	case sims.LevyWalk:
+		wait = grid(0, 6, func(t float64) float64 { return p.Mu * math.Pow(t, -1-p.Mu) })
+	}
+	return wait, jump
+}
+
+func (s *anomalous) step() { s.a.Step() }
+
+func (s *anomalous) setSize(w, h int) {
+	s.l = columns{w, h}
+	s.field.setSize(s.l.leftW()-2, s.l.mainH()-2)
+	s.msd.setSize(s.l.rightW()-2, s.l.rightH(0, 2)-3)
+	s.lower.setSize(s.l.rightW()-2, s.l.rightH(1, 2)-3)
+}
+
+func (s *anomalous) panelSize() (int, int) { return s.l.panelSize() }
+func (s *anomalous) tabs() []string        { return []string{"Theory"} }
+func (s *anomalous) keys() []key.Binding   { return []key.Binding{viewKey} }
+
+func (s *anomalous) key(msg tea.KeyMsg) bool {
+	if key.Matches(msg, viewKey) {
+		s.view = (s.view + 1) % len(views)
+		return true
+	}
+	return false
+}
+
+func (s *anomalous) status() string {
+	out := fmt.Sprintf("t %d", s.a.Time())
+	if s.a.Ended() {
+		out += " · the fBm track has ended: r restarts, or raise length"
+	}
+	return out
+}
+
+// robust reports whether the robust measure, not the MSD, is the one to fit.
+func (s *anomalous) robust() bool {
+	return s.p.Model == sims.CTRW && s.p.Jump == sims.JumpLevy && s.p.Mu < 2
+}
+
+func (s *anomalous) redraw(v topic.Values, live bool) {
+	if s.a == nil || s.l.w == 0 {
+		return
+	}
+	s.fitMin, s.fitMax = v.Float("fitmin"), v.Float("fitmax")
+	// the field window grows with the spread of the walkers (median distance)
+	xs, ys := s.a.Positions()
+	rs := make([]float64, 0, len(xs))
+	for i := range xs {
+		rs = append(rs, math.Hypot(xs[i], ys[i]))
+	}
+	med := median(rs)
+	if need := niceCeil(math.Max(3*med, 8) / math.Min(1, s.field.extentY(1))); need > s.scale {
+		s.scale = need
+	}
+	var paused []bool
+	if s.p.Model == sims.CTRW {
+		paused = s.a.Paused
+	}
+	s.fieldOut, s.outside = s.field.drawWith(xs, ys, s.scale, 0, paused, s.a.Streaks)
+	if live && time.Since(s.chartsAt) < chartPeriod {
+		return
+	}
+	s.chartsAt = time.Now()
+	s.drawMSD()
+	s.drawLower()
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+func (s *anomalous) drawMSD() {
+	a := s.a
+	tmax := math.Max(10, float64(a.Time()))
+	var mx, my, rx, ry []float64
+	for i, t := range a.T {
+		if t > 0 && a.MSD[i] > 0 {
+			mx, my = append(mx, t), append(my, a.MSD[i])
+		}
+		if t > 0 && a.Robust[i] > 0 {
+			rx, ry = append(rx, t), append(ry, a.Robust[i])
+		}
+	}
+	ymin, ymax := math.Inf(1), math.Inf(-1)
+	for _, y := range append(append([]float64{}, my...), ry...) {
+		ymin, ymax = math.Min(ymin, y), math.Max(ymax, y)
+	}
+	// theory: the exact curve where there is one, else the slope through
+	// the first point; reference slopes 1 and 2 from the same point
+	var ss []series
+	anchor := 1.0
+	if len(my) > 0 {
+		anchor = my[0] / mx[0]
+		if s.robust() && len(ry) > 0 {
+			anchor = ry[0] / rx[0]
+		}
+	}
+	line := func(alpha float64, st lipgloss.Style) series {
+		xs := []float64{1, tmax}
+		return series{xs: xs, ys: []float64{anchor, anchor * math.Pow(tmax, alpha)}, style: st}
+	}
+	ss = append(ss, line(1, s.c.S.Dim), line(2, s.c.S.Dim))
+	if _, ok := s.p.MSDTheory(1); ok && !s.robust() {
+		var tx, ty []float64
+		for k := 0; k <= 60; k++ {
+			t := math.Pow(tmax, float64(k)/60)
+			y, _ := s.p.MSDTheory(t)
+			tx, ty = append(tx, t), append(ty, y)
+		}
+		ss = append(ss, series{xs: tx, ys: ty, style: s.c.S.Series[1]})
+	} else if al, ok := s.p.RobustAlpha(); ok {
+		ss = append(ss, line(al, s.c.S.Series[1]))
+	}
+	ss = append(ss, series{xs: mx, ys: my, style: s.c.S.Series[0]})
+	if s.robust() {
+		ss = append(ss, series{xs: rx, ys: ry, style: s.c.S.Series[2]})
+	}
+	if !(ymax > 0) {
+		ymin, ymax = 0.1, 10
+	}
+	s.msd.draw([2]float64{1, tmax}, [2]float64{math.Max(ymin/3, 1e-6), ymax * 3}, ss...)
+}
+
+func (s *anomalous) drawLower() {
+	a := s.a
+	s.lower.logX, s.lower.logY = true, true
+	switch s.view {
+	case 0:
+		T := a.Time()
+		if T < 4 || len(a.TrackX) == 0 {
+			s.lower.out = ""
+			return
+		}
+		var lags []int
+		for l := 1.0; l <= float64(T)/2; l *= 1.25 {
+			if n := int(l); len(lags) == 0 || n > lags[len(lags)-1] {
+				lags = append(lags, n)
+			}
+		}
+		var ss []series
+		ymin, ymax := math.Inf(1), math.Inf(-1)
+		lx := make([]float64, len(lags))
+		for j, l := range lags {
+			lx[j] = float64(l)
+		}
+		for k := range a.TrackX {
+			ys := a.TAMSD(k, lags)
+			for _, y := range ys {
+				if y > 0 {
+					ymin, ymax = math.Min(ymin, y), math.Max(ymax, y)
+				}
+			}
+			ss = append(ss, series{xs: lx, ys: ys, style: s.c.S.Series[2]})
+		}
+		var mx, my []float64
+		for i, t := range a.T {
+			if t > 0 && t <= float64(T)/2 && a.MSD[i] > 0 {
+				mx, my = append(mx, t), append(my, a.MSD[i])
+				ymin, ymax = math.Min(ymin, a.MSD[i]), math.Max(ymax, a.MSD[i])
+			}
+		}
+		ss = append(ss, series{xs: mx, ys: my, style: s.c.S.Series[0]})
+		if !(ymax > 0) {
+			s.lower.out = ""
+			return
+		}
+		s.lower.draw([2]float64{1, math.Max(2, float64(T)/2)}, [2]float64{ymin / 2, ymax * 2}, ss...)
+	case 1, 2:
+		h, law := &a.Waits, s.waitLaw
+		if s.view == 2 {
+			h, law = &a.Jumps, s.jumpLaw
+		}
+		xs, ds := h.Density()
+		if len(xs) == 0 {
+			s.lower.out = ""
+			return
+		}
+		xmin, xmax := xs[0]/2, xs[len(xs)-1]*2
+		ymin, ymax := math.Inf(1), math.Inf(-1)
+		for _, d := range ds {
+			ymin, ymax = math.Min(ymin, d), math.Max(ymax, d)
+		}
+		s.lower.draw([2]float64{xmin, xmax}, [2]float64{ymin / 3, ymax * 3},
+			series{xs: law[0], ys: law[1], style: s.c.S.Series[1]},
+			series{xs: xs, ys: ds, style: s.c.S.Series[0], glyph: '●'})
+	}
+}
+
+func (s *anomalous) body(panel string) string {
+	l, a, p := s.l, s.a, s.p
+	title := fmt.Sprintf("%s · window ±%s", p.Model, num(s.scale))
+	if s.outside > 0 {
+		title += fmt.Sprintf(" · %d outside", s.outside)
+	}
+	field := s.c.box(title, s.fieldOut, l.leftW(), l.mainH(), false)
+
+	// the MSD chart and its fit
+	fit := "fit: needs more steps"
+	if al, se, ok := a.FitAlpha(s.fitMin, s.fitMax, s.robust()); ok {
+		fit = fmt.Sprintf("fit α = %.3f", al)
+		if !math.IsNaN(se) {
+			fit += fmt.Sprintf(" ± %.3f", se)
+		}
+		fit += " · " + sims.Band(al)
+	}
+	theory := "theory: none (transient)"
+	if al, ok := p.RobustAlpha(); ok {
+		theory = fmt.Sprintf("theory α = %.3g", al)
+	}
+	measured := "━ MSD"
+	if s.robust() {
+		measured = "━ MSD  " + s.c.S.Series[2].Render(fmt.Sprintf("━ ⟨|r|^%.2g⟩^(2/q)", p.RobustQ()))
+	}
+	win := fmt.Sprintf("fit over t ∈ [%s, %s]", num(s.fitMin), map[bool]string{true: "now", false: num(s.fitMax)}[s.fitMax <= 0])
+	msdBox := s.c.box("MSD on log-log axes · "+win, s.msd.view()+"\n"+
+		s.c.S.Series[0].Render(measured)+"  "+s.c.S.Series[1].Render("━ "+theory)+s.c.S.Dim.Render("  ━ slopes 1, 2")+"  "+fit,
+		l.rightW(), l.rightH(0, 2), false)
+
+	lowerTitle, legend := s.lowerText()
+	content := s.lower.view()
+	if s.lower.out == "" {
+		content = "\n  " + s.c.S.Dim.Render(s.emptyLower())
+	}
+	lower := s.c.box(lowerTitle+" (v: next)", content+"\n"+legend, l.rightW(), l.rightH(1, 2), false)
+	return l.compose(field, s.lastUpdate(l.leftW()-1), panel, msdBox, lower)
+}
+
+func (s *anomalous) emptyLower() string {
+	switch {
+	case s.view == 0:
+		return "time averages need a few steps"
+	case s.view == 1 && s.p.Model != sims.CTRW && s.p.Model != sims.LevyWalk:
+		return "no waiting times in the " + s.p.Model + " model"
+	case s.view == 2 && s.p.Model != sims.CTRW:
+		return "no jump law in the " + s.p.Model + " model"
+	}
+	return "no samples yet"
+}
+
+func (s *anomalous) lowerText() (title, legend string) {
+	switch s.view {
+	case 0:
+		eb := "EB: needs more steps"
+		if v, ok := s.a.EB(); ok {
+			eb = fmt.Sprintf("EB = %.3f", v)
+			if th, ok := s.p.EBTheory(); ok {
+				eb += fmt.Sprintf(" (theory %.3f)", th)
+			}
+		}
+		return "time-averaged MSD of single tracks against the ensemble",
+			s.c.S.Series[2].Render("━ δ²(Δ) of 5 tracks") + "  " + s.c.S.Series[0].Render("━ ensemble MSD") + "  " + eb
+	case 1:
+		name := "waiting times"
+		if s.p.Model == sims.LevyWalk {
+			name = "flight durations"
+		}
+		return name + " against their law", s.c.S.Series[0].Render("● sampled") + "  " + s.c.S.Series[1].Render("━ law") +
+			fmt.Sprintf("  median %s", num(s.a.Waits.Median()))
+	}
+	return "jump lengths |Δx| against their law", s.c.S.Series[0].Render("● sampled") + "  " + s.c.S.Series[1].Render("━ law") +
+		fmt.Sprintf("  median %s", num(s.a.Jumps.Median()))
+}
+
+func (s *anomalous) lastUpdate(w int) string {
+	a := s.a
+	if a.Time() == 0 {
+		return s.c.S.Dim.Render(wrap("press n to advance one unit of time and see walker ●'s update with its numbers", w))
+	}
+	l := a.Last
+	var line1 string
+	switch s.p.Model {
+	case sims.CTRW:
+		if l.Jumps > 0 {
+			line1 = fmt.Sprintf("●: %d jump(s) → Δ = (%+.3g, %+.3g); wait drawn τ = %.3g, next jump at t = %.4g", l.Jumps, l.X-l.X0, l.Y-l.Y0, l.Wait, l.Next)
+		} else {
+			line1 = fmt.Sprintf("●: waiting (○ on the field) until t = %.4g", l.Next)
+		}
+	case sims.LevyWalk:
+		line1 = fmt.Sprintf("●: flying at unit speed, Δ = (%+.3g, %+.3g); flight ends at t = %.4g", l.X-l.X0, l.Y-l.Y0, l.Next)
+		if l.Jumps > 0 {
+			line1 += fmt.Sprintf(" (new flight of %.3g)", l.Wait)
+		}
+	case sims.Crowded:
+		if l.Blocked {
+			line1 = "●: the chosen neighbour is an obstacle: it stays"
+		} else {
+			line1 = fmt.Sprintf("●: stepped by (%+.0f, %+.0f)", l.X-l.X0, l.Y-l.Y0)
+		}
+	case sims.FBM:
+		line1 = fmt.Sprintf("●: fGn increment Δ = (%+.3g, %+.3g), correlated with the past (H = %g)", l.X-l.X0, l.Y-l.Y0, s.p.Hurst)
+	case sims.Ballistic:
+		line1 = fmt.Sprintf("●: x += v = (%+.3g, %+.3g), the same every step", l.X-l.X0, l.Y-l.Y0)
+	}
+	pos := fmt.Sprintf("  at (%.4g, %.4g)", l.X, l.Y)
+	return s.c.S.Accent.Render(fit(line1, w)) + "\n" + s.c.S.Accent.Render(fit(pos, w))
+}
+
+func (s *anomalous) panel(name string, v topic.Values, w, h int) string {
+	return wrap(`Anomalous diffusion: ⟨r²⟩ ∝ t^α, subdiffusive for α < 1, superdiffusive for 1 < α < 2, ballistic at α = 2. It needs steps that are not independent or not identically timed.
+CTRW: wait τ, then jump. Exponential waits and Gaussian jumps: Brownian. Power-law waits ψ(τ) ∝ τ^(−1−α), α < 1 (mean wait infinite): α-subdiffusion, and single tracks are not ergodic: their time-averaged MSD is linear in the lag, ages as T^(α−1), and scatters with EB = 2Γ²(1+α)/Γ(1+2α) − 1.
+Stable jumps of index μ < 2 (Lévy flights): the MSD is infinite and dominated by rare huge jumps, so the screen fits ⟨|r|^q⟩^(2/q) with q = μ/2 instead, growing as t^(2α/μ).
+Lévy walk: flights at finite speed with durations P(τ>s) ∝ s^(−μ): α = 3 − μ for 1 < μ < 2, with a finite MSD.
+Crowding: obstacles slow the walk; near the percolation density 0.407 it is subdiffusive over long times.
+fBm: Gaussian with correlated increments, α = 2H. Switching model keeps the target α. Noise adds a constant to the MSD and flattens short lags.`, w)
+}
