@@ -295,3 +295,29 @@ func BenchmarkFBM10kPoints(b *testing.B) {
 		FGN(rng, 10000, 0.7)
 	}
 }
+
+// Crowding: free walk at ρ = 0 (MSD = t exactly in mean), normal at low
+// density, clearly subdiffusive at the percolation threshold.
+func TestCrowdedLattice(t *testing.T) {
+	fitAt := func(rho float64) (float64, float64) {
+		p := anomalousDefaults(Crowded)
+		p.Density = rho
+		a, _ := NewAnomalous(p, 11)
+		for range 1000 {
+			a.Step()
+		}
+		al, se, _ := a.FitAlpha(30, 0, false)
+		return al, se
+	}
+	if al, se := fitAt(0); math.Abs(al-1) > 4*se {
+		t.Errorf("ρ = 0: α = %.3f ± %.3f", al, se)
+	}
+	if al, se := fitAt(0.1); math.Abs(al-1) > 4*se+0.03 {
+		t.Errorf("ρ = 0.1: α = %.3f ± %.3f", al, se)
+	}
+	al, se := fitAt(PercolationObstacles)
+	t.Logf("ρ = ρ_c: α = %.3f ± %.3f", al, se)
+	if al > 0.85 {
+		t.Errorf("ρ = ρ_c: α = %.3f ± %.3f, want subdiffusion", al, se)
+	}
+}
