@@ -50,7 +50,7 @@ type AnomalousParams struct {
 	Mu      float64 // stable jump index (CTRW), 0.2..2; flight-time tail (Lévy walk), 1..3
 	Hurst   float64 // fBm Hurst exponent H, 0.05..0.95: MSD ∝ t^(2H)
 	Density float64 // obstacle density of the crowded lattice, 0..0.6
-	Length  int     // fBm track length in steps, 16..65536 (generated whole)
+	Length  int     // track length in steps, 16..65536: the run ends there (fBm is generated whole)
 	Noise   float64 // localisation noise: sd of the error on each observed coordinate, 0..10
 }
 
@@ -318,8 +318,35 @@ func (a *Anomalous) Params() AnomalousParams { return a.p }
 // T returns the time (steps taken).
 func (a *Anomalous) Time() int { return a.n }
 
-// Ended reports that an fBm track has reached its generated length.
-func (a *Anomalous) Ended() bool { return a.p.Model == FBM && a.n >= a.p.Length }
+// Ended reports that the tracks have reached their length.
+func (a *Anomalous) Ended() bool { return a.n >= a.p.Length }
+
+// TrackAlpha fits the time-averaged MSD of kept track k against the lag on
+// log-log axes over lags 1..len/10, the usual single-particle estimate of α
+// (localisation noise and short tracks bias it). ok is false for tracks
+// shorter than 40 steps.
+func (a *Anomalous) TrackAlpha(k int) (alpha float64, ok bool) {
+	n := len(a.TrackX[k])
+	if n < 40 {
+		return 0, false
+	}
+	var lags []int
+	for l := 1.0; l <= float64(n)/10; l *= 1.3 {
+		if m := int(l); len(lags) == 0 || m > lags[len(lags)-1] {
+			lags = append(lags, m)
+		}
+	}
+	var lx, ly []float64
+	for j, v := range a.TAMSD(k, lags) {
+		if v > 0 {
+			lx, ly = append(lx, math.Log(float64(lags[j]))), append(ly, math.Log(v))
+		}
+	}
+	if len(lx) < 3 {
+		return 0, false
+	}
+	return slope(lx, ly), true
+}
 
 // Positions returns the true positions (the simulation's own slices).
 func (a *Anomalous) Positions() (x, y []float64) { return a.x, a.y }

@@ -155,7 +155,7 @@ func TestFGN(t *testing.T) {
 
 func anomalousDefaults(model string) AnomalousParams {
 	return AnomalousParams{Model: model, Walkers: 2000, Wait: WaitPower, Alpha: 0.5, Jump: JumpGauss,
-		Mu: 1.5, Hurst: 0.5, Density: 0.2, Length: 1024, Noise: 0}
+		Mu: 1.5, Hurst: 0.5, Density: 0.2, Length: 65536, Noise: 0}
 }
 
 // The fitted MSD exponent lands within four block standard errors (plus a
@@ -173,9 +173,9 @@ func TestFittedAlpha(t *testing.T) {
 		{"ctrw α=0.3", func() AnomalousParams { p := anomalousDefaults(CTRW); p.Alpha = 0.3; return p }(), 2000, 1, 0},
 		{"ctrw α=0.5", anomalousDefaults(CTRW), 2000, 1, 0},
 		{"ctrw α=0.8", func() AnomalousParams { p := anomalousDefaults(CTRW); p.Alpha = 0.8; return p }(), 2000, 1, 0},
-		{"fbm H=0.25", func() AnomalousParams { p := anomalousDefaults(FBM); p.Hurst = 0.25; return p }(), 1000, 1, 0},
-		{"fbm H=0.5", anomalousDefaults(FBM), 1000, 1, 0},
-		{"fbm H=0.75", func() AnomalousParams { p := anomalousDefaults(FBM); p.Hurst = 0.75; return p }(), 1000, 1, 0},
+		{"fbm H=0.25", func() AnomalousParams { p := anomalousDefaults(FBM); p.Hurst, p.Length = 0.25, 1024; return p }(), 1000, 1, 0},
+		{"fbm H=0.5", func() AnomalousParams { p := anomalousDefaults(FBM); p.Length = 1024; return p }(), 1000, 1, 0},
+		{"fbm H=0.75", func() AnomalousParams { p := anomalousDefaults(FBM); p.Hurst, p.Length = 0.75, 1024; return p }(), 1000, 1, 0},
 		{"levywalk μ=1.5", anomalousDefaults(LevyWalk), 2000, 50, 0.05},
 		{"ballistic", anomalousDefaults(Ballistic), 200, 1, 0},
 	}
@@ -252,6 +252,7 @@ func TestAnomalousExtremes(t *testing.T) {
 		func() AnomalousParams { p := anomalousDefaults(FBM); p.Hurst, p.Noise = 0.05, 10; return p }(),
 	} {
 		p.Walkers = 300
+		p.Length = min(p.Length, 1024)
 		a, err := NewAnomalous(p, 1)
 		if err != nil {
 			t.Fatal(err)
@@ -319,5 +320,33 @@ func TestCrowdedLattice(t *testing.T) {
 	t.Logf("ρ = ρ_c: α = %.3f ± %.3f", al, se)
 	if al > 0.85 {
 		t.Errorf("ρ = ρ_c: α = %.3f ± %.3f, want subdiffusion", al, se)
+	}
+}
+
+// Single tracks: Brownian ones give α ≈ 1 from their time average; noise
+// flattens the short lags and biases the single-track α low.
+func TestTrackAlphaAndNoise(t *testing.T) {
+	p := anomalousDefaults(CTRW)
+	p.Wait, p.Walkers = WaitExp, 50
+	mean := func(noise float64) float64 {
+		p.Noise = noise
+		a, _ := NewAnomalous(p, 4)
+		for range 2000 {
+			a.Step()
+		}
+		var s float64
+		for k := range a.TrackX {
+			al, ok := a.TrackAlpha(k)
+			if !ok {
+				t.Fatal("no track α")
+			}
+			s += al
+		}
+		return s / float64(len(a.TrackX))
+	}
+	clean, noisy := mean(0), mean(2)
+	t.Logf("single-track α: %.3f clean, %.3f with noise 2", clean, noisy)
+	if math.Abs(clean-1) > 0.1 || noisy > clean-0.2 {
+		t.Errorf("single-track α %.3f clean, %.3f noisy", clean, noisy)
 	}
 }

@@ -45,8 +45,8 @@ var Anomalous = &Topic{
 			Help: "Hurst exponent H: MSD ∝ t^(2H)"},
 		{Name: "density", Kind: Float, Default: 0.3, Min: 0, Max: 0.6, Step: 0.05, If: anomalousModel(sims.Crowded),
 			Help: "obstacle density ρ (free sites stop percolating at 0.407)"},
-		{Name: "length", Kind: Int, Default: 1024, Min: 16, Max: 65536, If: anomalousModel(sims.FBM),
-			Help: "fBm track length in steps (generated whole at the start)"},
+		{Name: "length", Kind: Int, Default: 2000, Min: 16, Max: 65536,
+			Help: "track length in steps: the run ends there (fbm generates it whole at the start)"},
 		{Name: "noise", Kind: Float, Default: 0, Min: 0, Max: 10, Step: 0.1,
 			Help: "localisation noise: sd of the error of each observed coordinate"},
 		{Name: "fitmin", Kind: Float, Default: 1, Min: 1, Max: 1e6, Live: true,
@@ -111,9 +111,7 @@ func trim(x float64) string { return fmtNum(math.Round(x*1e6) / 1e6) }
 
 func runAnomalous(v Values, seed uint64, steps, every int, out Out) error {
 	p := AnomalousParams(v)
-	if p.Model == sims.FBM && steps > p.Length {
-		steps = p.Length // the track ends there
-	}
+	steps = min(steps, p.Length) // the tracks end there
 	a, err := sims.NewAnomalous(p, seed)
 	if err != nil {
 		return err
@@ -152,6 +150,16 @@ func runAnomalous(v Values, seed uint64, steps, every int, out Out) error {
 	}
 	if eb, ok := p.EBTheory(); ok {
 		out.Meta("eb_theory", eb)
+	}
+	var ta, n float64
+	for k := range a.TrackX {
+		if al, ok := a.TrackAlpha(k); ok {
+			ta += al
+			n++
+		}
+	}
+	if n > 0 {
+		out.Meta("track_alpha_mean", ta/n)
 	}
 	return nil
 }

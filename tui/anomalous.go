@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -116,7 +117,7 @@ func (s *anomalous) key(msg tea.KeyMsg) bool {
 func (s *anomalous) status() string {
 	out := fmt.Sprintf("t %d", s.a.Time())
 	if s.a.Ended() {
-		out += " · the fBm track has ended: r restarts, or raise length"
+		out += " · the tracks have reached their length: r restarts, or raise length"
 	}
 	return out
 }
@@ -341,8 +342,18 @@ func (s *anomalous) lowerText() (title, legend string) {
 				eb += fmt.Sprintf(" (theory %.3f)", th)
 			}
 		}
+		var as []string
+		for k := range s.a.TrackX {
+			if al, ok := s.a.TrackAlpha(k); ok {
+				as = append(as, fmt.Sprintf("%.2f", al))
+			}
+		}
+		single := ""
+		if len(as) > 0 {
+			single = "  single-track α " + strings.Join(as, " ")
+		}
 		return "time-averaged MSD of single tracks against the ensemble",
-			s.c.S.Series[2].Render("━ δ²(Δ) of 5 tracks") + "  " + s.c.S.Series[0].Render("━ ensemble MSD") + "  " + eb
+			s.c.S.Series[2].Render("━ δ²(Δ) of 5 tracks") + "  " + s.c.S.Series[0].Render("━ ensemble") + "  " + eb + single
 	case 1:
 		name := "waiting times"
 		if s.p.Model == sims.LevyWalk {
