@@ -45,8 +45,7 @@ const (
 var All = []*Topic{
 	Diffusion,
 	Anomalous,
-	{ID: "reynolds", Unit: UnitDiffusion, Title: "Life at low Reynolds number",
-		Summary: "Purcell's swimmers: the scallop theorem, run-and-tumble chemotaxis"},
+	Reynolds,
 	Perceptron,
 	Hopfield,
 	{ID: "boltzmann", Unit: UnitDeep, Title: "Boltzmann machines",

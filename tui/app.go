@@ -18,6 +18,7 @@ import (
 var screens = map[string]func(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen{
 	"diffusion":  newDiffusionScreen,
 	"anomalous":  newAnomalousScreen,
+	"reynolds":   newReynoldsScreen,
 	"perceptron": newPerceptronScreen,
 	"hopfield":   newHopfieldScreen,
 }

@@ -155,3 +155,19 @@ func TestGoldenAnomalousLevy(t *testing.T) {
 	v := finalView(t, Options{Topic: topic.Anomalous, Values: vals, Seed: 1}, 100, 30, keys...)
 	golden.RequireEqual(t, []byte(v))
 }
+
+func TestGoldenReynolds(t *testing.T) {
+	for _, model := range []string{"scallop", "swimmer", "ecoli"} {
+		t.Run(model, func(t *testing.T) {
+			vals := topic.Reynolds.Defaults()
+			_ = vals.Set("model", model)
+			keys := make([]string, 250)
+			for i := range keys {
+				keys[i] = "n"
+			}
+			keys = append(keys, "tab")
+			v := finalView(t, Options{Topic: topic.Reynolds, Values: vals, Seed: 1}, 100, 30, keys...)
+			golden.RequireEqual(t, []byte(v))
+		})
+	}
+}
