@@ -120,8 +120,9 @@ func TestReynoldsCalculator(t *testing.T) {
 	if !rel(fish.R, 100) {
 		t.Errorf("goldfish R = %g", fish.R)
 	}
-	// quadratic drag: k = ½·0.5·ρ·πa²/m = 0.375/(a) for equal densities; half speed after ln2/k
-	if want := math.Ln2 / (0.375 / 0.5); !rel(person.CoastX, want) {
+	// quadratic drag: k = ½·0.5·ρ·πa²/(ρ·(4/3)πa³) = 0.1875/a for equal
+	// densities; half speed after ln2/k = 1.85 m for a = 0.5 m
+	if want := math.Ln2 / (0.1875 / 0.5); !rel(person.CoastX, want) {
 		t.Errorf("person coasts %g m, want %g", person.CoastX, want)
 	}
 	S, out := PurcellS(30e-6, 1e-6, 1e-9)
