@@ -1,0 +1,3 @@
+package models
+
+//go:generate go run ../internal/genmnist mnistdata
