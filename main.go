@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jclub/jclub/models"
 	"github.com/jclub/jclub/topic"
 	"github.com/jclub/jclub/tui"
 )
@@ -148,6 +149,16 @@ func topicCommand(cmd string, args []string, stdout io.Writer) error {
 			}
 			return nil
 		}})
+	if t.UsesMNIST {
+		specs = append(specs, flagSpec{name: "mnist", arg: "DIR", help: "read the MNIST IDX files (gzipped or not) from DIR instead of the built-in copy",
+			set: func(s string) error {
+				if fi, err := os.Stat(s); err != nil || !fi.IsDir() {
+					return fmt.Errorf("mnist = %s: not a directory", s)
+				}
+				models.SetMNISTDir(s)
+				return nil
+			}})
+	}
 	if cmd == "run" {
 		specs = append(specs,
 			flagSpec{name: "steps", arg: "N", def: strconv.Itoa(t.Steps), help: "updates to run (0..100000000)",

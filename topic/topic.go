@@ -24,6 +24,8 @@ type Topic struct {
 	// row every `every` updates (and at step 0), and any summary figures
 	// (a fitted exponent) as meta. Nil while the topic is not built yet.
 	Run func(v Values, seed uint64, steps, every int, out Out) error
+	// UsesMNIST topics take --mnist DIR to read the IDX files from DIR.
+	UsesMNIST bool
 	// Adjust, if set, is called after the parameter named changed was
 	// changed on screen from the values before, to keep others in step.
 	Adjust func(v *Values, changed string, before Values)
@@ -50,8 +52,7 @@ var All = []*Topic{
 	Hopfield,
 	{ID: "boltzmann", Unit: UnitDeep, Title: "Boltzmann machines",
 		Summary: "the 4-2-4 encoder awake and asleep; an RBM learning MNIST by contrastive divergence"},
-	{ID: "backprop", Unit: UnitDeep, Title: "Backpropagation on MNIST",
-		Summary: "a multilayer perceptron trained live: curves, predictions, gradient check"},
+	Backprop,
 	{ID: "deep", Unit: UnitDeep, Title: "Deep belief nets",
 		Summary: "greedy RBM pretraining against random and Glorot initialisation"},
 }

@@ -21,6 +21,7 @@ var screens = map[string]func(c *Common, t *topic.Topic, v topic.Values, seed ui
 	"reynolds":   newReynoldsScreen,
 	"perceptron": newPerceptronScreen,
 	"hopfield":   newHopfieldScreen,
+	"backprop":   newBackpropScreen,
 }
 
 // Openable reports whether a topic has a screen.

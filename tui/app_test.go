@@ -171,3 +171,13 @@ func TestGoldenReynolds(t *testing.T) {
 		})
 	}
 }
+
+func TestGoldenBackprop(t *testing.T) {
+	keys := make([]string, 30)
+	for i := range keys {
+		keys[i] = "n"
+	}
+	keys = append(keys, "m", "v")
+	v := finalView(t, Options{Topic: topic.Backprop, Seed: 1}, 100, 30, keys...)
+	golden.RequireEqual(t, []byte(v))
+}

@@ -454,11 +454,11 @@ func (sc spinCodes) render(s []float64, w, h, hit, cursor, maxRows int) (string,
 		}
 		open := styleCodes{}
 		for c := 0; c < w; c += cw {
-			st := sc.on
+			st, isCur, isHit := sc.on, has(r, c, cursor), has(r, c, hit)
 			switch {
-			case has(r, c, cursor):
+			case isCur:
 				st = sc.cur
-			case has(r, c, hit):
+			case isHit:
 				st = sc.hit
 			}
 			if st != open {
@@ -489,10 +489,12 @@ func (sc spinCodes) render(s []float64, w, h, hit, cursor, maxRows int) (string,
 				}
 			}
 			switch {
-			case has(r, c, cursor):
+			case isCur:
 				g = '◆'
-			case st == sc.hit && (g == ' ' || g == 0x2800):
+			case isHit && (g == ' ' || g == 0x2800):
 				g = '·' // mark where the update was, even on blank
+			case g == 0x2800:
+				g = ' ' // an empty braille cell: a plain blank renders everywhere
 			}
 			b.WriteRune(g)
 		}
