@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/jclub/jclub/models/mnistdata"
 )
 
@@ -152,4 +154,54 @@ func TestMNISTBadFiles(t *testing.T) {
 	if _, err := loadMNIST(dir); err == nil || !strings.Contains(err.Error(), "want 60000") {
 		t.Fatalf("short set: %v", err)
 	}
+}
+
+// Long runs, opt-in with JCLUB_LONG=1: Nielsen's configuration reaches
+// 94.5% after 30 epochs (book: 95.42%), and softmax with cross-entropy on
+// a wider net beats 97%.
+func TestLongRuns(t *testing.T) {
+	if os.Getenv("JCLUB_LONG") == "" {
+		t.Skip("long run: set JCLUB_LONG=1")
+	}
+	d := loadOrSkip(t)
+	run := func(p MLPParams, epochs int, want float64) {
+		tr, err := NewTrainer(p, d, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		for range epochs {
+			for !tr.Step() {
+			}
+		}
+		acc := tr.Net.Accuracy(d.Test)
+		t.Logf("%v %s/%s, %d epochs: test accuracy %.4f (%.1f s)", p.Sizes, p.Activation, p.Output, epochs, acc, time.Since(start).Seconds())
+		if acc < want {
+			t.Errorf("test accuracy %.4f < %.3f", acc, want)
+		}
+	}
+	run(nielsen(), 30, 0.945)
+	wide := MLPParams{Sizes: []int{784, 100, 10}, Activation: Sigmoid, Output: Softmax, Init: InitScaled, Batch: 10, Eta: 0.5}
+	run(wide, 15, 0.97)
+}
+
+// gonum's Dgemm on this machine, for comparison with the training's
+// dense-equivalent GFLOP/s.
+func BenchmarkDgemm(b *testing.B) {
+	n := 512
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := mat.NewDense(n, n, nil)
+	y := mat.NewDense(n, n, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			x.Set(i, j, rng.NormFloat64())
+			y.Set(i, j, rng.NormFloat64())
+		}
+	}
+	var z mat.Dense
+	b.ResetTimer()
+	for range b.N {
+		z.Mul(x, y)
+	}
+	b.ReportMetric(2*float64(n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 }
