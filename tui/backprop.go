@@ -31,8 +31,10 @@ type backprop struct {
 	digit   int // index into the test set
 	valAcc  trace
 	testAcc trace
-	loss    trace
-	lossEMA float64
+	// accuracy on the whole validation and test sets at the end of each epoch
+	epochX, epochVal, epochTest []float64
+	loss                        trace
+	lossEMA                     float64
 	// a fixed subset for checkpoints between epochs
 	valSub, testSub models.Digits
 	eta             time.Duration // to the end of the epoch, measured while running (0: not known)
@@ -77,6 +79,7 @@ func (s *backprop) reset(v topic.Values, seed uint64) error {
 	s.valSub, s.testSub = data.Val.Slice(0, 1000), data.Test.Slice(0, 1000)
 	s.valAcc.reset()
 	s.testAcc.reset()
+	s.epochX, s.epochVal, s.epochTest = nil, nil, nil
 	s.loss.reset()
 	s.lossEMA = math.NaN()
 	s.confAt = -1
@@ -120,6 +123,11 @@ func (s *backprop) step() {
 	}
 	if epochDone || s.tr.Batches%checkpointEvery == 0 {
 		s.checkpoint()
+	}
+	if epochDone {
+		s.epochX = append(s.epochX, float64(s.tr.Samples()))
+		s.epochVal = append(s.epochVal, s.tr.Net.Accuracy(s.data.Val))
+		s.epochTest = append(s.epochTest, s.tr.Net.Accuracy(s.data.Test))
 	}
 }
 
@@ -198,7 +206,9 @@ func (s *backprop) redraw(v topic.Values, live bool) {
 	lo = math.Max(0, math.Floor(lo*10)/10)
 	s.curves.draw([2]float64{0, xmax}, [2]float64{lo, 1},
 		series{xs: s.valAcc.xs, ys: s.valAcc.ys, style: s.c.S.Series[1]},
-		series{xs: s.testAcc.xs, ys: s.testAcc.ys, style: s.c.S.Series[0]})
+		series{xs: s.testAcc.xs, ys: s.testAcc.ys, style: s.c.S.Series[0]},
+		series{xs: s.epochX, ys: s.epochVal, style: s.c.S.Series[1], glyph: '◆'},
+		series{xs: s.epochX, ys: s.epochTest, style: s.c.S.Series[0], glyph: '●'})
 	switch s.view {
 	case 0:
 		hi := 0.0
@@ -226,9 +236,13 @@ func (s *backprop) body(panel string) string {
 	main := s.c.box(fmt.Sprintf("test digit %d of %d (d next, m next mistake)", s.digit+1, s.data.Test.Len()),
 		s.digitView(l.leftW()-2, l.mainH()-2), l.leftW(), l.mainH(), false)
 	va, ta := last(s.valAcc.ys), last(s.testAcc.ys)
-	curves := s.c.box("accuracy against samples seen", s.curves.view()+"\n"+
-		s.c.S.Series[1].Render(fmt.Sprintf("━ validation %.4f", va))+"  "+s.c.S.Series[0].Render(fmt.Sprintf("━ test %.4f", ta))+
-		s.c.S.Dim.Render("  (1,000-digit subsets between epochs)"), l.rightW(), l.rightH(0, 2), false)
+	full := "  ◆● whole sets at each epoch's end"
+	if len(s.epochX) > 0 {
+		full = fmt.Sprintf("  epoch %d: val %.4f, test %.4f", len(s.epochX), last(s.epochVal), last(s.epochTest))
+	}
+	curves := s.c.box("accuracy against samples seen (lines: 1,000-digit subsets)", s.curves.view()+"\n"+
+		s.c.S.Series[1].Render(fmt.Sprintf("━ val %.3f", va))+"  "+s.c.S.Series[0].Render(fmt.Sprintf("━ test %.3f", ta))+
+		s.c.S.Dim.Render(full), l.rightW(), l.rightH(0, 2), false)
 	var title, content string
 	switch s.view {
 	case 0:
