@@ -109,13 +109,6 @@ func list(w io.Writer) error {
 	return nil
 }
 
-// flagSpec is one command-line flag: its name, help and setter.
-type flagSpec struct {
-	name, arg, help, def string
-	set                  func(string) error
-	boolean              bool // the value may be left out: --name means true
-}
-
 // runFlags are the values of jclub run's own flags.
 type runFlags struct {
 	seed          uint64
@@ -140,18 +133,11 @@ func topicCommand(cmd string, args []string, stdout io.Writer) error {
 	}
 	v := t.Defaults()
 	rf := runFlags{seed: 1, steps: t.Steps, every: t.Every, format: "csv"}
-	specs := paramFlags(&v)
-	specs = append(specs, flagSpec{name: "seed", arg: "N", def: "1", help: "random seed (0..2^64-1)",
-		set: func(s string) (err error) {
-			rf.seed, err = strconv.ParseUint(s, 10, 64)
-			if err != nil {
-				return fmt.Errorf("seed = %s: must be an integer 0..18446744073709551615", s)
-			}
-			return nil
-		}})
+	specs := topic.ParamFlags(&v)
+	specs = append(specs, topic.SeedFlag(&rf.seed))
 	if t.UsesMNIST {
-		specs = append(specs, flagSpec{name: "mnist", arg: "DIR", help: "read the MNIST IDX files (gzipped or not) from DIR instead of the built-in copy",
-			set: func(s string) error {
+		specs = append(specs, topic.Flag{Name: "mnist", Arg: "DIR", Help: "read the MNIST IDX files (gzipped or not) from DIR instead of the built-in copy",
+			Set: func(s string) error {
 				if fi, err := os.Stat(s); err != nil || !fi.IsDir() {
 					return fmt.Errorf("mnist = %s: not a directory", s)
 				}
@@ -161,24 +147,24 @@ func topicCommand(cmd string, args []string, stdout io.Writer) error {
 	}
 	if cmd == "run" {
 		specs = append(specs,
-			flagSpec{name: "steps", arg: "N", def: strconv.Itoa(t.Steps), help: "updates to run (0..100000000)",
-				set: intSetter(&rf.steps, "steps", 0, 100_000_000)},
-			flagSpec{name: "every", arg: "K", def: strconv.Itoa(t.Every), help: "print a row every K updates (1..100000000)",
-				set: intSetter(&rf.every, "every", 1, 100_000_000)},
-			flagSpec{name: "format", arg: "csv|json", def: "csv", help: "output format",
-				set: func(s string) error {
+			topic.Flag{Name: "steps", Arg: "N", Def: strconv.Itoa(t.Steps), Help: "updates to run (0..100000000)",
+				Set: intSetter(&rf.steps, "steps", 0, 100_000_000)},
+			topic.Flag{Name: "every", Arg: "K", Def: strconv.Itoa(t.Every), Help: "print a row every K updates (1..100000000)",
+				Set: intSetter(&rf.every, "every", 1, 100_000_000)},
+			topic.Flag{Name: "format", Arg: "csv|json", Def: "csv", Help: "output format",
+				Set: func(s string) error {
 					if s != "csv" && s != "json" {
 						return fmt.Errorf("format = %s: must be one of csv, json", s)
 					}
 					rf.format = s
 					return nil
 				}},
-			flagSpec{name: "o", arg: "FILE", help: "write to FILE (atomically) instead of standard output",
-				set: func(s string) error { rf.ofile = s; return nil }},
+			topic.Flag{Name: "o", Arg: "FILE", Help: "write to FILE (atomically) instead of standard output",
+				Set: func(s string) error { rf.ofile = s; return nil }},
 		)
 	}
-	if err := parseFlags(args[1:], specs); err != nil {
-		if errors.Is(err, errHelp) {
+	if err := topic.ParseFlags(args[1:], specs); err != nil {
+		if errors.Is(err, topic.ErrHelp) {
 			printTopicHelp(stdout, cmd, t, specs)
 			return nil
 		}
@@ -201,33 +187,7 @@ func intSetter(p *int, name string, lo, hi int) func(string) error {
 	}
 }
 
-func paramFlags(v *topic.Values) []flagSpec {
-	var specs []flagSpec
-	for i, p := range v.Params() {
-		arg := "X"
-		switch p.Kind {
-		case topic.Int:
-			arg = "N"
-		case topic.Choice:
-			arg = strings.Join(p.Choices, "|")
-		case topic.Bool:
-			arg = "[true|false]"
-		}
-		help := p.Help
-		if p.Kind == topic.Int || p.Kind == topic.Float {
-			help += " (" + p.Range()
-			if p.Unit != "" {
-				help += " " + p.Unit
-			}
-			help += ")"
-		}
-		specs = append(specs, flagSpec{name: p.Name, arg: arg, help: help, def: v.Format(i),
-			set: func(s string) error { return v.Set(p.Name, s) }, boolean: p.Kind == topic.Bool})
-	}
-	return specs
-}
-
-func printTopicHelp(w io.Writer, cmd string, t *topic.Topic, specs []flagSpec) {
+func printTopicHelp(w io.Writer, cmd string, t *topic.Topic, specs []topic.Flag) {
 	fmt.Fprintf(w, "Usage: jclub %s %s [flags]\n\n%s: %s\n", cmd, t.ID, t.Title, t.Summary)
 	if cmd == "run" {
 		printColumns(w, t)
@@ -235,64 +195,11 @@ func printTopicHelp(w io.Writer, cmd string, t *topic.Topic, specs []flagSpec) {
 	fmt.Fprintln(w, "\nFlags:")
 	for _, s := range specs {
 		def := ""
-		if s.def != "" {
-			def = " [default " + s.def + "]"
+		if s.Def != "" {
+			def = " [default " + s.Def + "]"
 		}
-		fmt.Fprintf(w, "  %s%s %s\n      %s%s\n", dashes(s.name), s.name, s.arg, s.help, def)
+		fmt.Fprintf(w, "  %s%s %s\n      %s%s\n", topic.Dashes(s.Name), s.Name, s.Arg, s.Help, def)
 	}
-}
-
-var errHelp = errors.New("help requested")
-
-// parseFlags reads "--name value", "--name=value" and "-name value" forms.
-// Errors name the flag and, for unknown flags, the valid ones.
-func parseFlags(args []string, specs []flagSpec) error {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if isHelp(a) || a == "-help" {
-			return errHelp
-		}
-		if !strings.HasPrefix(a, "-") || a == "-" || a == "--" {
-			return fmt.Errorf("unexpected argument %q: flags are --name value", a)
-		}
-		name := strings.TrimLeft(a, "-")
-		val, hasVal := "", false
-		if k := strings.IndexByte(name, '='); k >= 0 {
-			name, val, hasVal = name[:k], name[k+1:], true
-		}
-		var spec *flagSpec
-		for k := range specs {
-			if specs[k].name == name {
-				spec = &specs[k]
-			}
-		}
-		if spec == nil {
-			names := make([]string, len(specs))
-			for k, s := range specs {
-				names[k] = dashes(s.name) + s.name
-			}
-			return fmt.Errorf("unknown flag --%s: valid flags are %s", name, strings.Join(names, ", "))
-		}
-		if !hasVal && spec.boolean {
-			val = "true"
-			if i+1 < len(args) && (args[i+1] == "true" || args[i+1] == "false") {
-				i++
-				val = args[i]
-			}
-			hasVal = true
-		}
-		if !hasVal {
-			if i+1 >= len(args) {
-				return fmt.Errorf("flag --%s needs a value (%s)", name, spec.arg)
-			}
-			i++
-			val = args[i]
-		}
-		if err := spec.set(val); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // runTopic runs t headless and writes its table to stdout or atomically to
@@ -337,14 +244,6 @@ func runTopic(t *topic.Topic, v topic.Values, rf runFlags, stdout io.Writer) (er
 	}
 	tmp = nil
 	return nil
-}
-
-// dashes is the prefix a flag is shown with: -o, but --walkers (either works).
-func dashes(name string) string {
-	if name == "o" {
-		return "-"
-	}
-	return "--"
 }
 
 // printColumns lists what jclub run prints, per experiment where the topic

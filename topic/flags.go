@@ -1,0 +1,137 @@
+package topic
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Flag is one command-line flag: its name, help and setter.
+type Flag struct {
+	Name, Arg, Help, Def string
+	Set                  func(string) error
+	Boolean              bool // the value may be left out: --name means true
+}
+
+func ParamFlags(v *Values) []Flag {
+	var specs []Flag
+	for i, p := range v.Params() {
+		arg := "X"
+		switch p.Kind {
+		case Int:
+			arg = "N"
+		case Choice:
+			arg = strings.Join(p.Choices, "|")
+		case Bool:
+			arg = "[true|false]"
+		}
+		help := p.Help
+		if p.Kind == Int || p.Kind == Float {
+			help += " (" + p.Range()
+			if p.Unit != "" {
+				help += " " + p.Unit
+			}
+			help += ")"
+		}
+		specs = append(specs, Flag{Name: p.Name, Arg: arg, Help: help, Def: v.Format(i),
+			Set: func(s string) error { return v.Set(p.Name, s) }, Boolean: p.Kind == Bool})
+	}
+	return specs
+}
+
+var ErrHelp = errors.New("help requested")
+
+// ParseFlags reads "--name value", "--name=value" and "-name value" forms.
+// Errors name the flag and, for unknown flags, the valid ones.
+func ParseFlags(args []string, specs []Flag) error {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if isHelp(a) || a == "-help" {
+			return ErrHelp
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" || a == "--" {
+			return fmt.Errorf("unexpected argument %q: flags are --name value", a)
+		}
+		name := strings.TrimLeft(a, "-")
+		val, hasVal := "", false
+		if k := strings.IndexByte(name, '='); k >= 0 {
+			name, val, hasVal = name[:k], name[k+1:], true
+		}
+		var spec *Flag
+		for k := range specs {
+			if specs[k].Name == name {
+				spec = &specs[k]
+			}
+		}
+		if spec == nil {
+			names := make([]string, len(specs))
+			for k, s := range specs {
+				names[k] = Dashes(s.Name) + s.Name
+			}
+			return fmt.Errorf("unknown flag --%s: valid flags are %s", name, strings.Join(names, ", "))
+		}
+		if !hasVal && spec.Boolean {
+			val = "true"
+			if i+1 < len(args) && (args[i+1] == "true" || args[i+1] == "false") {
+				i++
+				val = args[i]
+			}
+			hasVal = true
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				return fmt.Errorf("flag --%s needs a value (%s)", name, spec.Arg)
+			}
+			i++
+			val = args[i]
+		}
+		if err := spec.Set(val); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dashes is the prefix a flag is shown with: -o, but --walkers (either works).
+func Dashes(name string) string {
+	if name == "o" {
+		return "-"
+	}
+	return "--"
+}
+
+func isHelp(a string) bool { return a == "-h" || a == "--help" || a == "help" }
+
+// SeedFlag is the --seed flag, setting *seed.
+func SeedFlag(seed *uint64) Flag {
+	return Flag{Name: "seed", Arg: "N", Def: "1", Help: "random seed (0..2^64-1)",
+		Set: func(s string) (err error) {
+			*seed, err = strconv.ParseUint(s, 10, 64)
+			if err != nil {
+				return fmt.Errorf("seed = %s: must be an integer 0..18446744073709551615", s)
+			}
+			return nil
+		}}
+}
+
+// ParseOpen reads "TOPIC [--param value ...] [--seed N]", the arguments of
+// jclub open (and of a topic line over SSH), for a built topic.
+func ParseOpen(args []string) (*Topic, Values, uint64, error) {
+	if len(args) == 0 {
+		return nil, Values{}, 0, fmt.Errorf("a topic is needed: one of %s", strings.Join(BuiltIDs(), ", "))
+	}
+	t, err := Lookup(args[0])
+	if err != nil {
+		return nil, Values{}, 0, err
+	}
+	if !t.Built() {
+		return nil, Values{}, 0, fmt.Errorf("topic %s is not built yet: built topics are %s", t.ID, strings.Join(BuiltIDs(), ", "))
+	}
+	v := t.Defaults()
+	seed := uint64(1)
+	if err := ParseFlags(args[1:], append(ParamFlags(&v), SeedFlag(&seed))); err != nil {
+		return nil, Values{}, 0, fmt.Errorf("%s: %w", t.ID, err)
+	}
+	return t, v, seed, nil
+}
