@@ -4,14 +4,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/jclub/jclub/models"
 	"github.com/jclub/jclub/topic"
@@ -29,6 +33,7 @@ Usage:
   jclub open TOPIC [flags]  open the explorer on one topic, parameters set
   jclub list                list the topics: id, unit, summary
   jclub run TOPIC [flags]   run a topic headless and print its observables
+  jclub serve [flags]       serve the explorer over SSH ("jclub serve --help")
   jclub --version           print the version
 
 "jclub run TOPIC --help" lists a topic's parameters.
@@ -81,8 +86,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return list(stdout)
 	case "open", "run":
 		return topicCommand(cmd, rest, stdout)
+	case "serve":
+		return serve(rest, stdout)
 	default:
-		return usageErr("unknown command %q: must be one of list, open, run, --version, --help", cmd)
+		return usageErr("unknown command %q: must be one of list, open, run, serve, --version, --help", cmd)
 	}
 }
 
@@ -266,4 +273,72 @@ func printColumns(w io.Writer, t *topic.Topic) {
 		}
 	}
 	fmt.Fprintf(w, "Columns: %s\n", strings.Join(t.Columns(v), ","))
+}
+
+// serve runs the SSH server until SIGINT or SIGTERM, then shuts down
+// gracefully.
+func serve(args []string, stdout io.Writer) error {
+	o := tui.DefaultServeOptions()
+	dur := func(p *time.Duration, name string) func(string) error {
+		return func(s string) error {
+			d, err := time.ParseDuration(s)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("%s = %s: must be a positive duration such as 90s or 10m", name, s)
+			}
+			*p = d
+			return nil
+		}
+	}
+	specs := []topic.Flag{
+		{Name: "listen", Arg: "ADDR", Def: o.Listen, Help: "address to listen on",
+			Set: func(s string) error { o.Listen = s; return nil }},
+		{Name: "host-key", Arg: "PATH", Def: o.HostKey, Help: "ed25519 host key: created (mode 0600) on first start; refused if others can read it",
+			Set: func(s string) error { o.HostKey = s; return nil }},
+		{Name: "authorized-keys", Arg: "FILE", Help: "admit only these public keys (default: anyone, with any key or none)",
+			Set: func(s string) error { o.AuthorizedKeys = s; return nil }},
+		{Name: "max-sessions", Arg: "N", Def: strconv.Itoa(o.MaxSessions), Help: "concurrent sessions (1..10000); past it a polite line, then close",
+			Set: intSetter(&o.MaxSessions, "max-sessions", 1, 10000)},
+		{Name: "idle-timeout", Arg: "D", Def: o.IdleTimeout.String(), Help: "a session with no key pressed for this long is closed",
+			Set: dur(&o.IdleTimeout, "idle-timeout")},
+		{Name: "max-session", Arg: "D", Def: o.MaxSession.String(), Help: "no session lasts longer than this",
+			Set: dur(&o.MaxSession, "max-session")},
+		{Name: "conn-rate", Arg: "N", Def: strconv.Itoa(o.ConnPerMinute), Help: "new connections per source address (IPv6 per /64) per minute (1..100000)",
+			Set: intSetter(&o.ConnPerMinute, "conn-rate", 1, 100000)},
+		{Name: "handshake-timeout", Arg: "D", Def: o.Handshake.String(), Help: "a connection not authenticated within this is closed",
+			Set: dur(&o.Handshake, "handshake-timeout")},
+	}
+	if err := topic.ParseFlags(args, specs); err != nil {
+		if errors.Is(err, topic.ErrHelp) {
+			fmt.Fprintln(stdout, "Usage: jclub serve [flags]\n\nServes the explorer over SSH: every interactive session (ssh -t) gets its own explorer;")
+			fmt.Fprintln(stdout, "\"ssh -t -p PORT HOST hopfield --patterns 14 --seed 7\" opens on a topic. Sessions without a PTY,")
+			fmt.Fprintln(stdout, "other commands, subsystems (sftp, scp) and port or agent forwarding are refused. Simulations")
+			fmt.Fprintln(stdout, "share the machine's cores: one session's training cannot starve the others.\n\nFlags:")
+			for _, s := range specs {
+				def := ""
+				if s.Def != "" {
+					def = " [default " + s.Def + "]"
+				}
+				fmt.Fprintf(stdout, "  --%s %s\n      %s%s\n", s.Name, s.Arg, s.Help, def)
+			}
+			return nil
+		}
+		return &exitError{2, fmt.Errorf("serve: %w", err)}
+	}
+	srv, err := tui.NewServer(o)
+	if err != nil {
+		return &exitError{2, fmt.Errorf("serve: %w", err)}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(os.Stderr, "jclub serve: shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
 }

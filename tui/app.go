@@ -33,7 +33,17 @@ type Options struct {
 	Values   topic.Values // its parameters (zero value: defaults)
 	Seed     uint64
 	Renderer *lipgloss.Renderer // nil: the process's terminal
+	// Gate, if set, is entered around every batch of simulation steps: the
+	// SSH server shares the machine's cores between sessions with it.
+	Gate func() (release func())
 }
+
+// Window sizes beyond these are clamped: a client can claim 4294967295
+// columns, and nobody's terminal is that large.
+const (
+	MaxWidth  = 600
+	MaxHeight = 300
+)
 
 // App is the explorer: the home menu, the current screen, the help and the
 // window size.
@@ -54,6 +64,7 @@ func New(o Options) *App {
 		r = lipgloss.DefaultRenderer()
 	}
 	c := NewCommon(r)
+	c.gate = o.Gate
 	a := &App{c: c, menu: newMenu(c), help: c.newHelp(MinWidth)}
 	if o.Topic != nil && Openable(o.Topic.ID) {
 		v := o.Values
@@ -105,10 +116,22 @@ func (a *App) resize() {
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		a.w, a.h = max(msg.Width, 0), max(msg.Height, 0)
+		a.w, a.h = min(max(msg.Width, 0), MaxWidth), min(max(msg.Height, 0), MaxHeight)
 		a.resize()
 		return a, nil
 	case tea.KeyMsg:
+		// keys typed quickly (or sent over SSH) can arrive as one message
+		// of several runes: take them one at a time; a long run is a paste
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 {
+			if msg.Paste || len(msg.Runes) > 32 {
+				return a, nil
+			}
+			var cmds []tea.Cmd
+			for _, r := range msg.Runes {
+				cmds = append(cmds, a.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+			}
+			return a, tea.Batch(cmds...)
+		}
 		return a, a.key(msg)
 	case tea.MouseMsg:
 		switch {

@@ -27,6 +27,7 @@ type Common struct {
 	gen  atomic.Uint64 // tick generations, unique within the explorer
 
 	codes map[lipgloss.TerminalColor]styleCodes // see fgCodes
+	gate  func() (release func())               // see Options.Gate
 }
 
 // NewCommon builds the styles from r.

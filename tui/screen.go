@@ -135,6 +135,10 @@ func (r *runner) setRunning(on bool) tea.Cmd {
 
 // advance runs up to n steps, stopping early once the budget is spent.
 func (r *runner) advance(n int, live bool) {
+	if r.c.gate != nil {
+		release := r.c.gate()
+		defer release()
+	}
 	start := time.Now()
 	for i := 0; i < n; i++ {
 		r.s.step()
