@@ -374,7 +374,16 @@ func (s *Server) run(sess ssh.Session, pty ssh.Pty, winch <-chan ssh.Window, o O
 				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 			case <-idle.C:
 				if time.Since(time.Unix(0, in.last.Load())) > s.o.IdleTimeout {
-					io.WriteString(sess, "\x1b[?1049l\x1b[?25h\r\njclub: closed after "+s.o.IdleTimeout.String()+" without a key.\r\n")
+					// say why, unless the client has stopped reading
+					said := make(chan struct{})
+					go func() {
+						io.WriteString(sess, "\x1b[?1049l\x1b[?25h\r\njclub: closed after "+s.o.IdleTimeout.String()+" without a key.\r\n")
+						close(said)
+					}()
+					select {
+					case <-said:
+					case <-time.After(time.Second):
+					}
 					p.Quit()
 					sess.Close()
 					return

@@ -234,6 +234,60 @@ func TestServeMaxSessionsAndIdle(t *testing.T) {
 	third.waitFor(t, "journal club", 5*time.Second)
 }
 
+// A client that stops reading loses its slot at the idle timeout; a
+// session ends at the maximum session length, keys or not; connections
+// past the per-address rate are refused.
+func TestServeStalledLongAndRate(t *testing.T) {
+	srv, addr := startServer(t, func(o *ServeOptions) { o.IdleTimeout = time.Second; o.MaxSession = 2 * time.Second })
+	c := dial(t, addr)
+	sess, _ := c.NewSession()
+	sess.StdoutPipe() // never read
+	sess.RequestPty("xterm", 30, 100, gossh.TerminalModes{})
+	sess.Shell()
+	in, _ := sess.StdinPipe()
+	_ = in
+	waitSessions := func(n int, d time.Duration) {
+		t.Helper()
+		deadline := time.Now().Add(d)
+		for srv.Sessions() != n && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if srv.Sessions() != n {
+			t.Fatalf("%d sessions after %s, want %d", srv.Sessions(), d, n)
+		}
+	}
+	waitSessions(1, 5*time.Second)
+	waitSessions(0, 8*time.Second)
+	c.Close()
+	// the maximum session length holds even for a busy session
+	c = dial(t, addr)
+	defer c.Close()
+	tm := open(t, c, 100, 30, "")
+	tm.waitFor(t, "journal club", 5*time.Second)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(200 * time.Millisecond):
+				io.WriteString(tm.in, "j")
+			}
+		}
+	}()
+	ended(t, tm, 6*time.Second)
+	close(done)
+
+	_, addr2 := startServer(t, func(o *ServeOptions) { o.ConnPerMinute = 2 })
+	for i := 0; i < 2; i++ {
+		dial(t, addr2).Close()
+	}
+	if c, err := gossh.Dial("tcp", addr2, &gossh.ClientConfig{User: "x", HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 2 * time.Second}); err == nil {
+		c.Close()
+		t.Fatal("a third connection within the minute was accepted")
+	}
+}
+
 // A model that panics on "p": only its own session ends.
 type panicky struct{ tea.Model }
 
