@@ -1,0 +1,183 @@
+package models
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// The 4-2-4 encoder with the 1985 schedule: success (all four patterns
+// completed exactly, with distinct hidden codes) on most of 20 seeds.
+func TestEncoder424(t *testing.T) {
+	ok, total := 0, 0
+	var cycles []int
+	for seed := uint64(1); seed <= 20; seed++ {
+		e, err := NewEncoder(PaperEncoder(), seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := false
+		for e.Cycles < 2000 && !done {
+			for range 10 {
+				e.Cycle()
+			}
+			f, d := e.Correct()
+			done = f == 1 && d
+		}
+		total++
+		if done {
+			ok++
+			cycles = append(cycles, e.Cycles)
+		}
+	}
+	t.Logf("4-2-4: %d of %d seeds succeeded; cycles %v", ok, total, cycles)
+	if ok < 16 {
+		t.Errorf("only %d of 20 seeds learnt the encoder", ok)
+	}
+}
+
+// The learning rule descends G: after training it is far below its start.
+func TestEncoderG(t *testing.T) {
+	e, _ := NewEncoder(PaperEncoder(), 3)
+	g0 := e.G()
+	for range 200 {
+		e.Cycle()
+	}
+	if g := e.G(); !(g < g0/3) {
+		t.Fatalf("G %.3f → %.3f", g0, g)
+	}
+	if math.Abs(g0-math.Log(256.0/4)) > 1e-9 { // zero weights: uniform over 2^8 visible states
+		t.Fatalf("G at zero weights %.4f, want log 64", g0)
+	}
+}
+
+// Sleep statistics: Gibbs sampling at T = 10 matches the exact
+// co-occurrences of the 10-unit machine within four batch-means standard
+// errors, and the KL divergence of the sampled state distribution from the
+// exact one falls as sampling goes on.
+func TestEncoderSamplesMatchExact(t *testing.T) {
+	e, _ := NewEncoder(PaperEncoder(), 5)
+	for range 60 {
+		e.Cycle()
+	}
+	T := 10.0
+	p := e.Exact(T)
+	n := e.Units()
+	exact := square(n)
+	for x, px := range p {
+		for i := 0; i < n; i++ {
+			if x>>i&1 == 0 {
+				continue
+			}
+			for j := 0; j < n; j++ {
+				if x>>j&1 == 1 {
+					exact[i][j] += px
+				}
+			}
+		}
+	}
+	const batches, per = 40, 500
+	means := make([][][]float64, batches)
+	hist := make([]float64, len(p))
+	var kls []float64
+	for b := range batches {
+		means[b] = square(n)
+		for range per {
+			e.sweep(T, nil)
+			hist[e.StateIndex()]++
+			for i := 0; i < n; i++ {
+				for j := 0; j < n; j++ {
+					means[b][i][j] += e.S[i] * e.S[j] / per
+				}
+			}
+		}
+		if b == 0 || b == batches-1 {
+			q := make([]float64, len(hist))
+			var tot float64
+			for _, h := range hist {
+				tot += h
+			}
+			for x := range q {
+				q[x] = hist[x] / tot
+			}
+			kls = append(kls, KL(q, p))
+		}
+	}
+	worst := 0.0
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			var m, v float64
+			for b := range batches {
+				m += means[b][i][j] / batches
+			}
+			for b := range batches {
+				v += (means[b][i][j] - m) * (means[b][i][j] - m)
+			}
+			se := math.Sqrt(v / (batches - 1) / batches)
+			z := math.Abs(m-exact[i][j]) / math.Max(se, 1e-3)
+			worst = math.Max(worst, z)
+		}
+	}
+	t.Logf("largest |sampled − exact| = %.2f standard errors; KL of the sampled states %.3f → %.3f nats", worst, kls[0], kls[1])
+	if worst > 4.5 {
+		t.Errorf("sampled co-occurrences differ from exact by %.1f SE", worst)
+	}
+	if !(kls[1] < kls[0]) {
+		t.Errorf("KL did not fall: %v", kls)
+	}
+}
+
+// An RBM on 3×3 bars and stripes: the exact log-likelihood rises under
+// CD-1 and PCD training.
+func TestRBMBarsAndStripes(t *testing.T) {
+	data := BarsAndStripes(3)
+	if len(data) != 14 {
+		t.Fatalf("%d bars-and-stripes images", len(data))
+	}
+	for _, pcd := range []bool{false, true} {
+		p := RBMParams{Visible: 9, Hidden: 8, K: 1, Persistent: pcd, Batch: 14, Eta: 0.1, Momentum: 0.5, Decay: 0}
+		r, _ := NewRBM(p, nil, rand.New(rand.NewPCG(1, 1)))
+		ll0 := r.LogLikelihood(data)
+		for range 3000 {
+			r.TrainBatchOf(data)
+		}
+		ll := r.LogLikelihood(data)
+		t.Logf("PCD %v: log-likelihood %.3f → %.3f (uniform over 14: %.3f)", pcd, ll0, ll, -math.Log(14))
+		if !(ll > ll0+1.5) {
+			t.Errorf("PCD %v: log-likelihood %.3f → %.3f", pcd, ll0, ll)
+		}
+	}
+}
+
+// On MNIST the reconstruction error falls well below the untrained
+// model's within part of an epoch, with CD-1 and PCD.
+func TestRBMOnMNIST(t *testing.T) {
+	d := loadOrSkip(t)
+	for _, pcd := range []bool{false, true} {
+		p := GuideRBM(100)
+		p.Persistent = pcd
+		rng := rand.New(rand.NewPCG(2, 2))
+		r, _ := NewRBM(p, PixelMeans(d.Train), rng)
+		idx := rng.Perm(d.Train.Len())
+		first := r.Train(Images(d.Train, idx[:100]))
+		var last float64
+		for b := 1; b < 250; b++ {
+			last = r.Train(Images(d.Train, idx[b*100:(b+1)*100]))
+		}
+		t.Logf("PCD %v: reconstruction error %.1f → %.1f per image after 250 batches", pcd, first, last)
+		if !(last < first/2) {
+			t.Errorf("PCD %v: reconstruction error %.1f → %.1f", pcd, first, last)
+		}
+	}
+}
+
+func BenchmarkCD1Batch100x784x500(b *testing.B) {
+	d := loadOrSkip(b)
+	rng := rand.New(rand.NewPCG(1, 1))
+	r, _ := NewRBM(GuideRBM(500), PixelMeans(d.Train), rng)
+	V := Images(d.Train, rng.Perm(d.Train.Len())[:100])
+	b.ResetTimer()
+	for range b.N {
+		r.Train(V)
+	}
+}
