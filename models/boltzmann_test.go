@@ -161,10 +161,10 @@ func TestRBMOnMNIST(t *testing.T) {
 		idx := rng.Perm(d.Train.Len())
 		first := r.Train(Images(d.Train, idx[:100]))
 		var last float64
-		for b := 1; b < 250; b++ {
+		for b := 1; b < 500; b++ {
 			last = r.Train(Images(d.Train, idx[b*100:(b+1)*100]))
 		}
-		t.Logf("PCD %v: reconstruction error %.1f → %.1f per image after 250 batches", pcd, first, last)
+		t.Logf("PCD %v: reconstruction error %.1f → %.1f per image after one epoch", pcd, first, last)
 		if !(last < first/2) {
 			t.Errorf("PCD %v: reconstruction error %.1f → %.1f", pcd, first, last)
 		}
