@@ -22,6 +22,7 @@ var screens = map[string]func(c *Common, t *topic.Topic, v topic.Values, seed ui
 	"perceptron": newPerceptronScreen,
 	"hopfield":   newHopfieldScreen,
 	"backprop":   newBackpropScreen,
+	"boltzmann":  newBoltzmannScreen,
 }
 
 // Openable reports whether a topic has a screen.

@@ -181,3 +181,19 @@ func TestGoldenBackprop(t *testing.T) {
 	v := finalView(t, Options{Topic: topic.Backprop, Seed: 1}, 100, 30, keys...)
 	golden.RequireEqual(t, []byte(v))
 }
+
+func TestGoldenBoltzmann(t *testing.T) {
+	for _, part := range []string{"encoder", "rbm"} {
+		t.Run(part, func(t *testing.T) {
+			vals := topic.Boltzmann.Defaults()
+			_ = vals.Set("part", part)
+			keys := make([]string, 20)
+			for i := range keys {
+				keys[i] = "n"
+			}
+			keys = append(keys, "v")
+			v := finalView(t, Options{Topic: topic.Boltzmann, Values: vals, Seed: 1}, 100, 30, keys...)
+			golden.RequireEqual(t, []byte(v))
+		})
+	}
+}

@@ -182,7 +182,7 @@ func TestTooSmall(t *testing.T) {
 func TestMenuOpensOnlyBuiltTopics(t *testing.T) {
 	a := newTestApp(Options{})
 	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
-	a.Update(keyMsg("6")) // boltzmann
+	a.Update(keyMsg("8")) // deep
 	if a.screen != nil {
 		t.Fatal("a coming topic opened")
 	}

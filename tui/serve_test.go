@@ -358,11 +358,27 @@ func TestServeHostileTerminal(t *testing.T) {
 	tm.in.Write(junk)
 	tm.in.Write([]byte{0x1a}) // ctrl+z
 	io.WriteString(tm.in, "\x1b\x1b1")
+	time.Sleep(300 * time.Millisecond) // let a dangling escape sequence time out
 	tm.clear()
 	io.WriteString(tm.in, "?")
 	tm.waitFor(t, "Keys:", 10*time.Second)
-	io.WriteString(tm.in, "q")
-	ended(t, tm, 5*time.Second)
+	// random bytes can leave the parser mid-sequence and swallow a key:
+	// the session must answer, not necessarily the first q
+	done := make(chan struct{})
+	go func() { tm.sess.Wait(); close(done) }()
+	for i := 0; i < 10; i++ {
+		io.WriteString(tm.in, "q")
+		select {
+		case <-done:
+			i = 10
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("the session did not quit; it printed …%q", tail(tm.text()))
+	}
 	open(t, c, 100, 30, "").waitFor(t, "journal club", 5*time.Second)
 }
 

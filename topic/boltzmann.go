@@ -1,0 +1,151 @@
+package topic
+
+import (
+	"math/rand/v2"
+
+	"github.com/jclub/jclub/models"
+)
+
+// Boltzmann parts.
+const (
+	PartEncoder = "encoder"
+	PartRBM     = "rbm"
+)
+
+func part(p string) func(Values) bool { return func(v Values) bool { return v.Choice("part") == p } }
+
+// Boltzmann is learning in Boltzmann machines: the 1985 encoder and an RBM on MNIST.
+var Boltzmann = &Topic{
+	ID:        "boltzmann",
+	Unit:      UnitDeep,
+	Title:     "Boltzmann machines",
+	Summary:   "the 4-2-4 encoder awake and asleep; an RBM learning MNIST by contrastive divergence",
+	UsesMNIST: true,
+	Params: []Param{
+		{Name: "part", Kind: Choice, Choices: []string{PartEncoder, PartRBM},
+			Help: "encoder: the 1985 encoder problem; rbm: a restricted Boltzmann machine on MNIST"},
+		{Name: "size", Kind: Choice, Choices: []string{"4-2-4", "8-3-8"}, If: part(PartEncoder),
+			Help: "encoder: patterns and hidden units"},
+		{Name: "step", Kind: Float, Default: 2, Min: 0.1, Max: 20, Step: 0.5, If: part(PartEncoder),
+			Help: "encoder: weight step ε of Δw = ε·sign(p⁺ − p⁻) (the paper: 2)"},
+		{Name: "cycles", Kind: Int, Default: 500, Min: 1, Max: 100000, If: part(PartEncoder),
+			Help: "jclub run: learning cycles (one row each)"},
+		{Name: "hidden", Kind: Int, Default: 100, Min: 1, Max: 2000, If: part(PartRBM),
+			Help: "rbm: hidden units"},
+		{Name: "k", Kind: Int, Default: 1, Min: 1, Max: 25, Step: 1, If: part(PartRBM),
+			Help: "rbm: Gibbs steps of CD-k"},
+		{Name: "pcd", Kind: Bool, If: part(PartRBM),
+			Help: "rbm: persistent contrastive divergence (chains carried between updates)"},
+		{Name: "batch", Kind: Int, Default: 100, Min: 1, Max: 1000, If: part(PartRBM),
+			Help: "rbm: mini-batch size"},
+		{Name: "eta", Kind: Float, Default: 0.1, Min: 1e-4, Max: 10, If: part(PartRBM),
+			Help: "rbm: learning rate (the guide: 0.1)"},
+		{Name: "decay", Kind: Float, Default: 0.0002, Min: 0, Max: 1, If: part(PartRBM),
+			Help: "rbm: L2 weight decay (the guide: 0.0002)"},
+		{Name: "epochs", Kind: Int, Default: 1, Min: 1, Max: 100, If: part(PartRBM),
+			Help: "jclub run: epochs to train"},
+	},
+	Steps: 1000,
+	Every: 10,
+	Columns: func(v Values) []string {
+		if v.Choice("part") == PartRBM {
+			return []string{"batch", "recon_error", "free_energy_gap"}
+		}
+		return []string{"cycle", "correct", "kl"}
+	},
+	Run: runBoltzmann,
+}
+
+// EncoderParams converts the values: the paper's schedule, 4-2-4 or 8-3-8.
+func EncoderParams(v Values) models.EncoderParams {
+	p := models.PaperEncoder()
+	if v.Choice("size") == "8-3-8" {
+		p.N, p.H = 8, 3
+	}
+	p.Step = v.Float("step")
+	return p
+}
+
+// RBMParams converts the values.
+func RBMParams(v Values) models.RBMParams {
+	p := models.GuideRBM(v.Int("hidden"))
+	p.K, p.Persistent, p.Batch, p.Eta, p.Decay = v.Int("k"), v.Bool("pcd"), v.Int("batch"), v.Float("eta"), v.Float("decay")
+	return p
+}
+
+// RBMTrainer trains an RBM on MNIST one mini-batch per Step.
+type RBMTrainer struct {
+	RBM     *models.RBM
+	Data    *models.MNIST
+	rng     *rand.Rand
+	order   []int
+	pos     int
+	Batches int
+	Last    float64 // reconstruction error of the last batch
+}
+
+// NewRBMTrainer makes the machine and its trainer.
+func NewRBMTrainer(p models.RBMParams, seed uint64) (*RBMTrainer, error) {
+	data, err := models.LoadMNIST()
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x7b3))
+	r, err := models.NewRBM(p, models.PixelMeans(data.Train), rng)
+	if err != nil {
+		return nil, err
+	}
+	return &RBMTrainer{RBM: r, Data: data, rng: rng, order: rng.Perm(data.Train.Len())}, nil
+}
+
+// Step trains on the next mini-batch.
+func (t *RBMTrainer) Step() {
+	b := t.RBM.Params().Batch
+	n := t.Data.Train.Len()
+	if t.pos+b > n {
+		t.pos = 0
+		t.RBM.Epoch++
+		t.rng.Shuffle(n, func(i, j int) { t.order[i], t.order[j] = t.order[j], t.order[i] })
+	}
+	t.Last = t.RBM.Train(models.Images(t.Data.Train, t.order[t.pos:t.pos+b]))
+	t.pos += b
+	t.Batches++
+}
+
+// FreeEnergyGap is the mean free energy of 500 held-out (validation)
+// images minus that of 500 training images: it grows when the machine
+// overfits (Hinton's guide).
+func (t *RBMTrainer) FreeEnergyGap() float64 {
+	idx := make([]int, 500)
+	for i := range idx {
+		idx[i] = i
+	}
+	return t.RBM.MeanFreeEnergy(t.Data.Val, idx) - t.RBM.MeanFreeEnergy(t.Data.Train, idx)
+}
+
+func runBoltzmann(v Values, seed uint64, steps, every int, out Out) error {
+	if v.Choice("part") == PartRBM {
+		tr, err := NewRBMTrainer(RBMParams(v), seed)
+		if err != nil {
+			return err
+		}
+		total := v.Int("epochs") * tr.Data.Train.Len() / tr.RBM.Params().Batch
+		for i := 1; i <= total; i++ {
+			tr.Step()
+			if i%every == 0 || i == total {
+				out.Row([]float64{float64(i), tr.Last, tr.FreeEnergyGap()})
+			}
+		}
+		return nil
+	}
+	e, err := models.NewEncoder(EncoderParams(v), seed)
+	if err != nil {
+		return err
+	}
+	for c := 1; c <= v.Int("cycles"); c++ {
+		e.Cycle()
+		f, _ := e.Correct()
+		out.Row([]float64{float64(c), f, e.G()})
+	}
+	return nil
+}
