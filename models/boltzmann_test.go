@@ -181,3 +181,63 @@ func BenchmarkCD1Batch100x784x500(b *testing.B) {
 		r.Train(V)
 	}
 }
+
+// Wake statistics: with V1 and V2 clamped to a pattern (no clamping
+// noise), the hidden units' sampled means match the exact conditional
+// distribution over the 2^H hidden states within four standard errors.
+func TestEncoderWakeMatchesExact(t *testing.T) {
+	p := PaperEncoder()
+	p.NoiseOff, p.NoiseOn = 0, 0
+	e, _ := NewEncoder(p, 9)
+	for range 60 {
+		e.Cycle()
+	}
+	T := 10.0
+	v := e.Pattern(1)
+	clamped := make([]bool, e.Units())
+	for i, x := range v {
+		clamped[i] = true
+		e.S[i] = x
+	}
+	// exact: P(h | v) ∝ e^(−E(v,h)/T) over the hidden states
+	H := p.H
+	exact := make([]float64, H)
+	var z float64
+	s := make([]float64, e.Units())
+	copy(s, e.S)
+	for x := 0; x < 1<<H; x++ {
+		for h := 0; h < H; h++ {
+			s[2*p.N+h] = float64(x >> h & 1)
+		}
+		w := math.Exp(-e.energy(s) / T)
+		z += w
+		for h := 0; h < H; h++ {
+			exact[h] += w * s[2*p.N+h]
+		}
+	}
+	const batches, per = 40, 250
+	means := make([][]float64, batches)
+	for b := range means {
+		means[b] = make([]float64, H)
+		for range per {
+			e.sweep(T, clamped)
+			for h := 0; h < H; h++ {
+				means[b][h] += e.S[2*p.N+h] / per
+			}
+		}
+	}
+	for h := 0; h < H; h++ {
+		var m, vv float64
+		for b := range means {
+			m += means[b][h] / batches
+		}
+		for b := range means {
+			vv += (means[b][h] - m) * (means[b][h] - m)
+		}
+		se := math.Max(math.Sqrt(vv/(batches-1)/batches), 1e-3)
+		t.Logf("hidden %d: sampled %.4f ± %.4f, exact %.4f", h, m, se, exact[h]/z)
+		if d := math.Abs(m - exact[h]/z); d > 4*se {
+			t.Errorf("hidden %d: sampled %.4f, exact %.4f (se %.4f)", h, m, exact[h]/z, se)
+		}
+	}
+}

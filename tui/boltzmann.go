@@ -146,7 +146,11 @@ func (s *boltzmann) keys() []key.Binding   { return []key.Binding{viewKey} }
 
 func (s *boltzmann) key(msg tea.KeyMsg) bool {
 	if key.Matches(msg, viewKey) {
-		s.view = (s.view + 1) % 3
+		n := 3
+		if s.rbm != nil {
+			n = 4
+		}
+		s.view = (s.view + 1) % n
 		if s.enc != nil && s.view == 2 {
 			s.equilibrium()
 		}
@@ -206,15 +210,19 @@ func (s *boltzmann) drawRBM() {
 	}
 	s.curve.draw([2]float64{0, xmax}, [2]float64{0, ymax * 1.05},
 		series{xs: s.recon.xs, ys: s.recon.ys, style: s.c.S.Series[0]})
-	if s.view == 2 && len(s.pl.xs) > 1 {
+	tr := &s.pl
+	if s.view == 3 {
+		tr = &s.gap
+	}
+	if s.view >= 2 && len(tr.xs) > 1 {
 		lo, hi := math.Inf(1), math.Inf(-1)
-		for _, y := range s.pl.ys {
+		for _, y := range tr.ys {
 			lo, hi = math.Min(lo, y), math.Max(hi, y)
 		}
-		pad := math.Max((hi-lo)*0.1, 1)
+		pad := math.Max((hi-lo)*0.1, 0.5)
 		s.lower.logX, s.lower.logY = false, false
 		s.lower.draw([2]float64{0, xmax}, [2]float64{lo - pad, hi + pad},
-			series{xs: s.pl.xs, ys: s.pl.ys, style: s.c.S.Series[1]})
+			series{xs: tr.xs, ys: tr.ys, style: s.c.S.Series[1]})
 	}
 }
 
@@ -352,10 +360,16 @@ func (s *boltzmann) rbmBody(panel string) string {
 		title, content = "data (top) and one-step reconstructions (bottom)", s.pairs()
 	case 1:
 		title, content = "dreams: 200 Gibbs steps from test digits", s.dreamView()
-	default:
+	case 2:
 		title = "pseudo-log-likelihood of held-out digits"
 		content = s.lower.view() + "\n" + s.c.S.Series[1].Render("━ log PL") + s.c.S.Dim.Render("  reconstruction error alone misleads (Hinton's guide)")
 		if len(s.pl.xs) < 2 {
+			content = "measured every 50 batches: train a little"
+		}
+	default:
+		title = "free energy: held-out minus training digits"
+		content = s.lower.view() + "\n" + s.c.S.Series[1].Render("━ F(held-out) − F(train)") + s.c.S.Dim.Render("  rising: overfitting (Hinton's guide)")
+		if len(s.gap.xs) < 2 {
 			content = "measured every 50 batches: train a little"
 		}
 	}
