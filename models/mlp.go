@@ -19,13 +19,14 @@ const (
 	InitNormal = "normal" // weights and biases N(0, 1), as Nielsen
 	InitScaled = "scaled" // weights N(0, 1/n_in), biases N(0, 1)
 	InitGlorot = "glorot" // weights U(±√(6/(n_in+n_out))), biases 0 (Glorot and Bengio 2010)
+	InitSmall  = "small"  // weights N(0, 0.01²), biases 0: the "small random" start of the deep-learning comparisons
 )
 
 // Choices of the MLP.
 var (
 	Activations = []string{Sigmoid, Tanh, ReLU}
 	Outputs     = []string{Quadratic, Softmax}
-	Inits       = []string{InitNormal, InitScaled, InitGlorot}
+	Inits       = []string{InitNormal, InitScaled, InitGlorot, InitSmall}
 )
 
 // MLPParams configures a multilayer perceptron and its training.
@@ -64,7 +65,7 @@ func (p MLPParams) Validate() error {
 	case !has(p.Output, Outputs):
 		return fmt.Errorf("output = %q: must be one of quadratic, softmax", p.Output)
 	case !has(p.Init, Inits):
-		return fmt.Errorf("init = %q: must be one of normal, scaled, glorot", p.Init)
+		return fmt.Errorf("init = %q: must be one of normal, scaled, glorot, small", p.Init)
 	case p.Batch < 1 || p.Batch > 1000:
 		return fmt.Errorf("batch = %d: must be 1..1000", p.Batch)
 	case !(p.Eta > 0 && p.Eta <= 100):
@@ -143,9 +144,11 @@ func NewMLP(p MLPParams, rng *rand.Rand) (*MLP, error) {
 			case InitGlorot:
 				r := math.Sqrt(6 / float64(nin+nout))
 				m.W[l][k] = r * (2*rng.Float64() - 1)
+			case InitSmall:
+				m.W[l][k] = 0.01 * rng.NormFloat64()
 			}
 		}
-		if p.Init != InitGlorot {
+		if p.Init != InitGlorot && p.Init != InitSmall {
 			for k := range m.B[l] {
 				m.B[l][k] = rng.NormFloat64()
 			}
@@ -525,8 +528,10 @@ func NewTrainer(p MLPParams, data *MNIST, seed uint64) (*Trainer, error) {
 	if p.Sizes[0] != Pixels || p.Sizes[len(p.Sizes)-1] != 10 {
 		return nil, fmt.Errorf("sizes = %v: MNIST needs 784 inputs and 10 outputs", p.Sizes)
 	}
-	rng := rand.New(rand.NewPCG(seed, 0xbac4))
-	net, err := NewMLP(p, rng)
+	// the data order has its own stream: nets with different
+	// initialisations see the same mini-batches in the same order
+	rng := rand.New(rand.NewPCG(seed, 0x0de4))
+	net, err := NewMLP(p, rand.New(rand.NewPCG(seed, 0xbac4)))
 	if err != nil {
 		return nil, err
 	}
@@ -560,4 +565,51 @@ func (t *Trainer) Step() bool {
 	t.DoneLoss, t.EpochLoss, t.epochN = t.EpochLoss, 0, 0
 	t.rng.Shuffle(n, func(i, j int) { t.order[i], t.order[j] = t.order[j], t.order[i] })
 	return true
+}
+
+// SetLayer replaces layer l's weights (input-major, n_in × n_out) and
+// biases, e.g. with a pretrained RBM's.
+func (m *MLP) SetLayer(l int, w, b []float64) error {
+	if l < 0 || l >= len(m.W) || len(w) != len(m.W[l]) || len(b) != len(m.B[l]) {
+		return fmt.Errorf("layer %d: %d weights and %d biases do not fit", l, len(w), len(b))
+	}
+	copy(m.W[l], w)
+	copy(m.B[l], b)
+	return nil
+}
+
+// LayerStats measures, over images idx of d, each hidden and output
+// layer's mean activation and its standard deviation (saturation of
+// sigmoid units), and the norm of the cost's gradient with respect to each
+// layer's weights, averaged per sample (vanishing gradients), as Glorot and
+// Bengio (2010) plotted them. The network is not changed.
+func (m *MLP) LayerStats(d Digits, idx []int) (mean, sd, grad []float64) {
+	L := len(m.W)
+	mean, sd, grad = make([]float64, L), make([]float64, L), make([]float64, L)
+	var n float64
+	for _, i := range idx {
+		m.setImage(d.Image(i))
+		m.forward()
+		m.backward(int(d.Labels[i]))
+		for l := 0; l < L; l++ {
+			for _, a := range m.a[l] {
+				mean[l] += a
+				sd[l] += a * a
+			}
+		}
+		n++
+	}
+	for l := 0; l < L; l++ {
+		k := n * float64(len(m.a[l]))
+		mean[l] /= k
+		sd[l] = math.Sqrt(math.Max(sd[l]/k-mean[l]*mean[l], 0))
+		var s float64
+		for _, g := range m.gW[l] {
+			s += g * g
+		}
+		grad[l] = math.Sqrt(s) / n
+		clear(m.gW[l])
+		clear(m.gB[l])
+	}
+	return mean, sd, grad
 }

@@ -385,3 +385,18 @@ func PixelMeans(d Digits) []float64 {
 	}
 	return m
 }
+
+// HiddenProbs is σ(b + VW) for the rows of V.
+func (r *RBM) HiddenProbs(V *mat.Dense) *mat.Dense { return r.hiddenProbs(V) }
+
+// VisibleProbs is σ(a + HWᵀ) for the rows of H.
+func (r *RBM) VisibleProbs(H *mat.Dense) *mat.Dense { return r.visibleProbs(H) }
+
+// Sample draws binary states with the given probabilities.
+func (r *RBM) Sample(P *mat.Dense) *mat.Dense { return r.sample(P) }
+
+// WeightsInputMajor returns W (Visible × Hidden, row-major) and the hidden
+// biases: the layout of an MLP layer from the visible to the hidden units.
+func (r *RBM) WeightsInputMajor() (w, b []float64) {
+	return append([]float64(nil), r.W.RawMatrix().Data...), append([]float64(nil), r.B...)
+}
