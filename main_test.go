@@ -69,7 +69,6 @@ func TestBadInput(t *testing.T) {
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"run"}, "run needs a topic: one of diffusion"},
 		{[]string{"run", "nope"}, `unknown topic "nope": must be one of diffusion, anomalous`},
-		{[]string{"run", "deep"}, "topic deep is not built yet"},
 		{[]string{"open", "nope"}, `unknown topic "nope"`},
 		{[]string{"run", "diffusion", "--walkers", "-5"}, "walkers = -5: must be an integer 1..10000"},
 		{[]string{"run", "diffusion", "--walkers=0"}, "walkers = 0"},

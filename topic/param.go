@@ -54,7 +54,7 @@ func (p Param) Range() string {
 	case Bool:
 		return "true or false"
 	case Int:
-		return fmt.Sprintf("an integer %s..%s", fmtNum(p.Min), fmtNum(p.Max))
+		return fmt.Sprintf("an integer %s..%s", fmtInt(p.Min), fmtInt(p.Max))
 	}
 	return fmt.Sprintf("%s..%s", fmtNum(p.Min), fmtNum(p.Max))
 }
@@ -162,11 +162,11 @@ func (v *Values) Set(name, text string) error {
 			v.v[i] = 1
 		}
 	case Int:
-		n, err := strconv.ParseInt(strings.TrimSpace(text), 10, 64)
-		if err != nil || float64(n) < p.Min || float64(n) > p.Max {
+		f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+		if err != nil || f != math.Trunc(f) || f < p.Min || f > p.Max {
 			return bad()
 		}
-		v.v[i] = float64(n)
+		v.v[i] = f
 	default:
 		f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
 		if err != nil || math.IsNaN(f) || f < p.Min || f > p.Max {
@@ -185,11 +185,15 @@ func (v Values) Format(i int) string {
 		return p.Choices[int(v.v[i])]
 	case Bool:
 		return strconv.FormatBool(v.v[i] != 0)
+	case Int:
+		return fmtInt(v.v[i])
 	}
 	return fmtNum(v.v[i])
 }
 
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+func fmtInt(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) }
 
 // Nudge moves parameter i one step up (dir > 0) or down, within its range.
 // Choices cycle. It reports whether the value changed.

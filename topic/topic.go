@@ -52,8 +52,7 @@ var All = []*Topic{
 	Hopfield,
 	Boltzmann,
 	Backprop,
-	{ID: "deep", Unit: UnitDeep, Title: "Deep belief nets",
-		Summary: "greedy RBM pretraining against random and Glorot initialisation"},
+	Deep,
 }
 
 // Lookup finds a topic by id. The error names the valid ids.

@@ -23,6 +23,7 @@ var screens = map[string]func(c *Common, t *topic.Topic, v topic.Values, seed ui
 	"hopfield":   newHopfieldScreen,
 	"backprop":   newBackpropScreen,
 	"boltzmann":  newBoltzmannScreen,
+	"deep":       newDeepScreen,
 }
 
 // Openable reports whether a topic has a screen.

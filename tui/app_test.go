@@ -197,3 +197,15 @@ func TestGoldenBoltzmann(t *testing.T) {
 		})
 	}
 }
+
+func TestGoldenDeep(t *testing.T) {
+	vals := topic.Deep.Defaults()
+	_ = vals.Set("layers", "100")
+	_ = vals.Set("pretrain", "3")
+	keys := make([]string, 8)
+	for i := range keys {
+		keys[i] = "n"
+	}
+	v := finalView(t, Options{Topic: topic.Deep, Values: vals, Seed: 1}, 100, 30, keys...)
+	golden.RequireEqual(t, []byte(v))
+}

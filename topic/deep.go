@@ -1,0 +1,105 @@
+package topic
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/jclub/jclub/models"
+)
+
+// Deep initialisations compared.
+const (
+	InitPretrain = "pretrain"
+)
+
+// DeepInits are the three starts of the comparison.
+var DeepInits = []string{InitPretrain, models.InitGlorot, models.InitSmall}
+
+// Deep is deep belief nets against random and Glorot initialisation.
+var Deep = &Topic{
+	ID:        "deep",
+	Unit:      UnitDeep,
+	Title:     "Deep belief nets",
+	Summary:   "greedy RBM pretraining against random and Glorot initialisation",
+	UsesMNIST: true,
+	Params: []Param{
+		{Name: "experiment", Kind: Choice, Choices: []string{"compare", "sweep"},
+			Help: "compare: the three starts side by side; sweep: final accuracy against depth 1..5"},
+		{Name: "layers", Kind: Choice, Default: 1,
+			Choices: []string{"100", "256,256", "500,500", "100,100,100,100", "256,256,256,256", "100,100,100,100,100"},
+			Help:    "hidden layer widths"},
+		{Name: "init", Kind: Choice, Choices: DeepInits,
+			Help: "jclub run and the sweep: pretrain (a DBN), glorot, or small random N(0, 0.01²)"},
+		{Name: "pretrain", Kind: Int, Default: 300, Min: 1, Max: 100000,
+			Help: "pretraining mini-batches of 100 per layer"},
+		{Name: "eta", Kind: Float, Default: 3, Min: 1e-3, Max: 100, Help: "fine-tuning learning rate (sigmoid units, softmax output)"},
+		{Name: "budget", Kind: Int, Default: 5000, Min: 10, Max: 1000000,
+			Help: "fine-tuning updates (mini-batches of 10) per run of the sweep"},
+		{Name: "epochs", Kind: Int, Default: 1, Min: 1, Max: 100, Help: "jclub run: fine-tuning epochs"},
+	},
+	Steps: 5000,
+	Every: 1000,
+	Columns: func(Values) []string { return []string{"update", "test_accuracy"} },
+	Run:     runDeep,
+}
+
+// DeepLayers parses the hidden widths.
+func DeepLayers(v Values) []int {
+	var out []int
+	for _, f := range strings.Split(v.Choice("layers"), ",") {
+		n, _ := strconv.Atoi(f)
+		out = append(out, n)
+	}
+	return out
+}
+
+// DeepNet is the fine-tuned network: 784, the hidden layers, 10; sigmoid
+// units, softmax output, mini-batches of 10.
+func DeepNet(hidden []int, init string, eta float64) models.MLPParams {
+	if init == InitPretrain {
+		init = models.InitSmall // the output layer; the rest comes from the DBN
+	}
+	sizes := append(append([]int{models.Pixels}, hidden...), 10)
+	return models.MLPParams{Sizes: sizes, Activation: models.Sigmoid, Output: models.Softmax, Init: init, Batch: 10, Eta: eta}
+}
+
+// NewDeepRun makes a trainer for init; for pretrain it also returns the
+// DBN, which must be stepped until done and then copied in by InitMLP.
+func NewDeepRun(data *models.MNIST, hidden []int, init string, eta float64, pretrain int, seed uint64) (*models.Trainer, *models.DBN, error) {
+	tr, err := models.NewTrainer(DeepNet(hidden, init, eta), data, seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	if init != InitPretrain {
+		return tr, nil, nil
+	}
+	dbn, err := models.NewDBN(append([]int{models.Pixels}, hidden...), models.GuideRBM(0), pretrain, data.Train, seed)
+	return tr, dbn, err
+}
+
+func runDeep(v Values, seed uint64, steps, every int, out Out) error {
+	data, err := models.LoadMNIST()
+	if err != nil {
+		return err
+	}
+	tr, dbn, err := NewDeepRun(data, DeepLayers(v), v.Choice("init"), v.Float("eta"), v.Int("pretrain"), seed)
+	if err != nil {
+		return err
+	}
+	if dbn != nil {
+		for !dbn.Step() {
+		}
+		if err := dbn.InitMLP(tr.Net); err != nil {
+			return err
+		}
+	}
+	total := v.Int("epochs") * tr.BatchesPerEpoch()
+	out.Row([]float64{0, tr.Net.Accuracy(data.Test)})
+	for i := 1; i <= total; i++ {
+		tr.Step()
+		if i%every == 0 || i == total {
+			out.Row([]float64{float64(i), tr.Net.Accuracy(data.Test)})
+		}
+	}
+	return nil
+}

@@ -1,0 +1,342 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/jclub/jclub/models"
+	"github.com/jclub/jclub/topic"
+)
+
+// deep is the deep-belief-net screen: greedy pretraining of an RBM stack,
+// then three nets (small random, Glorot, pretrained) fine-tuned in step
+// with the same data and budget; or a sweep over depth.
+type deep struct {
+	c      *Common
+	l      columns
+	v      topic.Values
+	data   *models.MNIST
+	seed   uint64
+	hidden []int
+	dbn    *models.DBN
+	runs   []*models.Trainer // small, glorot, pretrained (after pretraining)
+	acc    [3]trace
+	which  int // whose layer statistics are shown
+	stats  [3][]float64
+	chart  plot
+	// sweep
+	sweep     bool
+	depth     int // 1..5 being trained
+	cur       *models.Trainer
+	curDBN    *models.DBN
+	sweepAcc  []float64
+	dreamPics [][]float64
+}
+
+var (
+	netKey   = key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "whose layers"))
+	dreamKey = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "dream"))
+)
+
+var deepNames = []string{"small random", "Glorot", "pretrained"}
+
+func newDeepScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen {
+	s := &deep{c: c}
+	s.chart.c = c
+	return newRunner(c, t, s, v, seed, 4)
+}
+
+func (s *deep) reset(v topic.Values, seed uint64) error {
+	data, err := models.LoadMNIST()
+	if err != nil {
+		return err
+	}
+	s.v, s.data, s.seed, s.hidden = v, data, seed, topic.DeepLayers(v)
+	s.sweep = v.Choice("experiment") == "sweep"
+	for i := range s.acc {
+		s.acc[i].reset()
+	}
+	s.runs, s.dreamPics, s.sweepAcc, s.cur, s.curDBN = nil, nil, nil, nil, nil
+	if s.sweep {
+		s.depth = 1
+		return s.startDepth()
+	}
+	// the DBN first; the three nets are made when it is done
+	_, dbn, err := topic.NewDeepRun(data, s.hidden, topic.InitPretrain, v.Float("eta"), v.Int("pretrain"), seed)
+	if err != nil {
+		return err
+	}
+	s.dbn = dbn
+	return nil
+}
+
+// startDepth makes the sweep's run at the current depth.
+func (s *deep) startDepth() error {
+	hidden := make([]int, s.depth)
+	for i := range hidden {
+		hidden[i] = s.hidden[0]
+	}
+	tr, dbn, err := topic.NewDeepRun(s.data, hidden, s.v.Choice("init"), s.v.Float("eta"), s.v.Int("pretrain"), s.seed)
+	if err != nil {
+		return err
+	}
+	s.cur, s.curDBN = tr, dbn
+	return nil
+}
+
+func (s *deep) startComparison() {
+	eta := s.v.Float("eta")
+	for _, init := range []string{models.InitSmall, models.InitGlorot, topic.InitPretrain} {
+		tr, _, err := topic.NewDeepRun(s.data, s.hidden, init, eta, 1, s.seed)
+		if err != nil {
+			return
+		}
+		if init == topic.InitPretrain {
+			if err := s.dbn.InitMLP(tr.Net); err != nil {
+				return
+			}
+		}
+		s.runs = append(s.runs, tr)
+	}
+	s.checkpoint()
+}
+
+func (s *deep) checkpoint() {
+	sub := s.data.Test.Slice(0, 1000)
+	for i, tr := range s.runs {
+		s.acc[i].add(float64(tr.Batches), tr.Net.Accuracy(sub))
+	}
+	if len(s.runs) > 0 {
+		m, sd, g := s.runs[s.which].Net.LayerStats(s.data.Test, firstN(100))
+		s.stats = [3][]float64{m, sd, g}
+	}
+}
+
+func firstN(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+func (s *deep) step() {
+	if s.sweep {
+		s.sweepStep()
+		return
+	}
+	if !s.dbn.Done() {
+		if s.dbn.Step() {
+			s.startComparison()
+		}
+		return
+	}
+	for _, tr := range s.runs {
+		tr.Step()
+	}
+	if s.runs[0].Batches%250 == 0 {
+		s.checkpoint()
+	}
+}
+
+func (s *deep) sweepStep() {
+	if s.depth > 5 {
+		return
+	}
+	if s.curDBN != nil && !s.curDBN.Done() {
+		if s.curDBN.Step() {
+			s.curDBN.InitMLP(s.cur.Net)
+		}
+		return
+	}
+	s.cur.Step()
+	if s.cur.Batches >= s.v.Int("budget") {
+		s.sweepAcc = append(s.sweepAcc, s.cur.Net.Accuracy(s.data.Test))
+		s.depth++
+		if s.depth <= 5 {
+			s.startDepth()
+		}
+	}
+}
+
+func (s *deep) setSize(w, h int) {
+	s.l = columns{w, h}
+	s.chart.setSize(s.l.rightW()-2, s.l.rightH(0, 2)-3)
+}
+
+func (s *deep) panelSize() (int, int) { return s.l.panelSize() }
+func (s *deep) tabs() []string        { return []string{"Theory"} }
+func (s *deep) keys() []key.Binding   { return []key.Binding{netKey, dreamKey} }
+
+func (s *deep) key(msg tea.KeyMsg) bool {
+	switch {
+	case key.Matches(msg, netKey):
+		s.which = (s.which + 1) % 3
+		if len(s.runs) > 0 {
+			s.checkpoint()
+		}
+	case key.Matches(msg, dreamKey):
+		if s.dbn != nil && s.dbn.Done() {
+			s.dreamPics = nil
+			for k := 0; k < 4; k++ {
+				s.dreamPics = append(s.dreamPics, s.dbn.Dream(20+k, 100))
+			}
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+func (s *deep) status() string {
+	switch {
+	case s.sweep && s.depth <= 5:
+		return fmt.Sprintf("sweep: depth %d of 5, %s", s.depth, s.v.Choice("init"))
+	case s.sweep:
+		return "sweep done"
+	case !s.dbn.Done():
+		return fmt.Sprintf("pretraining layer %d of %d, batch %d/%d", s.dbn.Layer+1, len(s.dbn.RBMs), s.dbn.Batches, s.dbn.PerLayer)
+	}
+	return fmt.Sprintf("fine-tuning: update %d of each net", s.runs[0].Batches)
+}
+
+func (s *deep) redraw(v topic.Values, live bool) {
+	if s.l.w == 0 {
+		return
+	}
+	if s.sweep {
+		var xs, ys []float64
+		for i, a := range s.sweepAcc {
+			xs, ys = append(xs, float64(i+1)), append(ys, a)
+		}
+		s.chart.draw([2]float64{0.5, 5.5}, [2]float64{0, 1},
+			series{xs: xs, ys: ys, style: s.c.S.Series[0]},
+			series{xs: xs, ys: ys, style: s.c.S.Series[0], glyph: '●'})
+		return
+	}
+	xmax := 10.0
+	if len(s.runs) > 0 {
+		xmax = math.Max(xmax, float64(s.runs[0].Batches))
+	}
+	s.chart.draw([2]float64{0, xmax}, [2]float64{0, 1},
+		series{xs: s.acc[0].xs, ys: s.acc[0].ys, style: s.c.S.Series[2]},
+		series{xs: s.acc[1].xs, ys: s.acc[1].ys, style: s.c.S.Series[1]},
+		series{xs: s.acc[2].xs, ys: s.acc[2].ys, style: s.c.S.Series[0]})
+}
+
+func (s *deep) body(panel string) string {
+	l := s.l
+	if s.sweep {
+		return s.sweepBody(panel)
+	}
+	// the stack, the layer being pretrained marked
+	var b strings.Builder
+	sizes := append(append([]int{models.Pixels}, s.hidden...), 10)
+	for i := len(sizes) - 1; i >= 0; i-- {
+		name := fmt.Sprintf("%4d units", sizes[i])
+		switch {
+		case i == len(sizes)-1:
+			name += "  softmax output (fine-tuning only)"
+		case i == 0:
+			name += "  pixels"
+		}
+		line := "  ▭ " + name
+		if !s.dbn.Done() && (i == s.dbn.Layer || i == s.dbn.Layer+1) {
+			line = s.c.S.Warn.Render("▸ ▭ " + name + "  ← RBM being trained")
+		}
+		b.WriteString(line + "\n")
+	}
+	if !s.dbn.Done() {
+		fmt.Fprintf(&b, "\nRBM %d: reconstruction error %.2f", s.dbn.Layer+1, s.dbn.Last)
+	} else if len(s.dreamPics) > 0 {
+		var pics [][]string
+		for _, p := range s.dreamPics {
+			spins := make([]float64, len(p))
+			for i, x := range p {
+				spins[i] = -1
+				if x > 0.5 {
+					spins[i] = 1
+				}
+			}
+			pic, _, _ := newSpinCodes(s.c).render(spins, 28, 28, -1, -1, 7)
+			pics = append(pics, strings.Split(pic, "\n"))
+		}
+		b.WriteString("\ndreams (d again for more):\n" + joinPics(pics))
+	} else {
+		b.WriteString("\npretrained: d dreams digits from the stack")
+	}
+	main := s.c.box("deep belief net", b.String(), l.leftW(), l.mainH(), false)
+	legend := ""
+	for i, name := range deepNames {
+		st := []int{2, 1, 0}[i]
+		legend += s.c.S.Series[st].Render(fmt.Sprintf("━ %s %s  ", name, num(last(s.acc[i].ys))))
+	}
+	chart := s.c.box("test accuracy (1,000 digits) against fine-tuning updates", s.chart.view()+"\n"+legend, l.rightW(), l.rightH(0, 2), false)
+	bars := s.c.box(fmt.Sprintf("inside the %s net, per layer (i: next net)", deepNames[s.which]), s.barsView(l.rightW()-2), l.rightW(), l.rightH(1, 2), false)
+	upd := s.c.S.Dim.Render(wrap("n: one step (pretraining mini-batch, then one update of each net); space runs all three", l.leftW()-1))
+	return l.compose(main, upd, panel, chart, bars)
+}
+
+// barsView draws each layer's activation mean ± spread and gradient norm.
+func (s *deep) barsView(w int) string {
+	if s.stats[0] == nil {
+		return s.c.S.Dim.Render("the nets start when pretraining is done")
+	}
+	m, sd, g := s.stats[0], s.stats[1], s.stats[2]
+	bw := max(6, (w-30)/2)
+	gmax := 0.0
+	for _, x := range g {
+		gmax = math.Max(gmax, math.Log10(x+1e-12))
+	}
+	var b strings.Builder
+	b.WriteString(fmt.Sprintf("%-6s %-*s %s\n", "layer", bw+12, "activation mean ± sd", "gradient norm (log scale)"))
+	for l := range m {
+		n := int(math.Round(m[l] * float64(bw)))
+		act := strings.Repeat("█", max(0, min(bw, n))) + strings.Repeat("·", max(0, bw-n))
+		lg := math.Log10(g[l] + 1e-12)
+		gn := int(math.Round((lg + 8) / math.Max(gmax+8, 1e-9) * float64(bw)))
+		grad := strings.Repeat("█", max(0, min(bw, gn))) + strings.Repeat("·", max(0, bw-gn))
+		b.WriteString(fmt.Sprintf("%-6d %s %.2f±%.2f  %s %.1e\n", l+1, act, m[l], sd[l], grad, g[l]))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (s *deep) sweepBody(panel string) string {
+	l := s.l
+	var b strings.Builder
+	fmt.Fprintf(&b, "final test accuracy after %d updates, %s start, width %d\n\n", s.v.Int("budget"), s.v.Choice("init"), s.hidden[0])
+	for d := 1; d <= 5; d++ {
+		line := fmt.Sprintf("  depth %d: ", d)
+		switch {
+		case d <= len(s.sweepAcc):
+			line += fmt.Sprintf("%.4f", s.sweepAcc[d-1])
+		case d == s.depth:
+			done := 0.0
+			if s.cur != nil {
+				done = float64(s.cur.Batches) / float64(s.v.Int("budget"))
+			}
+			n := int(done * 20)
+			line += "[" + strings.Repeat("█", n) + strings.Repeat("·", 20-n) + "]"
+			if s.curDBN != nil && !s.curDBN.Done() {
+				line += " pretraining"
+			}
+		default:
+			line += "–"
+		}
+		b.WriteString(line + "\n")
+	}
+	main := s.c.box("depth sweep", b.String(), l.leftW(), l.mainH(), false)
+	chart := s.c.box("final test accuracy against hidden layers", s.chart.view(), l.rightW(), l.rightH(0, 2), false)
+	about := s.c.box("what extra layers do", wrap("More layers can represent more, but plain backprop from a small random start sends vanishing gradients to the lower layers of a sigmoid net, which then barely learn; greedy pretraining or a scaled (Glorot) start gives them a useful place to begin.", l.rightW()-2), l.rightW(), l.rightH(1, 2), false)
+	return l.compose(main, s.c.S.Dim.Render("space runs the sweep: each depth trains, then the next"), panel, chart, about)
+}
+
+func (s *deep) panel(name string, v topic.Values, w, h int) string {
+	return wrap(`Deep belief nets (Hinton, Osindero and Teh 2006; Hinton and Salakhutdinov 2006): train an RBM on the pixels, then another on its hidden activations, and so on; the stack's weights start a deep network that backpropagation fine-tunes. This ended the neural-network winter.
+Why it was needed: from small random weights a deep sigmoid net's gradients shrink layer by layer towards the input (see the bars), so the lower layers hardly learn.
+Why it is no longer used: a start scaled to each layer's fan-in and fan-out (Glorot and Bengio 2010), and later ReLUs and normalisation, keep the gradients alive, closing most of the gap without pretraining.`, w)
+}
