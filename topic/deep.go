@@ -37,8 +37,8 @@ var Deep = &Topic{
 			Help: "fine-tuning updates (mini-batches of 10) per run of the sweep"},
 		{Name: "epochs", Kind: Int, Default: 1, Min: 1, Max: 100, Help: "jclub run: fine-tuning epochs"},
 	},
-	Steps: 5000,
-	Every: 1000,
+	Steps:   5000,
+	Every:   1000,
 	Columns: func(Values) []string { return []string{"update", "test_accuracy"} },
 	Run:     runDeep,
 }
