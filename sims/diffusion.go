@@ -286,25 +286,8 @@ func (d *Diffusion) MSD() (mean, se float64) {
 
 const historyBlocks = 20
 
-// record appends the current MSD, overall and per block of walkers, to the history.
-func (d *Diffusion) record() {
-	var blocks [historyBlocks]float64
-	n := len(d.x)
-	for b := range blocks {
-		lo, hi := b*n/historyBlocks, (b+1)*n/historyBlocks
-		if hi == lo {
-			blocks[b] = math.NaN()
-			continue
-		}
-		var s float64
-		for i := lo; i < hi; i++ {
-			s += d.x[i]*d.x[i] + d.y[i]*d.y[i]
-		}
-		blocks[b] = s / float64(hi-lo)
-	}
-	m, _ := d.MSD()
-	d.hist.Add(d.T(), m, blocks[:])
-}
+// record appends the current MSD to the history.
+func (d *Diffusion) record() { d.hist.Record(d.T(), d.x, d.y) }
 
 // FitD fits MSD = c + 2·d·D·t over the recorded history with t ≥ tmin and
 // returns D with its standard error, estimated from the scatter of the same

@@ -31,6 +31,28 @@ func (h *History) Due(n int) bool { return n%h.stride == 0 }
 // Len is the number of records.
 func (h *History) Len() int { return len(h.T) }
 
+// Record appends the mean of x² + y² at time t, overall and over each of
+// the history's equal blocks of the walkers (NaN for an empty block).
+func (h *History) Record(t float64, x, y []float64) {
+	blocks := make([]float64, h.nb)
+	n := len(x)
+	var s float64
+	for b := range blocks {
+		lo, hi := b*n/h.nb, (b+1)*n/h.nb
+		if hi == lo {
+			blocks[b] = math.NaN()
+			continue
+		}
+		var bs float64
+		for i := lo; i < hi; i++ {
+			bs += x[i]*x[i] + y[i]*y[i]
+		}
+		s += bs
+		blocks[b] = bs / float64(hi-lo)
+	}
+	h.Add(t, s/float64(n), blocks)
+}
+
 // Add appends a record; blocks holds one MSD per block (NaN for an empty block).
 func (h *History) Add(t, msd float64, blocks []float64) {
 	h.T = append(h.T, t)

@@ -524,25 +524,7 @@ func (r *RunTumble) Step() {
 	}
 }
 
-func (r *RunTumble) record() {
-	var blocks [historyBlocks]float64
-	n := len(r.x)
-	var s float64
-	for b := range blocks {
-		lo, hi := b*n/historyBlocks, (b+1)*n/historyBlocks
-		if hi == lo {
-			blocks[b] = math.NaN()
-			continue
-		}
-		var bs float64
-		for i := lo; i < hi; i++ {
-			bs += r.x[i]*r.x[i] + r.y[i]*r.y[i]
-		}
-		s += bs
-		blocks[b] = bs / float64(hi-lo)
-	}
-	r.hist.Add(r.T(), s/float64(n), blocks[:])
-}
+func (r *RunTumble) record() { r.hist.Record(r.T(), r.x, r.y) }
 
 // MSD is the ensemble mean square displacement now.
 func (r *RunTumble) MSD() float64 {
