@@ -246,8 +246,8 @@ func (s *boltzmann) body(panel string) string {
 		return b.String()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n  V1  %s   H  %s   V2  %s\n", group(0, p.N), group(2*p.N, e.Units()), group(p.N, 2*p.N))
-	fmt.Fprintf(&b, "  %s at T = %g\n\n", e.Phase, e.T)
+	fmt.Fprintf(&b, "  V1  %s   H  %s   V2  %s\n", group(0, p.N), group(2*p.N, e.Units()), group(p.N, 2*p.N))
+	fmt.Fprintf(&b, "  %s at T = %g\n", e.Phase, e.T)
 	b.WriteString("  pattern → V2 reads   hidden code\n")
 	for k, t := range s.tests {
 		code := ""

@@ -245,8 +245,11 @@ func (s *deep) body(panel string) string {
 			name += "  pixels"
 		}
 		line := "  ▭ " + name
-		if !s.dbn.Done() && (i == s.dbn.Layer || i == s.dbn.Layer+1) {
+		switch {
+		case !s.dbn.Done() && i == s.dbn.Layer+1:
 			line = s.c.S.Warn.Render("▸ ▭ " + name + "  ← RBM being trained")
+		case !s.dbn.Done() && i == s.dbn.Layer:
+			line = s.c.S.Warn.Render("▸ ▭ " + name)
 		}
 		b.WriteString(line + "\n")
 	}
