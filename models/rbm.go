@@ -295,9 +295,6 @@ func (r *RBM) Reconstruct(v []float64) []float64 {
 	return R.RawRowView(0)
 }
 
-// Chains returns the persistent chains' visible probabilities (PCD), or nil.
-func (r *RBM) Chains() *mat.Dense { return r.chains }
-
 // Dream runs Gibbs sampling from v for k steps and returns the visible
 // probabilities at the end: a sample of what the machine believes in.
 func (r *RBM) Dream(v []float64, k int) []float64 {
