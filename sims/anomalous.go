@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+
+	"gonum.org/v1/gonum/stat"
 )
 
 // Anomalous diffusion models.
@@ -582,6 +584,22 @@ func (a *Anomalous) TAMSD(k int, lags []int) []float64 {
 // time and schedules the next record: every step up to t = 20, then 20
 // records per decade.
 func (a *Anomalous) record() {
+	msd, robust, block := a.ensemble()
+	a.T = append(a.T, float64(a.n))
+	a.MSD = append(a.MSD, msd)
+	a.Robust = append(a.Robust, robust)
+	a.blocks = append(a.blocks, block)
+	if a.n < 20 {
+		a.nextRec = a.n + 1
+	} else {
+		a.nextRec = max(a.n+1, int(math.Ceil(float64(a.n)*math.Pow(10, 0.05))))
+	}
+}
+
+// ensemble measures, now, the ensemble MSD of the observed positions, the
+// robust measure ⟨|r|^q⟩^(2/q) and the MSD of each block of walkers (NaN
+// for an empty block).
+func (a *Anomalous) ensemble() (msd, robust float64, blocks []float64) {
 	q := a.p.RobustQ()
 	var s, sq float64
 	var bl [anomalousBlocks]float64
@@ -594,23 +612,15 @@ func (a *Anomalous) record() {
 		sq += math.Pow(r2, q/2)
 		bl[i*anomalousBlocks/n] += r2
 	}
-	block := make([]float64, anomalousBlocks)
-	for b := range block {
+	blocks = make([]float64, anomalousBlocks)
+	for b := range blocks {
 		lo, hi := b*n/anomalousBlocks, (b+1)*n/anomalousBlocks
-		block[b] = math.NaN()
+		blocks[b] = math.NaN()
 		if hi > lo {
-			block[b] = bl[b] / float64(hi-lo)
+			blocks[b] = bl[b] / float64(hi-lo)
 		}
 	}
-	a.T = append(a.T, float64(a.n))
-	a.MSD = append(a.MSD, s/float64(n))
-	a.Robust = append(a.Robust, math.Pow(sq/float64(n), 2/q))
-	a.blocks = append(a.blocks, block)
-	if a.n < 20 {
-		a.nextRec = a.n + 1
-	} else {
-		a.nextRec = max(a.n+1, int(math.Ceil(float64(a.n)*math.Pow(10, 0.05))))
-	}
+	return s / float64(n), math.Pow(sq/float64(n), 2/q), blocks
 }
 
 // FitAlpha fits log MSD = c + α·log t over the records with tmin ≤ t ≤
@@ -656,32 +666,13 @@ func (a *Anomalous) FitAlpha(tmin, tmax float64, robust bool) (alpha, se float64
 	if len(bs) < 3 {
 		return alpha, math.NaN(), true
 	}
-	var m, v float64
-	for _, s := range bs {
-		m += s
-	}
-	m /= float64(len(bs))
-	for _, s := range bs {
-		v += (s - m) * (s - m)
-	}
-	return alpha, math.Sqrt(v/float64(len(bs)-1)) / math.Sqrt(float64(len(bs))), true
+	return alpha, stat.StdDev(bs, nil) / math.Sqrt(float64(len(bs))), true
 }
 
 // slope is the least-squares slope of y against x.
 func slope(x, y []float64) float64 {
-	var mx, my float64
-	for i := range x {
-		mx += x[i]
-		my += y[i]
-	}
-	mx /= float64(len(x))
-	my /= float64(len(y))
-	var sxy, sxx float64
-	for i := range x {
-		sxy += (x[i] - mx) * (y[i] - my)
-		sxx += (x[i] - mx) * (x[i] - mx)
-	}
-	return sxy / sxx
+	_, b := stat.LinearRegression(x, y, nil, false)
+	return b
 }
 
 // LogHist counts positive samples in logarithmic bins.
@@ -746,17 +737,8 @@ func clampAbs(v, m float64) float64 { return math.Max(-m, math.Min(m, v)) }
 // EnsembleMSD computes, now, the ensemble MSD of the observed positions
 // and the robust measure ⟨|r|^q⟩^(2/q).
 func (a *Anomalous) EnsembleMSD() (msd, robust float64) {
-	q := a.p.RobustQ()
-	var s, sq float64
-	for i := range a.x {
-		ox, oy := a.observed(i)
-		dx, dy := ox-a.x0[i]-a.nx0[i], oy-a.y0[i]-a.ny0[i]
-		r2 := dx*dx + dy*dy
-		s += r2
-		sq += math.Pow(r2, q/2)
-	}
-	n := float64(len(a.x))
-	return s / n, math.Pow(sq/n, 2/q)
+	msd, robust, _ = a.ensemble()
+	return msd, robust
 }
 
 // MeanTAMSD is the time-averaged MSD at the given lag averaged over the
