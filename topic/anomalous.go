@@ -124,12 +124,7 @@ func runAnomalous(v Values, seed uint64, steps, every int, out Out) error {
 		rows = append(rows, row{float64(a.Time()), m, r})
 	}
 	snap()
-	for i := 1; i <= steps; i++ {
-		a.Step()
-		if i%every == 0 || i == steps {
-			snap()
-		}
-	}
+	stepRows(steps, every, a.Step, snap)
 	for _, r := range rows {
 		th, ok := p.MSDTheory(r.t)
 		if !ok {

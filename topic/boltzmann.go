@@ -130,12 +130,7 @@ func runBoltzmann(v Values, seed uint64, steps, every int, out Out) error {
 			return err
 		}
 		total := v.Int("epochs") * tr.Data.Train.Len() / tr.RBM.Params().Batch
-		for i := 1; i <= total; i++ {
-			tr.Step()
-			if i%every == 0 || i == total {
-				out.Row([]float64{float64(i), tr.Last, tr.FreeEnergyGap()})
-			}
-		}
+		stepRows(total, every, tr.Step, func() { out.Row([]float64{float64(tr.Batches), tr.Last, tr.FreeEnergyGap()}) })
 		return nil
 	}
 	e, err := models.NewEncoder(EncoderParams(v), seed)

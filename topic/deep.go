@@ -95,11 +95,6 @@ func runDeep(v Values, seed uint64, steps, every int, out Out) error {
 	}
 	total := v.Int("epochs") * tr.BatchesPerEpoch()
 	out.Row([]float64{0, tr.Net.Accuracy(data.Test)})
-	for i := 1; i <= total; i++ {
-		tr.Step()
-		if i%every == 0 || i == total {
-			out.Row([]float64{float64(i), tr.Net.Accuracy(data.Test)})
-		}
-	}
+	stepRows(total, every, func() { tr.Step() }, func() { out.Row([]float64{float64(tr.Batches), tr.Net.Accuracy(data.Test)}) })
 	return nil
 }

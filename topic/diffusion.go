@@ -66,11 +66,6 @@ func runDiffusion(v Values, seed uint64, steps, every int, out Out) error {
 		out.Row([]float64{d.T(), m, p.MSDTheory(d.T()), se})
 	}
 	row()
-	for i := 1; i <= steps; i++ {
-		d.Step()
-		if i%every == 0 || i == steps {
-			row()
-		}
-	}
+	stepRows(steps, every, d.Step, row)
 	return nil
 }

@@ -103,11 +103,6 @@ func runHopfield(v Values, seed uint64, steps, every int, out Out) error {
 		out.Row([]float64{float64(h.Updates), h.E, h.Overlaps()[target], float64(h.Flips)})
 	}
 	row()
-	for i := 1; i <= steps; i++ {
-		h.Step()
-		if i%every == 0 || i == steps {
-			row()
-		}
-	}
+	stepRows(steps, every, h.Step, row)
 	return nil
 }

@@ -85,11 +85,6 @@ func runPerceptron(v Values, seed uint64, steps, every int, out Out) error {
 		out.Row([]float64{float64(pc.Seen), float64(pc.Mistakes), pc.Accuracy(), pc.Bound()})
 	}
 	row()
-	for i := 1; i <= steps; i++ {
-		pc.Step()
-		if i%every == 0 || i == steps {
-			row()
-		}
-	}
+	stepRows(steps, every, pc.Step, row)
 	return nil
 }

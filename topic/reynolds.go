@@ -161,12 +161,7 @@ func runReynolds(v Values, seed uint64, steps, every int, out Out) error {
 		out.Row([]float64{r.T(), r.MSD(), m})
 	}
 	row()
-	for i := 1; i <= steps; i++ {
-		r.Step()
-		if i%every == 0 || i == steps {
-			row()
-		}
-	}
+	stepRows(steps, every, r.Step, row)
 	if D, se, ok := r.FitD(20 * p.Tau); ok {
 		out.Meta("D_fit", D)
 		out.Meta("D_se", se)

@@ -112,3 +112,14 @@ func (r *Rows) Meta(name string, v float64) {
 	}
 	r.Summary[name] = v
 }
+
+// stepRows advances a run n times with step and calls row after every
+// `every` steps and after the last.
+func stepRows(n, every int, step, row func()) {
+	for i := 1; i <= n; i++ {
+		step()
+		if i%every == 0 || i == n {
+			row()
+		}
+	}
+}
