@@ -274,13 +274,6 @@ func last(v []float64) float64 {
 func (s *backprop) digitView(w, h int) string {
 	img := s.data.Test.Image(s.digit)
 	label := int(s.data.Test.Labels[s.digit])
-	spins := make([]float64, models.Pixels)
-	for i, p := range img {
-		spins[i] = -1
-		if p >= 128 {
-			spins[i] = 1
-		}
-	}
 	out := append([]float64(nil), s.tr.Net.Predict(img)...)
 	pred := 0
 	for j := range out {
@@ -288,8 +281,7 @@ func (s *backprop) digitView(w, h int) string {
 			pred = j
 		}
 	}
-	pic, _, _ := newSpinCodes(s.c).render(spins, 28, 28, -1, -1, h-1)
-	picLines := strings.Split(pic, "\n")
+	picLines := s.c.picture(pixels(img), 0.5, h-1)
 	var bars []string
 	barW := max(4, min(30, w-ansi.StringWidth(picLines[0])-18))
 	for j, v := range out {
@@ -358,40 +350,11 @@ func (s *backprop) confusionView(w int) string {
 }
 
 func (s *backprop) weightsView(w int) string {
-	units := min(4, s.tr.Net.Params().Sizes[1])
 	var pics [][]string
-	for j := 0; j < units; j++ {
-		ws := s.tr.Net.FirstLayer(j)
-		// dots where the weight is well above the unit's mean
-		var mean, sd float64
-		for _, v := range ws {
-			mean += v
-		}
-		mean /= float64(len(ws))
-		for _, v := range ws {
-			sd += (v - mean) * (v - mean)
-		}
-		sd = math.Sqrt(sd / float64(len(ws)))
-		spins := make([]float64, len(ws))
-		for i, v := range ws {
-			spins[i] = -1
-			if v > mean+0.5*sd {
-				spins[i] = 1
-			}
-		}
-		pic, _, _ := newSpinCodes(s.c).render(spins, 28, 28, -1, -1, 7)
-		pics = append(pics, strings.Split(pic, "\n"))
+	for j := 0; j < min(4, s.tr.Net.Params().Sizes[1]); j++ {
+		pics = append(pics, s.c.weightPicture(s.tr.Net.FirstLayer(j), 0.5))
 	}
-	var b strings.Builder
-	for i := range pics[0] {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		for _, p := range pics {
-			b.WriteString(p[i] + "  ")
-		}
-	}
-	return b.String()
+	return joinPics(pics)
 }
 
 func (s *backprop) lastUpdate(w int) string {

@@ -385,33 +385,13 @@ func (s *boltzmann) rbmBody(panel string) string {
 	return l.compose(main, upd, panel, curve, lower)
 }
 
-// picture draws 784 values as a 14×7 braille image, dots above threshold.
-func (s *boltzmann) picture(v []float64, thr float64) []string {
-	spins := make([]float64, len(v))
-	for i, x := range v {
-		spins[i] = -1
-		if x > thr {
-			spins[i] = 1
-		}
-	}
-	pic, _, _ := newSpinCodes(s.c).render(spins, 28, 28, -1, -1, 7)
-	return strings.Split(pic, "\n")
-}
-
 func (s *boltzmann) filter(j int) string {
 	r := s.rbm.RBM
 	w := make([]float64, models.Pixels)
-	var mean, sd float64
 	for i := range w {
 		w[i] = r.W.At(i, j)
-		mean += w[i]
 	}
-	mean /= float64(len(w))
-	for _, x := range w {
-		sd += (x - mean) * (x - mean)
-	}
-	sd = math.Sqrt(sd / float64(len(w)))
-	return strings.Join(s.picture(w, mean+sd), "\n")
+	return strings.Join(s.c.weightPicture(w, 1), "\n")
 }
 
 // fitting is how many 14-wide pictures fit side by side in the lower box.
@@ -421,12 +401,9 @@ func (s *boltzmann) pairs() string {
 	d := s.rbm.Data.Test
 	var top, bottom [][]string
 	for i := 0; i < s.fitting(); i++ {
-		v := make([]float64, models.Pixels)
-		for k, b := range d.Image(i) {
-			v[k] = float64(b) / 255
-		}
-		top = append(top, s.picture(v, 0.5))
-		bottom = append(bottom, s.picture(s.rbm.RBM.Reconstruct(v), 0.5))
+		v := pixels(d.Image(i))
+		top = append(top, s.c.picture(v, 0.5, 7))
+		bottom = append(bottom, s.c.picture(s.rbm.RBM.Reconstruct(v), 0.5, 7))
 	}
 	return joinPics(top) + "\n" + joinPics(bottom)
 }
@@ -436,31 +413,14 @@ func (s *boltzmann) dreamView() string {
 		d := s.rbm.Data.Test
 		s.dreams = s.dreams[:0]
 		for i := 0; i < s.fitting(); i++ {
-			v := make([]float64, models.Pixels)
-			for k, b := range d.Image(10 + i) {
-				v[k] = float64(b) / 255
-			}
-			s.dreams = append(s.dreams, s.rbm.RBM.Dream(v, 200))
+			s.dreams = append(s.dreams, s.rbm.RBM.Dream(pixels(d.Image(10+i)), 200))
 		}
 	}
 	var pics [][]string
 	for _, v := range s.dreams {
-		pics = append(pics, s.picture(v, 0.5))
+		pics = append(pics, s.c.picture(v, 0.5, 7))
 	}
 	return joinPics(pics)
-}
-
-func joinPics(pics [][]string) string {
-	var b strings.Builder
-	for y := range pics[0] {
-		if y > 0 {
-			b.WriteByte('\n')
-		}
-		for _, p := range pics {
-			b.WriteString(p[y] + "  ")
-		}
-	}
-	return b.String()
 }
 
 func (s *boltzmann) panel(name string, v topic.Values, w, h int) string {

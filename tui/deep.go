@@ -258,15 +258,7 @@ func (s *deep) body(panel string) string {
 	} else if len(s.dreamPics) > 0 {
 		var pics [][]string
 		for _, p := range s.dreamPics {
-			spins := make([]float64, len(p))
-			for i, x := range p {
-				spins[i] = -1
-				if x > 0.5 {
-					spins[i] = 1
-				}
-			}
-			pic, _, _ := newSpinCodes(s.c).render(spins, 28, 28, -1, -1, 7)
-			pics = append(pics, strings.Split(pic, "\n"))
+			pics = append(pics, s.c.picture(p, 0.5, 7))
 		}
 		b.WriteString("\ndreams (d again for more):\n" + joinPics(pics))
 	} else {
