@@ -93,33 +93,23 @@ func NewRBM(p RBMParams, visMean []float64, rng *rand.Rand) (*RBM, error) {
 func (r *RBM) Params() RBMParams { return r.p }
 
 // hiddenProbs returns σ(b + V·W) for the rows of V.
-func (r *RBM) hiddenProbs(V *mat.Dense) *mat.Dense {
-	n, _ := V.Dims()
-	H := mat.NewDense(n, r.p.Hidden, nil)
-	H.Mul(V, r.W)
-	raw := H.RawMatrix()
-	for i := 0; i < n; i++ {
-		row := raw.Data[i*raw.Stride : i*raw.Stride+r.p.Hidden]
-		for j := range row {
-			row[j] = sigmoid(row[j] + r.B[j])
-		}
-	}
-	return H
-}
+func (r *RBM) hiddenProbs(V *mat.Dense) *mat.Dense { return sigmoidLayer(V, r.W, r.B) }
 
 // visibleProbs returns σ(a + H·Wᵀ) for the rows of H.
-func (r *RBM) visibleProbs(H *mat.Dense) *mat.Dense {
-	n, _ := H.Dims()
-	V := mat.NewDense(n, r.p.Visible, nil)
-	V.Mul(H, r.W.T())
-	raw := V.RawMatrix()
+func (r *RBM) visibleProbs(H *mat.Dense) *mat.Dense { return sigmoidLayer(H, r.W.T(), r.A) }
+
+// sigmoidLayer is σ(bias + X·M), the bias added to every row.
+func sigmoidLayer(X *mat.Dense, M mat.Matrix, bias []float64) *mat.Dense {
+	n, _ := X.Dims()
+	Y := mat.NewDense(n, len(bias), nil)
+	Y.Mul(X, M)
 	for i := 0; i < n; i++ {
-		row := raw.Data[i*raw.Stride : i*raw.Stride+r.p.Visible]
+		row := Y.RawRowView(i)
 		for j := range row {
-			row[j] = sigmoid(row[j] + r.A[j])
+			row[j] = sigmoid(row[j] + bias[j])
 		}
 	}
-	return V
+	return Y
 }
 
 func (r *RBM) sample(P *mat.Dense) *mat.Dense {

@@ -79,7 +79,7 @@ func TestGoldenMenu(t *testing.T) {
 }
 
 func TestGoldenDiffusion(t *testing.T) {
-	v := finalView(t, Options{}, 100, 30, "enter", "n", "n", "n", "n", "n", "n", "n", "n", "n", "n")
+	v := finalView(t, Options{}, 100, 30, append([]string{"enter"}, repeat("n", 10)...)...)
 	if !strings.Contains(v, "step 10") {
 		t.Fatalf("not at step 10:\n%s", v)
 	}
@@ -105,19 +105,13 @@ func TestGoldenPerceptronCover(t *testing.T) {
 	vals := topic.Perceptron.Defaults()
 	_ = vals.Set("experiment", "cover")
 	_ = vals.Set("dim", "10")
-	keys := make([]string, 30)
-	for i := range keys {
-		keys[i] = "n"
-	}
+	keys := repeat("n", 30)
 	v := finalView(t, Options{Topic: topic.Perceptron, Values: vals, Seed: 2}, 100, 30, keys...)
 	golden.RequireEqual(t, []byte(v))
 }
 
 func TestGoldenHopfield(t *testing.T) {
-	keys := make([]string, 40)
-	for i := range keys {
-		keys[i] = "n"
-	}
+	keys := repeat("n", 40)
 	v := finalView(t, Options{Topic: topic.Hopfield, Seed: 1}, 100, 30, keys...)
 	golden.RequireEqual(t, []byte(v))
 }
@@ -126,19 +120,13 @@ func TestGoldenHopfieldCapacity(t *testing.T) {
 	vals := topic.Hopfield.Defaults()
 	_ = vals.Set("capacity", "true")
 	_ = vals.Set("n", "100")
-	keys := make([]string, 60)
-	for i := range keys {
-		keys[i] = "n"
-	}
+	keys := repeat("n", 60)
 	v := finalView(t, Options{Topic: topic.Hopfield, Values: vals, Seed: 1}, 100, 30, keys...)
 	golden.RequireEqual(t, []byte(v))
 }
 
 func TestGoldenAnomalous(t *testing.T) {
-	keys := make([]string, 25)
-	for i := range keys {
-		keys[i] = "n"
-	}
+	keys := repeat("n", 25)
 	v := finalView(t, Options{Topic: topic.Anomalous, Seed: 1}, 100, 30, keys...)
 	golden.RequireEqual(t, []byte(v))
 }
@@ -147,11 +135,7 @@ func TestGoldenAnomalousLevy(t *testing.T) {
 	vals := topic.Anomalous.Defaults()
 	_ = vals.Set("jump", "stable")
 	_ = vals.Set("mu", "1.2")
-	keys := []string{}
-	for range 20 {
-		keys = append(keys, "n")
-	}
-	keys = append(keys, "v", "v")
+	keys := append(repeat("n", 20), "v", "v")
 	v := finalView(t, Options{Topic: topic.Anomalous, Values: vals, Seed: 1}, 100, 30, keys...)
 	golden.RequireEqual(t, []byte(v))
 }
@@ -161,10 +145,7 @@ func TestGoldenReynolds(t *testing.T) {
 		t.Run(model, func(t *testing.T) {
 			vals := topic.Reynolds.Defaults()
 			_ = vals.Set("model", model)
-			keys := make([]string, 250)
-			for i := range keys {
-				keys[i] = "n"
-			}
+			keys := repeat("n", 250)
 			keys = append(keys, "tab")
 			v := finalView(t, Options{Topic: topic.Reynolds, Values: vals, Seed: 1}, 100, 30, keys...)
 			golden.RequireEqual(t, []byte(v))
@@ -173,10 +154,7 @@ func TestGoldenReynolds(t *testing.T) {
 }
 
 func TestGoldenBackprop(t *testing.T) {
-	keys := make([]string, 30)
-	for i := range keys {
-		keys[i] = "n"
-	}
+	keys := repeat("n", 30)
 	keys = append(keys, "m", "v")
 	v := finalView(t, Options{Topic: topic.Backprop, Seed: 1}, 100, 30, keys...)
 	golden.RequireEqual(t, []byte(v))
@@ -187,10 +165,7 @@ func TestGoldenBoltzmann(t *testing.T) {
 		t.Run(part, func(t *testing.T) {
 			vals := topic.Boltzmann.Defaults()
 			_ = vals.Set("part", part)
-			keys := make([]string, 20)
-			for i := range keys {
-				keys[i] = "n"
-			}
+			keys := repeat("n", 20)
 			keys = append(keys, "v")
 			v := finalView(t, Options{Topic: topic.Boltzmann, Values: vals, Seed: 1}, 100, 30, keys...)
 			golden.RequireEqual(t, []byte(v))
@@ -202,10 +177,16 @@ func TestGoldenDeep(t *testing.T) {
 	vals := topic.Deep.Defaults()
 	_ = vals.Set("layers", "100")
 	_ = vals.Set("pretrain", "3")
-	keys := make([]string, 8)
-	for i := range keys {
-		keys[i] = "n"
-	}
+	keys := repeat("n", 8)
 	v := finalView(t, Options{Topic: topic.Deep, Values: vals, Seed: 1}, 100, 30, keys...)
 	golden.RequireEqual(t, []byte(v))
+}
+
+// repeat is n copies of key.
+func repeat(key string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = key
+	}
+	return out
 }
