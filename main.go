@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/jclub/jclub/models"
+	"github.com/jclub/jclub/serve"
 	"github.com/jclub/jclub/topic"
 	"github.com/jclub/jclub/tui"
 )
@@ -87,7 +88,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	case "open", "run":
 		return topicCommand(cmd, rest, stdout)
 	case "serve":
-		return serve(rest, stdout)
+		return serveCmd(rest, stdout)
 	default:
 		return usageErr("unknown command %q: must be one of list, open, run, serve, --version, --help", cmd)
 	}
@@ -275,10 +276,10 @@ func printColumns(w io.Writer, t *topic.Topic) {
 	fmt.Fprintf(w, "Columns: %s\n", strings.Join(t.Columns(v), ","))
 }
 
-// serve runs the SSH server until SIGINT or SIGTERM, then shuts down
-// gracefully.
-func serve(args []string, stdout io.Writer) error {
-	o := tui.DefaultServeOptions()
+// serveCmd runs the SSH server until SIGINT or SIGTERM, then closes every
+// session and connection and returns (exit 0).
+func serveCmd(args []string, stdout io.Writer) error {
+	o := serve.DefaultOptions()
 	dur := func(p *time.Duration, name string) func(string) error {
 		return func(s string) error {
 			d, err := time.ParseDuration(s)
@@ -324,21 +325,32 @@ func serve(args []string, stdout io.Writer) error {
 		}
 		return &exitError{2, fmt.Errorf("serve: %w", err)}
 	}
-	srv, err := tui.NewServer(o)
+	srv, err := serve.NewServer(o)
 	if err != nil {
 		return &exitError{2, fmt.Errorf("serve: %w", err)}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	select {
 	case err := <-errc:
 		return err
-	case <-ctx.Done():
+	case <-sigs:
 	}
-	fmt.Fprintln(os.Stderr, "jclub serve: shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// the first signal: every session is told and closed, every connection
+	// with it, within two seconds; a second signal exits at once
+	fmt.Fprintln(os.Stderr, "jclub serve: shutting down (a second signal exits at once)")
+	go func() {
+		<-sigs
+		fmt.Fprintln(os.Stderr, "jclub serve: exiting now")
+		os.Exit(1)
+	}()
+	sctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 	defer cancel()
-	return srv.Shutdown(sctx)
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
 }

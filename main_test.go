@@ -5,11 +5,17 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
 )
 
 func cli(args ...string) (stdout string, err error) {
@@ -165,5 +171,59 @@ func TestRunToFile(t *testing.T) {
 	}
 	if _, err := cli("run", "diffusion", "-o", filepath.Join(dir, "no", "such", "dir.csv")); exitCode(err) != 1 {
 		t.Fatalf("unwritable path: %v", err)
+	}
+}
+
+// jclub serve, as a process: SIGTERM with an idle SSH connection open (no
+// session, as an OpenSSH ControlMaster keeps) exits 0 within two seconds.
+func TestServeExitsOnSIGTERM(t *testing.T) {
+	if os.Getenv("JCLUB_SERVE_CHILD") != "" {
+		err := run([]string{"serve", "--listen", os.Getenv("JCLUB_SERVE_CHILD"), "--host-key", filepath.Join(os.Getenv("JCLUB_KEY_DIR"), "key")}, os.Stdout, os.Stderr)
+		if err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestServeExitsOnSIGTERM$")
+	cmd.Env = append(os.Environ(), "JCLUB_SERVE_CHILD="+addr, "JCLUB_KEY_DIR="+t.TempDir())
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	var c *gossh.Client
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		c, err = gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "x", HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: time.Second,
+			Auth: []gossh.AuthMethod{gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) { return nil, nil })}})
+		if err == nil {
+			break
+		}
+	}
+	if c == nil {
+		t.Fatalf("could not connect: %v\n%s", err, stderr.String())
+	}
+	defer c.Close()
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		t.Logf("exited after %s: %v", time.Since(start).Round(time.Millisecond), err)
+		if err != nil {
+			t.Errorf("exit: %v\n%s", err, stderr.String())
+		}
+		if time.Since(start) > 2*time.Second {
+			t.Errorf("took %s", time.Since(start))
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("still running 5 s after SIGTERM\n%s", stderr.String())
 	}
 }

@@ -3,36 +3,102 @@ package models
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
+	"sync"
 	"testing"
 )
 
-// The 4-2-4 encoder with the 1985 schedule: success (all four patterns
-// completed exactly, with distinct hidden codes) on most of 20 seeds.
+// The 4-2-4 encoder (DefaultEncoder: the 1985 procedure with more
+// statistics, a weight decay and a falling step), judged exactly (Solved): on 20 seeds at
+// least 19 solve it within 2,000 cycles and are still solved at cycle
+// 2,000 ("once there it remained there"). The paper: every one of 250 runs,
+// median 110 cycles.
 func TestEncoder424(t *testing.T) {
-	ok, total := 0, 0
-	var cycles []int
-	for seed := uint64(1); seed <= 20; seed++ {
-		e, err := NewEncoder(PaperEncoder(), seed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		done := false
-		for e.Cycles < 2000 && !done {
-			for range 10 {
-				e.Cycle()
+	const seeds, cycles = 20, 2000
+	first := make([]int, seeds) // 0: never solved
+	end := make([]bool, seeds)
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range work {
+				e, err := NewEncoder(DefaultEncoder(), uint64(k+1))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				for e.Cycles < cycles {
+					e.Cycle()
+					if ok, _ := e.Solved(); ok && first[k] == 0 {
+						first[k] = e.Cycles
+					}
+				}
+				end[k], _ = e.Solved()
 			}
-			f, d := e.Correct()
-			done = f == 1 && d
+		}()
+	}
+	for k := range seeds {
+		work <- k
+	}
+	close(work)
+	wg.Wait()
+	var at []int
+	solvedEnd := 0
+	for k := range seeds {
+		if first[k] > 0 {
+			at = append(at, first[k])
 		}
-		total++
-		if done {
-			ok++
-			cycles = append(cycles, e.Cycles)
+		if end[k] {
+			solvedEnd++
 		}
 	}
-	t.Logf("4-2-4: %d of %d seeds succeeded; cycles %v", ok, total, cycles)
-	if ok < 16 {
-		t.Errorf("only %d of 20 seeds learnt the encoder", ok)
+	slices.Sort(at)
+	median := -1
+	if len(at) > 0 {
+		median = at[len(at)/2]
+	}
+	t.Logf("4-2-4: %d of %d seeds solved within %d cycles, %d still solved at the end; first solved at %v (median %d; the paper 110)",
+		len(at), seeds, cycles, solvedEnd, at, median)
+	if len(at) < 19 || solvedEnd < 19 {
+		t.Errorf("solved %d, still solved at the end %d, of %d seeds: want at least 19 of each", len(at), solvedEnd, seeds)
+	}
+}
+
+// Without its hidden units the encoder cannot be solved: V1 and V2 share no
+// weight, so V2's distribution is the same whatever V1 holds.
+func TestEncoderNeedsHidden(t *testing.T) {
+	e, _ := NewEncoder(PaperEncoder(), 4)
+	for range 300 {
+		e.Cycle()
+	}
+	for i := range e.W {
+		for j := range e.W[i] {
+			if e.group(i) == 0 || e.group(j) == 0 {
+				e.W[i][j] = 0
+			}
+		}
+	}
+	_, cs := e.Solved()
+	for k := 1; k < len(cs); k++ {
+		if cs[k].Out != cs[0].Out || math.Abs(cs[k].POut-cs[0].POut) > 1e-12 {
+			t.Fatalf("V2 depends on V1 with the hidden units cut off: %+v vs %+v", cs[k], cs[0])
+		}
+	}
+}
+
+// The hidden units are not connected to each other; V1 not to V2.
+func TestEncoderConnectivity(t *testing.T) {
+	e, _ := NewEncoder(EncoderParams{N: 8, H: 3, Schedule: PaperEncoder().Schedule, Collect: 10, Repeats: 2, Step: 2}, 1)
+	for i := 0; i < e.Units(); i++ {
+		for j := 0; j < e.Units(); j++ {
+			gi, gj := e.group(i), e.group(j)
+			want := i != j && !(gi == 0 && gj == 0) && gi+gj != 3
+			if e.Connected(i, j) != want {
+				t.Fatalf("units %d (group %d) and %d (group %d): connected %v", i, gi, j, gj, e.Connected(i, j))
+			}
+		}
 	}
 }
 
@@ -168,6 +234,30 @@ func TestRBMOnMNIST(t *testing.T) {
 		if !(last < first/2) {
 			t.Errorf("PCD %v: reconstruction error %.1f → %.1f", pcd, first, last)
 		}
+	}
+}
+
+// The reference size: 784-500, CD-1, mini-batches of 100, weights from
+// N(0, 0.01²), one epoch of the 50,000 training images: the squared
+// reconstruction error per image averaged over the epoch (as Hinton and
+// Salakhutdinov's rbm.m reports it) is within 20% of the reference 18.
+func TestRBM500OneEpoch(t *testing.T) {
+	d := loadOrSkip(t)
+	rng := rand.New(rand.NewPCG(5, 5))
+	r, _ := NewRBM(GuideRBM(500), PixelMeans(d.Train), rng)
+	idx := rng.Perm(d.Train.Len())
+	n := d.Train.Len() / 100
+	var mean, tail float64
+	for b := range n {
+		e := r.Train(Images(d.Train, idx[b*100:(b+1)*100]))
+		mean += e / float64(n)
+		if b >= n-50 {
+			tail += e / 50
+		}
+	}
+	t.Logf("784-500 CD-1, one epoch: reconstruction error %.2f per image over the epoch (reference 18), %.2f over its last 50 mini-batches", mean, tail)
+	if math.Abs(mean-18) > 0.2*18 {
+		t.Errorf("reconstruction error %.2f per image, want 18 ± 20%%", mean)
 	}
 }
 

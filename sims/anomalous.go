@@ -123,7 +123,9 @@ func (p AnomalousParams) AlphaTheory() (alpha float64, ok bool) {
 			return p.Alpha, true
 		}
 		return 1, true
-	case LevyWalk: // flight times with P(τ > s) ∝ s^(−μ)
+	case LevyWalk: // flight times with P(τ > s) ∝ s^(−μ): ballistic for
+		// μ < 1, 3 − μ for 1 < μ < 2, normal for μ > 2; at μ = 1 the MSD
+		// grows as t²/ln t, reported as 2 (and at μ = 2 as t·ln t, as 1)
 		switch {
 		case p.Mu <= 1:
 			return 2, true
@@ -163,19 +165,80 @@ func (p AnomalousParams) RobustAlpha() (float64, bool) {
 }
 
 // EBTheory is the ergodicity-breaking parameter of the time-averaged MSD
-// in the limit Δ ≪ T: 2Γ²(1+α)/Γ(1+2α) − 1 for the CTRW with power-law
-// waits (He, Burov, Metzler and Barkai 2008), 0 for ergodic processes;
-// ok is false where the model has no simple value.
-func (p AnomalousParams) EBTheory() (float64, bool) {
+// in the limit Δ ≪ T → ∞: 2Γ²(1+α)/Γ(1+2α) − 1 for the CTRW with
+// power-law waits and Gaussian jumps (He, Burov, Metzler and Barkai 2008),
+// 0 for ergodic processes. ok is false where there is no such value; why
+// says why (for Lévy flights the time-averaged MSD has infinite variance).
+func (p AnomalousParams) EBTheory() (eb float64, ok bool, why string) {
+	levy := p.Model == CTRW && p.Jump == JumpLevy && p.Mu < 2
 	switch {
+	case levy:
+		return 0, false, "none: with Lévy-flight jumps δ² has infinite variance"
 	case p.Model == CTRW && p.Wait == WaitPower && p.Alpha < 1:
 		g1, _ := math.Lgamma(1 + p.Alpha)
 		g2, _ := math.Lgamma(1 + 2*p.Alpha)
-		return 2*math.Exp(2*g1-g2) - 1, true
-	case p.Model == CTRW && p.Jump == JumpGauss, p.Model == FBM:
-		return 0, true
+		return 2*math.Exp(2*g1-g2) - 1, true, ""
+	case p.Model == CTRW, p.Model == FBM:
+		return 0, true, ""
 	}
-	return 0, false
+	return 0, false, "none for the " + p.Model + " model"
+}
+
+// EBFinite is the ergodicity-breaking parameter that a CTRW with
+// Mittag-Leffler waits of index alpha and Gaussian jumps (unit variance per
+// axis) has at lag Δ over a track of T steps, computed exactly in the jumps
+// and by Monte Carlo over the jump times (samples renewal processes). Given
+// the jump times, δ² = Σ_ij C_ij ξ_i·ξ_j / W is a quadratic form in the
+// jumps, where C_ij counts the W = T − Δ + 1 windows (n − Δ, n] holding both
+// jumps: its mean is 2·tr C/W and its variance 4·tr C²/W², so
+// EB = (E[4 tr C²] + Var[2 tr C]) / E[2 tr C]² with no sampling of the
+// jumps. It converges to EBTheory only slowly (the mean number of jumps is
+// T^α/Γ(1+α)): at α = 0.3 and T = 10⁴ it is far above the asymptote. se is
+// its Monte Carlo standard error (delta method).
+func EBFinite(alpha float64, T, lag, samples int, seed uint64) (eb, se float64) {
+	rng := rand.New(rand.NewPCG(seed, 0xeb))
+	W := float64(T - lag + 1)
+	var u []int
+	m1 := make([]float64, samples) // 2 tr C / W
+	m2 := make([]float64, samples) // 4 tr C² / W²
+	for s := range samples {
+		u = u[:0]
+		for t := MittagLeffler(rng, alpha); t <= float64(T); t += MittagLeffler(rng, alpha) {
+			u = append(u, int(math.Ceil(t)))
+		}
+		var tr, tr2 float64
+		for i, ui := range u {
+			// jump i is in windows n ∈ [u_i, u_i+Δ−1] ∩ [Δ, T]; with a later
+			// jump j in [u_j, u_i+Δ−1] ∩ [Δ, T]
+			hi := min(ui+lag-1, T)
+			for j := i; j < len(u) && u[j] <= hi; j++ {
+				c := float64(hi - max(u[j], lag) + 1)
+				if c <= 0 {
+					continue
+				}
+				if j == i {
+					tr += c
+					tr2 += c * c
+				} else {
+					tr2 += 2 * c * c
+				}
+			}
+		}
+		m1[s], m2[s] = 2*tr/W, 4*tr2/(W*W)
+	}
+	// EB = (E[m2] + E[m1²] − E[m1]²)/E[m1]² = (E[m2] + E[m1²])/E[m1]² − 1
+	sq := make([]float64, samples)
+	for i, v := range m1 {
+		sq[i] = v*v + m2[i]
+	}
+	a, b := stat.Mean(sq, nil), stat.Mean(m1, nil)
+	eb = a/(b*b) - 1
+	// delta method on f(a, b) = a/b²
+	va, vb := stat.Variance(sq, nil), stat.Variance(m1, nil)
+	cab := stat.Covariance(sq, m1, nil)
+	da, db := 1/(b*b), -2*a/(b*b*b)
+	se = math.Sqrt(math.Max(0, da*da*va+db*db*vb+2*da*db*cab) / float64(samples))
+	return eb, se
 }
 
 // Band names the regime of an MSD exponent.
@@ -246,6 +309,8 @@ type Anomalous struct {
 	ring    [][EBLag][2]float64
 	tasum   []float64
 	tacount int
+	ebAt    int        // time of the cached EBExpected
+	ebExp   [2]float64 // and its value and error
 }
 
 // AnomalousStep records what the last Step did to walker 0, for display.
@@ -539,24 +604,70 @@ func (a *Anomalous) timeAverage() {
 }
 
 // EB is the measured ergodicity-breaking parameter: the relative variance
-// over walkers of the time-averaged MSD at lag EBLag, ⟨δ²⟩²-normalised.
-// ok is false until enough time has passed.
-func (a *Anomalous) EB() (eb float64, ok bool) {
+// over walkers of the time-averaged MSD at lag EBLag, ⟨δ²⟩²-normalised,
+// with a jackknife standard error over anomalousBlocks blocks of walkers
+// (NaN with too few walkers). ok is false until enough time has passed.
+func (a *Anomalous) EB() (eb, se float64, ok bool) {
 	if a.tacount < 2*EBLag || len(a.tasum) < 2 {
-		return 0, false
+		return 0, 0, false
 	}
-	var s, s2 float64
-	for _, v := range a.tasum {
-		d := v / float64(a.tacount)
-		s += d
-		s2 += d * d
+	n := len(a.tasum)
+	d := make([]float64, n)
+	for i, v := range a.tasum {
+		d[i] = v / float64(a.tacount)
 	}
-	n := float64(len(a.tasum))
-	m := s / n
+	eb, ok = relVar(d)
+	if !ok {
+		return 0, 0, false
+	}
+	se = math.NaN()
+	if n >= 3*anomalousBlocks {
+		var js []float64
+		for b := 0; b < anomalousBlocks; b++ {
+			lo, hi := b*n/anomalousBlocks, (b+1)*n/anomalousBlocks
+			rest := append(append([]float64(nil), d[:lo]...), d[hi:]...)
+			if v, ok := relVar(rest); ok {
+				js = append(js, v)
+			}
+		}
+		if len(js) == anomalousBlocks {
+			_, sd := stat.PopMeanStdDev(js, nil)
+			se = math.Sqrt(float64(len(js)-1)) * sd // jackknife
+		}
+	}
+	return eb, se, true
+}
+
+// EBExpected is the finite-T expectation of EB (EBFinite) for the CTRW
+// with Gaussian jumps at the current time, cached: it is recomputed when
+// the time has grown by 5% (a few thousand sampled jump processes, capped
+// at about 2·10⁷ jumps in all). ok is false for other models and before
+// EB has a value.
+func (a *Anomalous) EBExpected() (eb, se float64, ok bool) {
+	p := a.p
+	if p.Model != CTRW || p.Jump == JumpLevy && p.Mu < 2 || a.tacount < 2*EBLag {
+		return 0, 0, false
+	}
+	if a.ebAt == 0 || float64(a.n) > 1.05*float64(a.ebAt) {
+		alpha := 1.0
+		if p.Wait == WaitPower {
+			alpha = p.Alpha
+		}
+		jumps := math.Pow(float64(a.n), alpha) / math.Gamma(1+alpha)
+		samples := int(min(4000, max(200, 2e7/math.Max(jumps, 1))))
+		a.ebAt = a.n
+		a.ebExp[0], a.ebExp[1] = EBFinite(alpha, a.n, EBLag, samples, uint64(a.n))
+	}
+	return a.ebExp[0], a.ebExp[1], true
+}
+
+// relVar is the population variance of d over its squared mean.
+func relVar(d []float64) (float64, bool) {
+	m, sd := stat.PopMeanStdDev(d, nil)
 	if m == 0 {
 		return 0, false
 	}
-	return (s2/n - m*m) / (m * m), true
+	return sd * sd / (m * m), true
 }
 
 // TAMSD is walker k's time-averaged MSD δ²(Δ) = ⟨|r(t+Δ) − r(t)|²⟩_t over
@@ -623,11 +734,32 @@ func (a *Anomalous) ensemble() (msd, robust float64, blocks []float64) {
 	return s / float64(n), math.Pow(sq/float64(n), 2/q), blocks
 }
 
+// AlphaFit is a fitted MSD exponent with two uncertainties: SE, the
+// statistical error from the scatter of the same fit over blocks of walkers
+// (NaN with too few walkers or for the robust measure), and Sys, the
+// systematic one of a slow approach to the asymptote: the difference
+// between the fits over the lower and the upper half (in log t) of the
+// window. A Lévy walk at μ = 1.2 or 1.8 still curves at t = 10⁴, and the
+// block error alone would claim a precision the fit does not have.
+type AlphaFit struct {
+	Alpha, SE, Sys float64
+}
+
+// Err is the uncertainty to quote: the statistical error (zero if unknown)
+// plus the systematic one.
+func (f AlphaFit) Err() float64 {
+	se := f.SE
+	if math.IsNaN(se) {
+		se = 0
+	}
+	return se + f.Sys
+}
+
 // FitAlpha fits log MSD = c + α·log t over the records with tmin ≤ t ≤
-// tmax (tmax ≤ 0: no upper limit) and returns α with a standard error
-// from the scatter of the same fit over 20 blocks of walkers. robust fits
-// the fractional moment instead. ok is false with fewer than 3 points.
-func (a *Anomalous) FitAlpha(tmin, tmax float64, robust bool) (alpha, se float64, ok bool) {
+// tmax (tmax ≤ 0: no upper limit); robust fits the fractional moment
+// instead. ok is false with fewer than 3 points (6 for the systematic
+// error, which is zero below that).
+func (a *Anomalous) FitAlpha(tmin, tmax float64, robust bool) (fit AlphaFit, ok bool) {
 	var lx, ly []float64
 	var idx []int
 	ys := a.MSD
@@ -641,11 +773,17 @@ func (a *Anomalous) FitAlpha(tmin, tmax float64, robust bool) (alpha, se float64
 		}
 	}
 	if len(lx) < 3 {
-		return 0, 0, false
+		return AlphaFit{}, false
 	}
-	alpha = slope(lx, ly)
+	fit = AlphaFit{Alpha: slope(lx, ly), SE: math.NaN()}
+	if len(lx) >= 6 {
+		mid := (lx[0] + lx[len(lx)-1]) / 2
+		k := sort.SearchFloat64s(lx, mid)
+		k = max(3, min(len(lx)-3, k))
+		fit.Sys = math.Abs(slope(lx[k:], ly[k:]) - slope(lx[:k], ly[:k]))
+	}
 	if robust || len(a.x) < 3*anomalousBlocks {
-		return alpha, math.NaN(), true
+		return fit, true
 	}
 	var bs []float64
 	by := make([]float64, len(idx))
@@ -663,10 +801,31 @@ func (a *Anomalous) FitAlpha(tmin, tmax float64, robust bool) (alpha, se float64
 			bs = append(bs, slope(lx, by))
 		}
 	}
-	if len(bs) < 3 {
-		return alpha, math.NaN(), true
+	if len(bs) >= 3 {
+		fit.SE = stat.StdDev(bs, nil) / math.Sqrt(float64(len(bs)))
 	}
-	return alpha, stat.StdDev(bs, nil) / math.Sqrt(float64(len(bs))), true
+	return fit, true
+}
+
+// LocalSlope is d log MSD / d log t along the records: the least-squares
+// slope over each record and its two neighbours on either side (a fifth of
+// a decade past t = 20). It shows how the MSD approaches its asymptote.
+func (a *Anomalous) LocalSlope(robust bool) (ts, slopes []float64) {
+	ys := a.MSD
+	if robust {
+		ys = a.Robust
+	}
+	var lx, ly []float64
+	for i, t := range a.T {
+		if t >= 1 && ys[i] > 0 {
+			lx, ly = append(lx, math.Log(t)), append(ly, math.Log(ys[i]))
+		}
+	}
+	for i := 2; i+2 < len(lx); i++ {
+		ts = append(ts, math.Exp(lx[i]))
+		slopes = append(slopes, slope(lx[i-2:i+3], ly[i-2:i+3]))
+	}
+	return ts, slopes
 }
 
 // slope is the least-squares slope of y against x.

@@ -21,14 +21,18 @@ type Fluid struct {
 	Density, Eta float64 // kg/m³, Pa·s
 }
 
-// Swimmers and fluids of the calculator. The person and the goldfish use
-// Purcell's "reasonable dimensions" for his estimates (R ≈ 10⁴ and 10²).
+// Swimmers and fluids of the calculator: realistic sizes and cruising
+// speeds, and beside them Purcell's own round figures (1977), which take a
+// person of 1 m at 1 cm/s and a goldfish of 2 cm at 5 mm/s to get R ≈ 10⁴
+// and 10²; a person at a real 1 m/s is near 10⁶, a goldfish near 10⁴.
 var (
 	Swimmers = []Swimmer{
-		{"person", 1, 0.01, 1000},
-		{"goldfish", 0.02, 0.005, 1000},
+		{"person", 1.7, 1, 1000},
+		{"goldfish", 0.07, 0.1, 1000},
 		{"sperm", 50e-6, 50e-6, 1100},
 		{"ecoli", 2e-6, 25e-6, 1100},
+		{"person-purcell", 1, 0.01, 1000},
+		{"goldfish-purcell", 0.02, 0.005, 1000},
 	}
 	Fluids = []Fluid{
 		{"water", 1000, 1.0e-3},
@@ -43,12 +47,26 @@ var (
 type ReynoldsCalc struct {
 	R        float64 // Reynolds number ρUL/η
 	Regime   string
-	Drag     float64 // N: Stokes 3πηLU below R = 1, ½·C_d·ρ·A·U² (C_d = 0.5) above
+	Cd       float64 // drag coefficient at R (SphereDrag)
+	Drag     float64 // N: ½·C_d·ρ·A·U² (Stokes 3πηLU below R = 1)
 	CoastT   float64 // s: time to stop (Stokes: the decay time m/(3πηL)) or to halve its speed
 	CoastX   float64 // m: distance coasted (Stokes: U times the decay time) or to half speed
 	Viscous  bool    // Stokes regime
 	Nu       float64 // kinematic viscosity η/ρ, m²/s
 	DragForm string
+}
+
+// SphereDrag is the drag coefficient of a smooth sphere at Reynolds number
+// R (on the diameter): Morrison's correlation of the measured curve,
+// C_d = 24/R + 2.6(R/5)/(1 + (R/5)^1.52) + 0.411(R/263000)^−7.94/(1 + (R/263000)^−8)
+// + 0.25(R/10⁶)/(1 + R/10⁶) (F. A. Morrison, "An Introduction to Fluid
+// Mechanics", Cambridge 2013), fitted for R up to 10⁶ and including the
+// drag crisis near 3·10⁵. Stokes' 24/R dominates below R ≈ 1.
+func SphereDrag(R float64) float64 {
+	a := R / 5
+	b := R / 263000
+	c := R / 1e6
+	return 24/R + 2.6*a/(1+math.Pow(a, 1.52)) + 0.411*math.Pow(b, -7.94)/(1+math.Pow(b, -8)) + 0.25*c/(1+c)
 }
 
 // Reynolds computes the calculator's figures.
@@ -64,6 +82,9 @@ func Reynolds(L, U, bodyDensity, rho, eta float64) ReynoldsCalc {
 	default:
 		c.Regime = "inertial: the swimmer coasts"
 	}
+	area := math.Pi * a * a
+	drag := func(v float64) float64 { return 0.5 * SphereDrag(rho*v*L/eta) * rho * area * v * v }
+	c.Cd = SphereDrag(c.R)
 	if c.R < 1 {
 		c.Viscous = true
 		c.Drag = 6 * math.Pi * eta * a * U
@@ -72,12 +93,24 @@ func Reynolds(L, U, bodyDensity, rho, eta float64) ReynoldsCalc {
 		c.DragForm = "Stokes 6πηaU"
 		return c
 	}
-	const cd = 0.5
-	k := 0.5 * cd * rho * math.Pi * a * a / m // dv/dt = −k·v²
-	c.Drag = 0.5 * cd * rho * math.Pi * a * a * U * U
-	c.CoastT = 1 / (k * U) // v(t) = U/(1 + kUt): half speed at t = 1/(kU)
-	c.CoastX = math.Ln2 / k
-	c.DragForm = "½·C_d·ρ·A·U², C_d = 0.5"
+	c.Drag = drag(U)
+	// coasting from U to U/2 under m·dv/dt = −F(v): t = ∫ m dv/F, x = ∫ m v dv/F,
+	// by Simpson's rule over v
+	const n = 200
+	h := (U / 2) / n
+	for i := 0; i <= n; i++ {
+		v := U/2 + float64(i)*h
+		w := 2.0
+		switch {
+		case i == 0 || i == n:
+			w = 1
+		case i%2 == 1:
+			w = 4
+		}
+		c.CoastT += w * h / 3 * m / drag(v)
+		c.CoastX += w * h / 3 * m * v / drag(v)
+	}
+	c.DragForm = fmt.Sprintf("½·C_d·ρ·A·U², C_d(R) = %.3g, Morrison's sphere correlation", c.Cd)
 	return c
 }
 
@@ -86,15 +119,21 @@ func Reynolds(L, U, bodyDensity, rho, eta float64) ReynoldsCalc {
 // also returns the distance D/v the swimmer must cover to outrun diffusion.
 func PurcellS(v, l, D float64) (S, outrun float64) { return v * l / D, D / v }
 
-// ScallopParams configures the two-sphere "scallop": spheres of radii A1
-// and A2 whose distance opens from L0 to L0+Amp in Open time units and
-// closes back in Close.
+// ScallopParams configures Purcell's scallop: two rigid plates of length
+// Plate hinged together, opening from Theta0 to Theta1 (the full angle
+// between them, radians) in Open time units and closing back in Close.
+// Stretch lets the plates telescope as well, ℓ = Plate·(1 + Stretch·q(t)),
+// with q the opening profile delayed by Lag (a fraction of the period):
+// with Lag = 0 the stroke is still reciprocal (the same shapes back and
+// forth); with Lag ≠ 0 it encloses area in shape space (θ, ℓ).
 type ScallopParams struct {
-	A1, A2      float64 // radii, 0.05..1
-	L0, Amp     float64 // closed length and stroke, > 0
-	Open, Close float64 // durations of the two halves, 0.05..20
-	Mass        float64 // mass of each sphere (inertial case)
-	Drag        float64 // quadratic drag coefficient per unit radius² (inertial case)
+	Plate          float64 // plate length ℓ, 0.1..10
+	Theta0, Theta1 float64 // closed and open angle, 0..π
+	Open, Close    float64 // durations of the two halves, 0.05..20
+	Stretch        float64 // relative change of the plate length, 0..0.9
+	Lag            float64 // delay of the stretch, a fraction of the period, 0..1
+	Mass           float64 // mass of the scallop (inertial case)
+	Drag           float64 // pressure-drag coefficient per unit plate length (inertial case)
 }
 
 // Validate names the first bad field.
@@ -103,8 +142,9 @@ func (p ScallopParams) Validate() error {
 		n      string
 		v      float64
 		lo, hi float64
-	}{{"a1", p.A1, 0.05, 1}, {"a2", p.A2, 0.05, 1}, {"l0", p.L0, 0.1, 10}, {"amplitude", p.Amp, 0.01, 10},
-		{"open", p.Open, 0.05, 20}, {"close", p.Close, 0.05, 20}, {"mass", p.Mass, 1e-3, 1e3}, {"drag", p.Drag, 1e-3, 1e3}} {
+	}{{"plate", p.Plate, 0.1, 10}, {"theta0", p.Theta0, 0, math.Pi}, {"theta1", p.Theta1, 0, math.Pi},
+		{"open", p.Open, 0.05, 20}, {"close", p.Close, 0.05, 20}, {"stretch", p.Stretch, 0, 0.9}, {"lag", p.Lag, 0, 1},
+		{"mass", p.Mass, 1e-3, 1e3}, {"drag", p.Drag, 1e-3, 1e3}} {
 		if !(f.v >= f.lo && f.v <= f.hi) {
 			return fmt.Errorf("%s = %g: must be %g..%g", f.n, f.v, f.lo, f.hi)
 		}
@@ -115,10 +155,13 @@ func (p ScallopParams) Validate() error {
 // Period is the duration of one stroke.
 func (p ScallopParams) Period() float64 { return p.Open + p.Close }
 
-// shape is the opening s(t) in [0, 1] and its rate: a smooth ramp up over
-// Open, then down over Close. The same shapes in reverse: reciprocal.
-func (p ScallopParams) shape(t float64) (s, ds float64) {
+// profile is the opening s(t) in [0, 1] and its rate: a smooth ramp up
+// over Open, then down over Close.
+func (p ScallopParams) profile(t float64) (s, ds float64) {
 	t = math.Mod(t, p.Period())
+	if t < 0 {
+		t += p.Period()
+	}
 	if t < p.Open {
 		u := t / p.Open
 		return 0.5 - 0.5*math.Cos(math.Pi*u), 0.5 * math.Pi * math.Sin(math.Pi*u) / p.Open
@@ -127,72 +170,109 @@ func (p ScallopParams) shape(t float64) (s, ds float64) {
 	return 0.5 + 0.5*math.Cos(math.Pi*u), -0.5 * math.Pi * math.Sin(math.Pi*u) / p.Close
 }
 
-// Length is the distance between the spheres at time t.
-func (p ScallopParams) Length(t float64) float64 {
-	s, _ := p.shape(t)
-	return p.L0 + p.Amp*s
+// Shape is the opening angle θ, the plate length ℓ and their rates at t.
+func (p ScallopParams) Shape(t float64) (theta, dtheta, l, dl float64) {
+	s, ds := p.profile(t)
+	q, dq := p.profile(t - p.Lag*p.Period())
+	return p.Theta0 + (p.Theta1-p.Theta0)*s, (p.Theta1 - p.Theta0) * ds,
+		p.Plate * (1 + p.Stretch*q), p.Plate * p.Stretch * dq
 }
 
-// Scallop moves the same stroke in two fluids: at R ≪ 1 (Stokes drag, no
-// inertia: each sphere's drag balances the actuator force) and at R ≫ 1
-// (spheres with mass and quadratic drag ½·c·a²·v|v|).
+// Reciprocal reports whether the stroke retraces its shapes.
+func (p ScallopParams) Reciprocal() bool {
+	return p.Stretch == 0 || p.Lag == 0 || p.Lag == 1 || p.Theta0 == p.Theta1
+}
+
+// Drag anisotropy of a slender plate in Stokes flow: moving along its
+// normal it meets twice the resistance it meets moving along itself.
+const zetaRatio = 2
+
+// LowRate is the hinge's velocity at R ≪ 1 by resistive force theory. A
+// point σ ∈ [0, 1] along the upper plate (tangent t = (−cos θ/2, sin θ/2),
+// normal n = (sin θ/2, cos θ/2)) moves at u = Ẋ·e_x + σℓ̇·t + σℓ(θ̇/2)·n
+// and feels −ζ∥(u·t)t − ζ⊥(u·n)n per unit length; the lower plate mirrors
+// it. No force along x (no inertia) gives
+// Ẋ = (ζ∥·ℓ̇·cos(θ/2)/2 − ζ⊥·ℓ·θ̇·sin(θ/2)/4) / (ζ∥cos²(θ/2) + ζ⊥sin²(θ/2)):
+// a drag that depends on the opening angle. The scallop theorem is then a
+// result: with ℓ fixed, Ẋ = g(θ)·θ̇ integrates to zero over any stroke that
+// returns to its start, however fast each half.
+func (p ScallopParams) LowRate(t float64) float64 {
+	th, dth, l, dl := p.Shape(t)
+	c, s := math.Cos(th/2), math.Sin(th/2)
+	const zpar, zperp = 1, zetaRatio
+	return (zpar*dl*c/2 - zperp*l*dth*s/4) / (zpar*c*c + zperp*s*s)
+}
+
+// highForce is the x force on the scallop at R ≫ 1 whose centre of mass
+// (the plates' midpoints: the hinge carries no mass) moves at V: pressure
+// drag −k·(u·n)|u·n| on each plate's normal velocity (skin friction
+// neglected), integrated along the plate in closed form. The hinge moves
+// at V + d/dt(ℓ·cos(θ/2)/2).
+func (p ScallopParams) highForce(t, V float64) float64 {
+	th, dth, l, dl := p.Shape(t)
+	s, c := math.Sin(th/2), math.Cos(th/2)
+	hinge := V + (dl*c-l*s*dth/2)/2
+	// u·n = a + b·σ along the plate
+	a, b := hinge*s, l*dth/2
+	G := func(x float64) float64 { return x * x * math.Abs(x) / 3 }
+	var mean float64 // ∫₀¹ (a+bσ)|a+bσ| dσ
+	if math.Abs(b) < 1e-12*(math.Abs(a)+1e-300) {
+		mean = a * math.Abs(a)
+	} else {
+		mean = (G(a+b) - G(a)) / b
+	}
+	return -2 * p.Drag * l * mean * s
+}
+
+// Scallop moves the same stroke in two fluids: at R ≪ 1 (resistive force
+// theory, no inertia) and at R ≫ 1 (mass and pressure drag).
 type Scallop struct {
 	p       ScallopParams
 	T       float64 // time
 	k       int     // step within the cycle: the first half opens, the second closes
-	X1Low   float64 // left sphere, low R
-	X1High  float64 // left sphere, high R
-	VHigh   float64 // its velocity, high R
-	PHigh   float64 // total momentum, high R
+	XLow    float64 // hinge, low R
+	CMHigh  float64 // centre of mass, high R
+	VHigh   float64 // its velocity
 	Cycles  int
-	PerLow  []float64 // net displacement of the midpoint per cycle, low R
+	PerLow  []float64 // net displacement per cycle, low R
 	PerHigh []float64
-	start   [2]float64 // midpoints at the start of the current cycle
+	start   [2]float64 // positions at the start of the current cycle
 }
 
 // StepsPerCycle is the scallop's and the three-sphere swimmer's steps per stroke.
 const StepsPerCycle = 200
 
-// NewScallop starts both scallops closed, at rest at the origin.
+// NewScallop starts both scallops closed, at rest, hinges at the origin.
 func NewScallop(p ScallopParams) (*Scallop, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	s := &Scallop{p: p}
-	s.start = [2]float64{s.MidLow(), s.MidHigh()}
+	s.CMHigh = -s.Tip() / 2
+	s.start[1] = s.CMHigh
 	return s, nil
 }
 
 // Params returns the parameters.
 func (s *Scallop) Params() ScallopParams { return s.p }
 
-// MidLow and MidHigh are the midpoints of the two scallops.
-func (s *Scallop) MidLow() float64  { return s.X1Low + s.p.Length(s.T)/2 }
-func (s *Scallop) MidHigh() float64 { return s.X1High + s.p.Length(s.T)/2 }
-
-// lowRate is dx1/dt at low R: with no inertia the drags balance,
-// a1·v1 + a2·v2 = 0, and v2 − v1 = L'(t), so v1 = −a2·L'/(a1 + a2).
-func (s *Scallop) lowRate(t float64) float64 {
-	_, ds := s.p.shape(t)
-	return -s.p.A2 / (s.p.A1 + s.p.A2) * s.p.Amp * ds
+// Tip is how far behind the hinge the plates' tips are now.
+func (s *Scallop) Tip() float64 {
+	th, _, l, _ := s.p.Shape(s.T)
+	return l * math.Cos(th/2)
 }
 
-// highRate is dP/dt at high R, with v1 = (P − m·L')/(2m), v2 = v1 + L'.
-func (s *Scallop) highRate(t, P float64) (dP, v1 float64) {
-	_, ds := s.p.shape(t)
-	Ld := s.p.Amp * ds
-	m := s.p.Mass
-	v1 = (P - m*Ld) / (2 * m)
-	v2 := v1 + Ld
-	c := 0.5 * s.p.Drag
-	dP = -c*s.p.A1*s.p.A1*v1*math.Abs(v1) - c*s.p.A2*s.p.A2*v2*math.Abs(v2)
-	return dP, v1
-}
+// MidLow and MidHigh are the midpoints between hinge and tips (the centre
+// of mass); XHigh is the high-R hinge.
+func (s *Scallop) MidLow() float64  { return s.XLow - s.Tip()/2 }
+func (s *Scallop) MidHigh() float64 { return s.CMHigh }
+func (s *Scallop) XHigh() float64   { return s.CMHigh + s.Tip()/2 }
 
-// Step advances both scallops by one step of the classical Runge–Kutta
-// method. Each half of the stroke takes StepsPerCycle/2 steps, short ones
-// while closing fast and long ones while opening slowly: the same shapes
-// at the same steps either way, as at low R only the shapes matter.
+// Step advances both scallops by one step: Simpson's rule for the low-R
+// velocity (a function of time only), the classical Runge–Kutta method for
+// the high-R one. Each half of the stroke takes StepsPerCycle/2 steps,
+// short ones while closing fast and long ones while opening slowly: the
+// same shapes at the same steps either way.
 func (s *Scallop) Step() {
 	half := StepsPerCycle / 2
 	cycle := float64(s.Cycles) * s.p.Period()
@@ -204,27 +284,25 @@ func (s *Scallop) Step() {
 		h = s.p.Close / float64(half)
 		t = cycle + s.p.Open + float64(s.k-half)*h
 	}
-	// low R: x1' = f(t)
-	k1, k2, k4 := s.lowRate(t), s.lowRate(t+h/2), s.lowRate(t+h)
-	s.X1Low += h / 6 * (k1 + 4*k2 + k4)
-	// high R: P' = g(t, P), x1' = v1(t, P)
-	p1, u1 := s.highRate(t, s.PHigh)
-	p2, u2 := s.highRate(t+h/2, s.PHigh+h/2*p1)
-	p3, u3 := s.highRate(t+h/2, s.PHigh+h/2*p2)
-	p4, u4 := s.highRate(t+h, s.PHigh+h*p3)
-	s.PHigh += h / 6 * (p1 + 2*p2 + 2*p3 + p4)
-	s.X1High += h / 6 * (u1 + 2*u2 + 2*u3 + u4)
-	_, s.VHigh = s.highRate(t+h, s.PHigh)
+	p := s.p
+	s.XLow += h / 6 * (p.LowRate(t) + 4*p.LowRate(t+h/2) + p.LowRate(t+h))
+	f := func(t, v float64) float64 { return p.highForce(t, v) / p.Mass }
+	v := s.VHigh
+	a1 := f(t, v)
+	a2 := f(t+h/2, v+h/2*a1)
+	a3 := f(t+h/2, v+h/2*a2)
+	a4 := f(t+h, v+h*a3)
+	s.CMHigh += h / 6 * (v + 2*(v+h/2*a1) + 2*(v+h/2*a2) + v + h*a3)
+	s.VHigh += h / 6 * (a1 + 2*a2 + 2*a3 + a4)
 	s.T = t + h
 	s.k++
 	if s.k == StepsPerCycle {
 		s.k = 0
 		s.Cycles++
 		s.T = float64(s.Cycles) * s.p.Period()
-		low, high := s.MidLow(), s.MidHigh()
-		s.PerLow = append(s.PerLow, low-s.start[0])
-		s.PerHigh = append(s.PerHigh, high-s.start[1])
-		s.start = [2]float64{low, high}
+		s.PerLow = append(s.PerLow, s.XLow-s.start[0])
+		s.PerHigh = append(s.PerHigh, s.CMHigh-s.start[1])
+		s.start = [2]float64{s.XLow, s.CMHigh}
 	}
 }
 
@@ -254,7 +332,9 @@ func (p SwimmerParams) Validate() error {
 }
 
 // SpeedFormula is the small-amplitude mean speed V₀ = (7/24)·a·d₁d₂·ω·sin φ / L²
-// (Golestanian and Ajdari 2008), leading order in a/L and d/L.
+// (Golestanian and Ajdari 2008), leading order in a/L and d/L. The full
+// Oseen integration (MeanSpeed) is faster by V/V₀ − 1 ≈ 0.76·a/L + 0.8·(d/L)²
+// (measured, equal arms): 4.6% at a = 0.05L, d = 0.1L.
 func (p SwimmerParams) SpeedFormula() float64 {
 	return 7.0 / 24 * p.A * p.D1 * p.D2 * p.Omega * math.Sin(p.Phase) / (p.L * p.L)
 }

@@ -40,7 +40,7 @@ var Anomalous = &Topic{
 			If: func(v Values) bool {
 				return v.Choice("model") == sims.LevyWalk || v.Choice("model") == sims.CTRW && v.Choice("jump") == sims.JumpLevy
 			},
-			Help: "ctrw: stable jump index μ, 0.2..2; levywalk: flight-time tail P(τ>s) ∝ s^(−μ), 1..3, MSD ∝ t^(3−μ)"},
+			Help: "ctrw: stable jump index μ, 0.2..2; levywalk: flight-time tail P(τ>s) ∝ s^(−μ), 1..3: MSD ∝ t^(3−μ) for 1 < μ < 2, t for μ > 2, t²/ln t at μ = 1"},
 		{Name: "hurst", Kind: Float, Default: 0.25, Min: 0.05, Max: 0.95, Step: 0.05, If: anomalousModel(sims.FBM),
 			Help: "Hurst exponent H: MSD ∝ t^(2H)"},
 		{Name: "density", Kind: Float, Default: 0.3, Min: 0, Max: 0.6, Step: 0.05, If: anomalousModel(sims.Crowded),
@@ -132,18 +132,28 @@ func runAnomalous(v Values, seed uint64, steps, every int, out Out) error {
 		}
 		out.Row([]float64{r.t, r.msd, th, r.robust, a.MeanTAMSD(int(r.t))})
 	}
-	alpha, se, ok := a.FitAlpha(v.Float("fitmin"), v.Float("fitmax"), p.Model == sims.CTRW && p.Jump == sims.JumpLevy && p.Mu < 2)
-	if ok {
-		out.Meta("alpha_fit", alpha)
-		out.Meta("alpha_se", se)
+	if fit, ok := a.FitAlpha(v.Float("fitmin"), v.Float("fitmax"), p.Model == sims.CTRW && p.Jump == sims.JumpLevy && p.Mu < 2); ok {
+		out.Meta("alpha_fit", fit.Alpha)
+		if !math.IsNaN(fit.SE) {
+			out.Meta("alpha_se", fit.SE)
+		}
+		out.Meta("alpha_sys", fit.Sys)
+		out.Meta("alpha_err", fit.Err())
 	}
 	if th, ok := p.RobustAlpha(); ok {
 		out.Meta("alpha_theory", th)
 	}
-	if eb, ok := a.EB(); ok {
+	if eb, se, ok := a.EB(); ok {
 		out.Meta("eb", eb)
+		if !math.IsNaN(se) {
+			out.Meta("eb_se", se)
+		}
 	}
-	if eb, ok := p.EBTheory(); ok {
+	if eb, se, ok := a.EBExpected(); ok {
+		out.Meta("eb_finite_t", eb)
+		out.Meta("eb_finite_t_se", se)
+	}
+	if eb, ok, _ := p.EBTheory(); ok {
 		out.Meta("eb_theory", eb)
 	}
 	var ta, n float64

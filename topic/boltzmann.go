@@ -26,8 +26,8 @@ var Boltzmann = &Topic{
 			Help: "encoder: the 1985 encoder problem; rbm: a restricted Boltzmann machine on MNIST"},
 		{Name: "size", Kind: Choice, Choices: []string{"4-2-4", "8-3-8"}, If: part(PartEncoder),
 			Help: "encoder: patterns and hidden units"},
-		{Name: "step", Kind: Float, Default: 2, Min: 0.1, Max: 20, Step: 0.5, If: part(PartEncoder),
-			Help: "encoder: weight step ε of Δw = ε·sign(p⁺ − p⁻) (the paper: 2)"},
+		{Name: "step", Kind: Float, Default: 3, Min: 0.1, Max: 20, Step: 0.5, If: part(PartEncoder),
+			Help: "encoder: weight step ε of Δw = ε·sign(p⁺ − p⁻), two thirds of it from cycle 1,000 (the paper: 2 throughout)"},
 		{Name: "cycles", Kind: Int, Default: 500, Min: 1, Max: 100000, If: part(PartEncoder),
 			Help: "jclub run: learning cycles (one row each)"},
 		{Name: "hidden", Kind: Int, Default: 100, Min: 1, Max: 2000, If: part(PartRBM),
@@ -51,18 +51,19 @@ var Boltzmann = &Topic{
 		if v.Choice("part") == PartRBM {
 			return []string{"batch", "recon_error", "free_energy_gap"}
 		}
-		return []string{"cycle", "correct", "kl"}
+		return []string{"cycle", "solved", "p_right", "kl"}
 	},
 	Run: runBoltzmann,
 }
 
 // EncoderParams converts the values: the paper's schedule, 4-2-4 or 8-3-8.
 func EncoderParams(v Values) models.EncoderParams {
-	p := models.PaperEncoder()
+	p := models.DefaultEncoder()
 	if v.Choice("size") == "8-3-8" {
 		p.N, p.H = 8, 3
 	}
 	p.Step = v.Float("step")
+	p.LateStep = p.Step * 2 / 3
 	return p
 }
 
@@ -123,6 +124,13 @@ func (t *RBMTrainer) FreeEnergyGap() float64 {
 	return t.RBM.MeanFreeEnergy(t.Data.Val, idx) - t.RBM.MeanFreeEnergy(t.Data.Train, idx)
 }
 
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func runBoltzmann(v Values, seed uint64, steps, every int, out Out) error {
 	if v.Choice("part") == PartRBM {
 		tr, err := NewRBMTrainer(RBMParams(v), seed)
@@ -139,8 +147,12 @@ func runBoltzmann(v Values, seed uint64, steps, every int, out Out) error {
 	}
 	for c := 1; c <= v.Int("cycles"); c++ {
 		e.Cycle()
-		f, _ := e.Correct()
-		out.Row([]float64{float64(c), f, e.G()})
+		ok, cs := e.Solved()
+		var right float64
+		for _, x := range cs {
+			right += x.PRight / float64(len(cs))
+		}
+		out.Row([]float64{float64(c), b2f(ok), right, e.G()})
 	}
 	return nil
 }

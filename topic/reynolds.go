@@ -36,6 +36,10 @@ var Reynolds = &Topic{
 			Help: "scallop: a reciprocal stroke at low and high R; swimmer: three spheres with a phase lag; ecoli: run and tumble"},
 		{Name: "ratio", Kind: Float, Default: 4, Min: 0.1, Max: 10, Step: 0.5, If: reynoldsModel(ModelScallop),
 			Help: "scallop: opening time over closing time (4: opens slowly, closes fast)"},
+		{Name: "stretch", Kind: Float, Default: 0, Min: 0, Max: 0.9, Step: 0.1, If: reynoldsModel(ModelScallop),
+			Help: "scallop: the plates also telescope by this fraction (0: a plain scallop)"},
+		{Name: "lag", Kind: Float, Default: 0.25, Min: 0, Max: 1, Step: 0.05, If: reynoldsModel(ModelScallop),
+			Help: "scallop: delay of the stretch after the opening, in periods (0 or 1: still reciprocal; else a loop in shape space)"},
 		{Name: "phase", Kind: Float, Default: 1, Min: -3.14, Max: 3.14, Step: 0.1, If: reynoldsModel(ModelSwimmer),
 			Help: "swimmer: phase lag φ of the second arm, radians (0: reciprocal)"},
 		{Name: "amplitude", Kind: Float, Default: 0.1, Min: 0.01, Max: 0.5, Step: 0.01, If: reynoldsModel(ModelSwimmer),
@@ -92,11 +96,13 @@ func Calculator(v Values) (sims.Swimmer, sims.Fluid) {
 	return s, f
 }
 
-// ScallopParams is the scallop of the values: a period of 2, split by ratio.
+// ScallopParams is the scallop of the values: plates of unit length opening
+// from 0.3 to 1.6 rad, a period of 2 split by ratio.
 func ScallopParams(v Values) sims.ScallopParams {
 	r := v.Float("ratio")
 	closeT := 2 / (1 + r)
-	return sims.ScallopParams{A1: 0.5, A2: 0.2, L0: 2, Amp: 1, Open: r * closeT, Close: closeT, Mass: 1, Drag: 1}
+	return sims.ScallopParams{Plate: 1, Theta0: 0.3, Theta1: 1.6, Open: r * closeT, Close: closeT,
+		Stretch: v.Float("stretch"), Lag: v.Float("lag"), Mass: 1, Drag: 1}
 }
 
 // SwimmerParams is the three-sphere swimmer of the values (L = 1, ω = 2π).

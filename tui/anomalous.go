@@ -27,7 +27,7 @@ type anomalous struct {
 	field    *field
 	msd      plot
 	lower    plot
-	view     int // 0 time averages, 1 waiting times, 2 jump lengths
+	view     int // 0 time averages, 1 waiting times, 2 jump lengths, 3 local slope
 	scale    float64
 	fieldOut string
 	outside  int
@@ -38,7 +38,7 @@ type anomalous struct {
 	waitLaw, jumpLaw [2][]float64
 }
 
-var views = []string{"time averages", "waiting times", "jump lengths"}
+var views = []string{"time averages", "waiting times", "jump lengths", "local slope"}
 
 var viewKey = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "next chart"))
 
@@ -260,6 +260,23 @@ func (s *anomalous) drawLower() {
 			return
 		}
 		s.lower.draw([2]float64{1, math.Max(2, float64(T)/2)}, [2]float64{ymin / 2, ymax * 2}, ss...)
+	case 3:
+		ts, sl := a.LocalSlope(s.robust())
+		if len(ts) < 2 {
+			s.lower.out = ""
+			return
+		}
+		s.lower.logY = false
+		lo, hi := 0.0, 2.2
+		for _, v := range sl {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+		ss := []series{}
+		if al, ok := s.p.RobustAlpha(); ok {
+			ss = append(ss, series{xs: []float64{1, ts[len(ts)-1]}, ys: []float64{al, al}, style: s.c.S.Series[1]})
+		}
+		ss = append(ss, series{xs: ts, ys: sl, style: s.c.S.Series[0]})
+		s.lower.draw([2]float64{1, math.Max(2, ts[len(ts)-1])}, [2]float64{lo, hi}, ss...)
 	case 1, 2:
 		h, law := &a.Waits, s.waitLaw
 		if s.view == 2 {
@@ -291,12 +308,12 @@ func (s *anomalous) body(panel string) string {
 
 	// the MSD chart and its fit
 	fit := "fit: needs more steps"
-	if al, se, ok := a.FitAlpha(s.fitMin, s.fitMax, s.robust()); ok {
-		fit = fmt.Sprintf("fit α = %.3f", al)
-		if !math.IsNaN(se) {
-			fit += fmt.Sprintf(" ± %.3f", se)
+	if f, ok := a.FitAlpha(s.fitMin, s.fitMax, s.robust()); ok {
+		fit = fmt.Sprintf("fit α = %.3f ± %.3f", f.Alpha, f.Err())
+		if !math.IsNaN(f.SE) {
+			fit += fmt.Sprintf(" (stat %.3f, drift %.3f)", f.SE, f.Sys)
 		}
-		fit += " · " + sims.Band(al)
+		fit += " · " + sims.Band(f.Alpha)
 	}
 	theory := "theory: none (transient)"
 	if al, ok := p.RobustAlpha(); ok {
@@ -328,6 +345,8 @@ func (s *anomalous) emptyLower() string {
 		return "no waiting times in the " + s.p.Model + " model"
 	case s.view == 2 && s.p.Model != sims.CTRW:
 		return "no jump law in the " + s.p.Model + " model"
+	case s.view == 3:
+		return "the local slope needs a few records"
 	}
 	return "no samples yet"
 }
@@ -336,10 +355,18 @@ func (s *anomalous) lowerText() (title, legend string) {
 	switch s.view {
 	case 0:
 		eb := "EB: needs more steps"
-		if v, ok := s.a.EB(); ok {
+		if v, se, ok := s.a.EB(); ok {
 			eb = fmt.Sprintf("EB = %.3f", v)
-			if th, ok := s.p.EBTheory(); ok {
-				eb += fmt.Sprintf(" (theory %.3f)", th)
+			if !math.IsNaN(se) {
+				eb += fmt.Sprintf("±%.3f", se)
+			}
+			if fin, fse, ok := s.a.EBExpected(); ok {
+				eb += fmt.Sprintf(", expected at T=%d: %.3f±%.3f", s.a.Time(), fin, fse)
+			}
+			if th, ok, why := s.p.EBTheory(); ok {
+				eb += fmt.Sprintf(", T→∞: %.3f", th)
+			} else {
+				eb += ", theory " + why
 			}
 		}
 		var as []string
@@ -354,6 +381,16 @@ func (s *anomalous) lowerText() (title, legend string) {
 		}
 		return "time-averaged MSD of single tracks against the ensemble",
 			s.c.S.Series[2].Render("━ δ²(Δ) of 5 tracks") + "  " + s.c.S.Series[0].Render("━ ensemble") + "  " + eb + single
+	case 3:
+		now := "needs more steps"
+		if _, sl := s.a.LocalSlope(s.robust()); len(sl) > 0 {
+			now = fmt.Sprintf("now %.3f", sl[len(sl)-1])
+		}
+		th := "no asymptote"
+		if al, ok := s.p.RobustAlpha(); ok {
+			th = fmt.Sprintf("asymptote α = %.3g", al)
+		}
+		return "local slope d log MSD / d log t (log t)", s.c.S.Series[0].Render("━ local slope "+now) + "  " + s.c.S.Series[1].Render("━ "+th)
 	case 1:
 		name := "waiting times"
 		if s.p.Model == sims.LevyWalk {

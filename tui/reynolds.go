@@ -267,19 +267,25 @@ func (s *reynolds) scallopBoxes() (main, top, bottom string) {
 	l, sc := s.l, s.sc
 	p := sc.Params()
 	w := l.leftW() - 2
-	L := p.Length(sc.T)
+	tip := sc.Tip()
+	th, _, pl, _ := p.Shape(sc.T)
 	// a window that follows each scallop: world units, centred on its midpoint
-	span := 4 * (p.L0 + p.Amp)
-	draw := func(x1, mid float64) string {
+	span := 4 * p.Plate * (1 + p.Stretch)
+	draw := func(hinge, mid float64) string {
 		lo := math.Floor(mid/span)*span - span/4
-		return lane(x1, x1+L, lo, lo+1.5*span, w) + "\n" + s.c.S.Dim.Render(fmt.Sprintf("midpoint %+.6f", mid))
+		return lane(hinge-tip, hinge, lo, lo+1.5*span, w) + "\n" + s.c.S.Dim.Render(fmt.Sprintf("midpoint %+.6f", mid))
 	}
 	var b strings.Builder
-	b.WriteString(s.c.S.Series[1].Render("R ≪ 1 (syrup): Stokes drag, no inertia") + "\n")
-	b.WriteString(draw(sc.X1Low, sc.MidLow()) + "\n\n")
-	b.WriteString(s.c.S.Series[0].Render("R ≫ 1 (water): inertia and quadratic drag") + "\n")
-	b.WriteString(draw(sc.X1High, sc.MidHigh()) + "\n\n")
-	b.WriteString(s.c.S.Dim.Render(wrap(fmt.Sprintf("the same reciprocal stroke: opens in %.3g, closes in %.3g (ratio %.3g)", p.Open, p.Close, p.Open/p.Close), w)))
+	b.WriteString(s.c.S.Series[1].Render("R ≪ 1 (syrup): resistive force theory, no inertia") + "\n")
+	b.WriteString(draw(sc.XLow, sc.MidLow()) + "\n\n")
+	b.WriteString(s.c.S.Series[0].Render("R ≫ 1 (water): inertia and pressure drag") + "\n")
+	b.WriteString(draw(sc.XHigh(), sc.MidHigh()) + "\n\n")
+	kind := "the same reciprocal stroke"
+	if !p.Reciprocal() {
+		kind = "a non-reciprocal stroke (the stretch lags the opening)"
+	}
+	b.WriteString(s.c.S.Dim.Render(wrap(fmt.Sprintf("%s: opening θ = %.0f°, plates %.2f; opens in %.3g, closes in %.3g (ratio %.3g)",
+		kind, th*180/math.Pi, pl, p.Open, p.Close, p.Open/p.Close), w)))
 	main = s.c.box("the scallop theorem", b.String(), l.leftW(), l.mainH(), false)
 	top = s.c.box("midpoint against time", s.top.view()+"\n"+
 		s.c.S.Series[1].Render("━ R ≪ 1")+"  "+s.c.S.Series[0].Render("━ R ≫ 1"), l.rightW(), l.rightH(0, 2), false)
@@ -369,7 +375,9 @@ func (s *reynolds) lastUpdate(w int) string {
 	switch {
 	case s.sc != nil:
 		sc := s.sc
-		line = fmt.Sprintf("opening %.3f of the stroke; R≫1 velocity %+.4f, momentum %+.4f", (sc.Params().Length(sc.T)-sc.Params().L0)/sc.Params().Amp, sc.VHigh, sc.PHigh)
+		th, dth, l, _ := sc.Params().Shape(sc.T)
+		line = fmt.Sprintf("θ = %.1f°, θ̇ = %+.3f rad/s, ℓ = %.3f; R≪1 hinge Ẋ = %+.4f (force-free), R≫1 velocity %+.4f",
+			th*180/math.Pi, dth, l, sc.Params().LowRate(sc.T), sc.VHigh)
 	case s.sw != nil:
 		line = fmt.Sprintf("force-free at every instant: Σf = %.1e; the spheres only push on each other through the fluid", s.sw.Forces[0]+s.sw.Forces[1]+s.sw.Forces[2])
 	default:
@@ -394,6 +402,9 @@ func (s *reynolds) panel(name string, v topic.Values, w, h int) string {
 			fmt.Sprintf("drag %.3g N (%s)", c.Drag, c.DragForm),
 			coastLine(c),
 			"set swimmer and fluid under Parameters",
+			"",
+			"in water, real cruising speeds beside Purcell's round figures:",
+			swimmersInWater(),
 		}, "\n"), w)
 	case "Purcell's S":
 		D := v.Float("diffusivity")
@@ -411,9 +422,20 @@ func (s *reynolds) panel(name string, v topic.Values, w, h int) string {
 		}, "\n"), w)
 	}
 	return wrap(`Navier–Stokes made dimensionless leaves R = ρUL/η = UL/ν. At R ≪ 1 it is Stokes' equation ∇p = η∇²u: no inertia, and time does not matter, only the sequence of shapes.
-Scallop theorem: a reciprocal stroke (the same shapes forward then backward) gets nowhere at R ≪ 1 however fast or slow each half; with inertia it does.
+Scallop theorem: a reciprocal stroke (the same shapes forward then backward) gets nowhere at R ≪ 1 however fast or slow each half; with inertia it does. Here the scallop is two hinged plates under resistive force theory (ζ⊥ = 2ζ∥): Ẋ = g(θ)·θ̇, so any stroke that retraces its shapes integrates to zero. Let the plates telescope out of step with the opening (stretch, lag): the stroke encloses area in shape space and swims.
 A stroke that encloses area in shape space swims: Najafi and Golestanian's three spheres with a phase lag φ, V ≈ (7/24)·a·d₁d₂·ω·sin φ/L².
 E. coli runs and tumbles: D = v²τ/(d(1 − ⟨cos θ⟩)); lengthening runs up an attractant gradient makes the population drift up it.`, w)
+}
+
+// swimmersInWater lists every swimmer's R in water, one per line.
+func swimmersInWater() string {
+	water := sims.Fluids[0]
+	var lines []string
+	for _, sw := range sims.Swimmers {
+		c := sims.Reynolds(sw.L, sw.U, sw.Density, water.Density, water.Eta)
+		lines = append(lines, fmt.Sprintf("%s (%s m, %s m/s): R = %.2g", sw.Name, num(sw.L), num(sw.U), c.R))
+	}
+	return strings.Join(lines, "\n")
 }
 
 func coastLine(c sims.ReynoldsCalc) string {

@@ -1,6 +1,10 @@
-package tui
+// Package serve serves the explorer over SSH (charmbracelet/wish): every
+// interactive session gets its own program and renderer; everything else
+// is refused, and what a client can make the server keep is bounded.
+package serve
 
 import (
+	"container/list"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -18,6 +22,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -28,11 +34,12 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/jclub/jclub/topic"
+	"github.com/jclub/jclub/tui"
 )
 
-// ServeOptions configures the SSH server. Every limit has a default that
+// Options configures the SSH server. Every limit has a default that
 // suits a room of students on a trusted network.
-type ServeOptions struct {
+type Options struct {
 	Listen         string        // address, e.g. 127.0.0.1:2222
 	HostKey        string        // path of the ed25519 host key: created 0600 on first start
 	AuthorizedKeys string        // if set, only these public keys are admitted
@@ -47,9 +54,9 @@ type ServeOptions struct {
 	model func(s ssh.Session, r *lipgloss.Renderer) tea.Model
 }
 
-// DefaultServeOptions are the defaults of jclub serve.
-func DefaultServeOptions() ServeOptions {
-	return ServeOptions{
+// DefaultOptions are the defaults of jclub serve.
+func DefaultOptions() Options {
+	return Options{
 		Listen:        "127.0.0.1:2222",
 		HostKey:       defaultHostKey(),
 		MaxSessions:   32,
@@ -69,7 +76,7 @@ func defaultHostKey() string {
 }
 
 // Validate names the first bad option.
-func (o ServeOptions) Validate() error {
+func (o Options) Validate() error {
 	switch {
 	case o.MaxSessions < 1 || o.MaxSessions > 10000:
 		return fmt.Errorf("max-sessions = %d: must be 1..10000", o.MaxSessions)
@@ -90,22 +97,45 @@ func (o ServeOptions) Validate() error {
 // Server serves the explorer over SSH: every interactive session with a
 // PTY gets its own program and renderer; everything else is refused.
 type Server struct {
-	o        ServeOptions
+	o        Options
 	srv      *ssh.Server
 	log      *log.Logger
 	sessions chan struct{} // a slot per concurrent session
 	gate     chan struct{} // a slot per core: compute shared fairly between sessions
-	limiters sync.Map      // source address → *rate.Limiter
+	limiters *addrLimiter  // new connections per source address
 	active   atomic.Int64
+
+	mu      sync.Mutex
+	running map[*session]struct{} // sessions with a program, for Shutdown
+	wg      sync.WaitGroup        // their handlers
+	closing atomic.Bool
 }
 
 type ctxKey string
 
-const authedKey ctxKey = "jclub-authed"
+const (
+	authedKey ctxKey = "jclub-authed"
+	connKey   ctxKey = "jclub-conn"
+)
+
+// What one client can make the server keep is bounded: requests it stores
+// are refused past these (each refusal answered, nothing kept).
+const (
+	maxChannelsPerConn = 4    // session channels open at once on one connection
+	maxEnv             = 32   // env requests per session
+	maxRequestPayload  = 1024 // bytes of an env or pty-req payload
+	windowChangesPerS  = 20   // window-changes delivered per second; the latest of the rest follows
+)
+
+// connState is what the server keeps per connection.
+type connState struct {
+	authed   atomic.Bool
+	channels atomic.Int32
+}
 
 // NewServer checks the options, loads or creates the host key and builds
 // the server.
-func NewServer(o ServeOptions) (*Server, error) {
+func NewServer(o Options) (*Server, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
@@ -114,7 +144,9 @@ func NewServer(o ServeOptions) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{o: o, log: o.Logger, sessions: make(chan struct{}, o.MaxSessions),
-		gate: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}
+		gate:     make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),
+		limiters: newAddrLimiter(o.ConnPerMinute, maxLimiters),
+		running:  map[*session]struct{}{}}
 	if s.log == nil {
 		s.log = log.New(os.Stderr, "jclub serve: ", log.LstdFlags)
 	}
@@ -212,8 +244,33 @@ func (s *Server) ListenAndServe() error {
 	return s.Serve(l)
 }
 
-// Shutdown stops accepting and waits for sessions to end, up to ctx.
-func (s *Server) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }
+// Shutdown stops accepting, tells every session that the server is going
+// away and ends it, then closes every connection, idle ones (a multiplexed
+// OpenSSH master with no session, a client that stopped reading) included.
+// It returns when the sessions' handlers have returned, or at ctx's end.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.closing.Store(true)
+	s.mu.Lock()
+	for ss := range s.running {
+		go ss.goodbye("the server is going away")
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	var err error
+	select {
+	case <-done:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	if cerr := s.srv.Close(); err == nil && cerr != nil && !errors.Is(cerr, ssh.ErrServerClosed) {
+		err = cerr
+	}
+	return err
+}
 
 // Sessions is the number of sessions running now.
 func (s *Server) Sessions() int { return int(s.active.Load()) }
@@ -221,20 +278,80 @@ func (s *Server) Sessions() int { return int(s.active.Load()) }
 // onConn rate-limits new connections per source address and closes those
 // not authenticated within the handshake timeout.
 func (s *Server) onConn(ctx ssh.Context, c net.Conn) net.Conn {
+	if s.closing.Load() {
+		return nil
+	}
 	host := addrKey(c.RemoteAddr())
-	lim, _ := s.limiters.LoadOrStore(host, rate.NewLimiter(rate.Every(time.Minute/time.Duration(s.o.ConnPerMinute)), s.o.ConnPerMinute))
-	if !lim.(*rate.Limiter).Allow() {
+	if !s.limiters.allow(host, time.Now()) {
 		s.log.Printf("%s: too many connections, refused", host)
 		return nil
 	}
-	authed := new(atomic.Bool)
-	ctx.SetValue(authedKey, authed)
+	cs := &connState{}
+	ctx.SetValue(connKey, cs)
+	ctx.SetValue(authedKey, &cs.authed)
 	time.AfterFunc(s.o.Handshake, func() {
-		if !authed.Load() {
+		if !cs.authed.Load() {
 			c.Close()
 		}
 	})
 	return c
+}
+
+// addrLimiter is a connection-rate limiter per source address that
+// forgets: an address idle for a minute (its bucket full again, so
+// forgetting it changes nothing) is dropped, and past max addresses the
+// least recently seen goes first, so a scan from many addresses cannot
+// grow it without bound.
+type addrLimiter struct {
+	mu     sync.Mutex
+	perMin int
+	max    int
+	byKey  map[string]*list.Element
+	recent *list.List // of *addrEntry, most recent first
+}
+
+type addrEntry struct {
+	key  string
+	lim  *rate.Limiter
+	last time.Time
+}
+
+// maxLimiters bounds the addresses remembered at once.
+const maxLimiters = 4096
+
+func newAddrLimiter(perMin, max int) *addrLimiter {
+	return &addrLimiter{perMin: perMin, max: max, byKey: map[string]*list.Element{}, recent: list.New()}
+}
+
+// allow reports whether key may open a connection at now.
+func (a *addrLimiter) allow(key string, now time.Time) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for e := a.recent.Back(); e != nil; e = a.recent.Back() {
+		old := e.Value.(*addrEntry)
+		if a.recent.Len() < a.max && now.Sub(old.last) < time.Minute {
+			break
+		}
+		a.recent.Remove(e)
+		delete(a.byKey, old.key)
+	}
+	e, ok := a.byKey[key]
+	if !ok {
+		lim := rate.NewLimiter(rate.Every(time.Minute/time.Duration(a.perMin)), a.perMin)
+		e = a.recent.PushFront(&addrEntry{key: key, lim: lim})
+		a.byKey[key] = e
+	}
+	a.recent.MoveToFront(e)
+	en := e.Value.(*addrEntry)
+	en.last = now
+	return en.lim.AllowN(now, 1)
+}
+
+// size is the number of addresses remembered.
+func (a *addrLimiter) size() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.recent.Len()
 }
 
 // addrKey is the rate-limiting key of an address: the IP, IPv6 by /64.
@@ -251,13 +368,30 @@ func addrKey(a net.Addr) string {
 }
 
 // sessionChannel is the standard session handler behind a filter of its
-// requests: window-changes before the shell (which would block the
-// handler's one-slot channel) are held and only the last is delivered
-// after it, and agent forwarding is refused.
+// requests (filteredChannel), with at most maxChannelsPerConn session
+// channels open at once on one connection: each costs goroutines and
+// buffers before it ever asks for a shell.
 func (s *Server) sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, newChan gossh.NewChannel, ctx ssh.Context) {
+	if cs, ok := ctx.Value(connKey).(*connState); ok {
+		if cs.channels.Add(1) > maxChannelsPerConn {
+			cs.channels.Add(-1)
+			newChan.Reject(gossh.ResourceShortage, fmt.Sprintf("at most %d sessions on one connection", maxChannelsPerConn))
+			return
+		}
+		defer cs.channels.Add(-1)
+	}
 	ssh.DefaultSessionHandler(srv, conn, filteredChannel{newChan}, ctx)
 }
 
+// filteredChannel bounds what the session's requests can make the server
+// keep. The SSH library stores every env request until the shell (one
+// anonymous client grew the server by 90 MB in two seconds), so env
+// requests past maxEnv, and env or pty-req payloads over maxRequestPayload,
+// are refused. A window-change sent before the shell would block the
+// library's one-slot channel: those are held and only the last is
+// delivered after the shell; after it, window-changes are delivered at most
+// windowChangesPerS a second, the latest of the others following. Agent
+// forwarding is refused.
 type filteredChannel struct{ gossh.NewChannel }
 
 func (f filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
@@ -269,22 +403,61 @@ func (f filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) 
 	go func() {
 		defer close(out)
 		started := false
-		var held []byte
-		for req := range reqs {
-			switch {
-			case req.Type == "auth-agent-req@openssh.com":
+		env := 0
+		var held []byte // the latest window-change not yet delivered
+		var flush <-chan time.Time
+		lim := rate.NewLimiter(windowChangesPerS, windowChangesPerS)
+		deliver := func() {
+			out <- &gossh.Request{Type: "window-change", Payload: held} // WantReply false: no reply needed
+			held = nil
+		}
+		for {
+			var req *gossh.Request
+			select {
+			case <-flush:
+				flush = nil
+				if held != nil {
+					deliver()
+				}
+				continue
+			case r, ok := <-reqs:
+				if !ok {
+					return
+				}
+				req = r
+			}
+			switch req.Type {
+			case "auth-agent-req@openssh.com":
 				req.Reply(false, nil)
 				continue
-			case req.Type == "window-change" && !started:
+			case "env":
+				env++
+				if env > maxEnv || len(req.Payload) > maxRequestPayload {
+					req.Reply(false, nil)
+					continue
+				}
+			case "pty-req":
+				if len(req.Payload) > maxRequestPayload {
+					req.Reply(false, nil)
+					continue
+				}
+			case "window-change":
 				held = append(held[:0], req.Payload...)
 				req.Reply(true, nil)
+				switch {
+				case !started:
+				case lim.Allow():
+					deliver()
+				case flush == nil:
+					flush = time.After(time.Second / windowChangesPerS)
+				}
 				continue
 			}
 			out <- req
-			if req.Type == "shell" || req.Type == "exec" {
+			if (req.Type == "shell" || req.Type == "exec") && !started {
 				started = true
 				if held != nil {
-					out <- &gossh.Request{Type: "window-change", Payload: held} // WantReply false: no reply needed
+					deliver()
 				}
 			}
 		}
@@ -293,7 +466,14 @@ func (f filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) 
 }
 
 // session is the whole middleware chain: recover, the session limit, the
-// PTY check, the topic line, and the explorer.
+// PTY check, the topic line, and the explorer. wish has middlewares for
+// these; they are not used because, in v1.4.7, recover.Middleware logs the
+// panic and carries on with the terminal still in the alternate screen and
+// no word to the user; activeterm's refusal ("Requires an active PTY")
+// does not say how to get one; ratelimiter runs after authentication,
+// keyed per IP string (IPv6 per /128), where onConn limits before it, per
+// /64; and logging.Middleware writes the client's user name to the log as
+// it came, where ours sanitizes it.
 func (s *Server) session(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		if a, ok := sess.Context().Value(authedKey).(*atomic.Bool); ok {
@@ -306,6 +486,10 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 				sess.Exit(1)
 			}
 		}()
+		if s.closing.Load() {
+			wish.Fatalln(sess, "jclub: the server is going away.")
+			return
+		}
 		select {
 		case s.sessions <- struct{}{}:
 			defer func() { <-s.sessions }()
@@ -320,26 +504,72 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 			wish.Fatalln(sess, "jclub: the explorer needs a terminal: connect with ssh -t, e.g. ssh -t -p PORT HOST diffusion")
 			return
 		}
-		var o Options
+		var o tui.Options
 		if cmd := sess.Command(); len(cmd) > 0 {
 			t, v, seed, err := topic.ParseOpen(cmd)
 			if err != nil {
 				wish.Fatalln(sess, "jclub: "+err.Error())
 				return
 			}
-			o = Options{Topic: t, Values: v, Seed: seed}
+			o = tui.Options{Topic: t, Values: v, Seed: seed}
 		}
+		start := time.Now()
+		s.log.Printf("%s: %s connected (%s %d×%d)", sess.RemoteAddr(), Sanitize(sess.User(), 32), Sanitize(pty.Term, 32), pty.Window.Width, pty.Window.Height)
 		s.run(sess, pty, winch, o)
+		s.log.Printf("%s: %s left after %s", sess.RemoteAddr(), Sanitize(sess.User(), 32), time.Since(start).Round(time.Second))
 	}
 }
 
+// Sanitize makes client-supplied text safe to show others or log: control
+// and format characters (escapes, bidirectional overrides) become '?', and
+// it is cut to at most n runes.
+func Sanitize(text string, n int) string {
+	var b strings.Builder
+	for i, r := range []rune(text) {
+		if i >= n {
+			b.WriteRune('…')
+			break
+		}
+		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Cf, r) {
+			r = '?'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// session is one running program, for Shutdown to reach.
+type session struct {
+	sess ssh.Session
+	p    *tea.Program
+	once sync.Once
+}
+
+// goodbye restores the client's screen with a last line, unless the client
+// has stopped reading, and ends the program and the session.
+func (ss *session) goodbye(why string) {
+	ss.once.Do(func() {
+		said := make(chan struct{})
+		go func() {
+			io.WriteString(ss.sess, "\x1b[?1049l\x1b[?25h\r\njclub: "+why+".\r\n")
+			close(said)
+		}()
+		select {
+		case <-said:
+		case <-time.After(500 * time.Millisecond):
+		}
+		ss.p.Quit()
+		ss.sess.Close()
+	})
+}
+
 // run runs one session's program until it quits, the client goes, the
-// idle or session timeout passes.
-func (s *Server) run(sess ssh.Session, pty ssh.Pty, winch <-chan ssh.Window, o Options) {
+// idle or session timeout passes, or the server shuts down.
+func (s *Server) run(sess ssh.Session, pty ssh.Pty, winch <-chan ssh.Window, o tui.Options) {
 	r := sessionRenderer(sess, pty)
 	o.Renderer = r
 	o.Gate = s.enter
-	var m tea.Model = New(o)
+	var m tea.Model = tui.New(o)
 	if s.o.model != nil {
 		m = s.o.model(sess, r)
 	}
@@ -356,6 +586,22 @@ func (s *Server) run(sess ssh.Session, pty ssh.Pty, winch <-chan ssh.Window, o O
 			return msg
 		}),
 	)
+	ss := &session{sess: sess, p: p}
+	s.mu.Lock()
+	if s.closing.Load() {
+		s.mu.Unlock()
+		wish.Fatalln(sess, "jclub: the server is going away.")
+		return
+	}
+	s.running[ss] = struct{}{}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.running, ss)
+		s.mu.Unlock()
+		s.wg.Done()
+	}()
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
 	go func() {
@@ -374,18 +620,7 @@ func (s *Server) run(sess ssh.Session, pty ssh.Pty, winch <-chan ssh.Window, o O
 				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 			case <-idle.C:
 				if time.Since(time.Unix(0, in.last.Load())) > s.o.IdleTimeout {
-					// say why, unless the client has stopped reading
-					said := make(chan struct{})
-					go func() {
-						io.WriteString(sess, "\x1b[?1049l\x1b[?25h\r\njclub: closed after "+s.o.IdleTimeout.String()+" without a key.\r\n")
-						close(said)
-					}()
-					select {
-					case <-said:
-					case <-time.After(time.Second):
-					}
-					p.Quit()
-					sess.Close()
+					ss.goodbye("closed after " + s.o.IdleTimeout.String() + " without a key")
 					return
 				}
 			}

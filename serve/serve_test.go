@@ -1,7 +1,8 @@
-package tui
+package serve
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"log"
@@ -21,12 +22,14 @@ import (
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/jclub/jclub/tui"
 )
 
 // startServer serves on 127.0.0.1:0 with test-sized limits.
-func startServer(t *testing.T, change func(*ServeOptions)) (*Server, string) {
+func startServer(t *testing.T, change func(*Options)) (*Server, string) {
 	t.Helper()
-	o := DefaultServeOptions()
+	o := DefaultOptions()
 	o.Listen = "127.0.0.1:0"
 	o.HostKey = filepath.Join(t.TempDir(), "keys", "host")
 	o.ConnPerMinute = 100000
@@ -211,7 +214,7 @@ func TestServeRefusals(t *testing.T) {
 }
 
 func TestServeMaxSessionsAndIdle(t *testing.T) {
-	srv, addr := startServer(t, func(o *ServeOptions) { o.MaxSessions = 1; o.IdleTimeout = time.Second })
+	srv, addr := startServer(t, func(o *Options) { o.MaxSessions = 1; o.IdleTimeout = time.Second })
 	c := dial(t, addr)
 	defer c.Close()
 	first := open(t, c, 100, 30, "")
@@ -238,7 +241,7 @@ func TestServeMaxSessionsAndIdle(t *testing.T) {
 // session ends at the maximum session length, keys or not; connections
 // past the per-address rate are refused.
 func TestServeStalledLongAndRate(t *testing.T) {
-	srv, addr := startServer(t, func(o *ServeOptions) { o.IdleTimeout = time.Second; o.MaxSession = 2 * time.Second })
+	srv, addr := startServer(t, func(o *Options) { o.IdleTimeout = time.Second; o.MaxSession = 2 * time.Second })
 	c := dial(t, addr)
 	sess, _ := c.NewSession()
 	sess.StdoutPipe() // never read
@@ -278,7 +281,7 @@ func TestServeStalledLongAndRate(t *testing.T) {
 	ended(t, tm, 6*time.Second)
 	close(done)
 
-	_, addr2 := startServer(t, func(o *ServeOptions) { o.ConnPerMinute = 2 })
+	_, addr2 := startServer(t, func(o *Options) { o.ConnPerMinute = 2 })
 	for i := 0; i < 2; i++ {
 		dial(t, addr2).Close()
 	}
@@ -300,8 +303,8 @@ func (p panicky) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func TestServePanicEndsOnlyItsSession(t *testing.T) {
-	_, addr := startServer(t, func(o *ServeOptions) {
-		o.model = func(_ ssh.Session, r *lipgloss.Renderer) tea.Model { return panicky{New(Options{Renderer: r})} }
+	_, addr := startServer(t, func(o *Options) {
+		o.model = func(_ ssh.Session, r *lipgloss.Renderer) tea.Model { return panicky{tui.New(tui.Options{Renderer: r})} }
 	})
 	c := dial(t, addr)
 	defer c.Close()
@@ -404,7 +407,7 @@ func TestServePaste(t *testing.T) {
 }
 
 func TestServeUnauthenticatedClosed(t *testing.T) {
-	_, addr := startServer(t, func(o *ServeOptions) { o.Handshake = 300 * time.Millisecond })
+	_, addr := startServer(t, func(o *Options) { o.Handshake = 300 * time.Millisecond })
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -421,7 +424,7 @@ func TestServeUnauthenticatedClosed(t *testing.T) {
 func TestServeHostKey(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "new", "key")
-	o := DefaultServeOptions()
+	o := DefaultOptions()
 	o.HostKey = path
 	if _, err := NewServer(o); err != nil {
 		t.Fatal(err)
@@ -537,4 +540,175 @@ func TestServeThroughput(t *testing.T) {
 		}
 	}
 	_ = fmt.Sprint
+}
+
+// heapMB is the live heap after a collection.
+func heapMB() float64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return float64(ms.HeapAlloc) / 1e6
+}
+
+// A client that sends many large env requests, and thousands of every
+// request it can repeat (env, pty-req, window-change, signal, break,
+// unknown ones, keepalives and other global requests, channel opens): the
+// server's heap stays within a bound and the session still works.
+func TestServeBoundedRequests(t *testing.T) {
+	_, addr := startServer(t, nil)
+	base := heapMB()
+	c := dial(t, addr)
+	defer c.Close()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := strings.Repeat("x", 30000)
+	envPayload := gossh.Marshal(struct{ Key, Value string }{"BIG", big})
+	ptyPayload := gossh.Marshal(struct {
+		Term          string
+		Width, Height uint32
+		PW, PH        uint32
+		Modes         string
+	}{strings.Repeat("t", 30000), 80, 24, 0, 0, ""})
+	for range 3000 {
+		sess.SendRequest("env", false, envPayload)
+	}
+	for range 2000 {
+		sess.SendRequest("pty-req", false, ptyPayload)
+		sess.SendRequest("window-change", false, gossh.Marshal(struct{ W, H, PW, PH uint32 }{100, 30, 0, 0}))
+		sess.SendRequest("signal", false, gossh.Marshal(struct{ Signal string }{"INT"}))
+		sess.SendRequest("break", false, gossh.Marshal(struct{ Len uint32 }{100}))
+		sess.SendRequest("x-unknown@example.com", false, []byte(big[:1000]))
+		c.SendRequest("keepalive@openssh.com", false, nil)
+		c.SendRequest("x-global@example.com", false, []byte(big[:1000]))
+	}
+	// more session channels than one connection may hold
+	var extra []gossh.Channel
+	refused := 0
+	for range 50 {
+		ch, reqs, err := c.OpenChannel("session", nil)
+		if err != nil {
+			refused++
+			continue
+		}
+		go gossh.DiscardRequests(reqs)
+		extra = append(extra, ch)
+	}
+	// a round trip: every request above has been handled by now
+	if _, _, err := c.SendRequest("x-sync@example.com", true, nil); err != nil {
+		t.Fatal(err)
+	}
+	grown := heapMB() - base
+	t.Logf("after 3,000 env requests of 30 kB and 2,000 of each other request: heap grew %.1f MB; %d of 50 extra channels refused", grown, refused)
+	if grown > 20 {
+		t.Errorf("the heap grew by %.1f MB", grown)
+	}
+	if refused < 50-maxChannelsPerConn {
+		t.Errorf("only %d of 50 extra session channels refused", refused)
+	}
+	for _, ch := range extra {
+		ch.Close()
+	}
+	// the session still works: a PTY (a normal one) and the menu
+	tm := &term{sess: sess}
+	sess.Stdout, sess.Stderr = tm, tm
+	if tm.in, err = sess.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	sess.RequestPty("xterm", 24, 80, gossh.TerminalModes{})
+	if err := sess.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	tm.waitFor(t, "journal club", 5*time.Second)
+	io.WriteString(tm.in, "q")
+	ended(t, tm, 5*time.Second)
+}
+
+// Shutdown with a running session, an idle connection that never opened
+// a session (an OpenSSH ControlMaster) and a session whose client stopped
+// reading: every one is closed, the running one told why, within 2 s.
+func TestServeShutdown(t *testing.T) {
+	srv, addr := startServer(t, nil)
+	active := dial(t, addr)
+	tm := open(t, active, 80, 24, "diffusion")
+	tm.waitFor(t, "Standard diffusion", 5*time.Second)
+	io.WriteString(tm.in, " ")
+	idle := dial(t, addr)
+	stalled := dial(t, addr)
+	ss, _ := stalled.NewSession()
+	ss.StdoutPipe() // never read
+	in, _ := ss.StdinPipe()
+	ss.RequestPty("xterm", 60, 200, gossh.TerminalModes{})
+	ss.Shell()
+	io.WriteString(in, "1 ")
+	deadline := time.Now().Add(5 * time.Second)
+	for srv.Sessions() < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // let the stalled client's window fill
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	err := srv.Shutdown(ctx)
+	took := time.Since(start)
+	t.Logf("Shutdown took %s (err %v)", took.Round(time.Millisecond), err)
+	if took > 2*time.Second {
+		t.Errorf("Shutdown took %s", took)
+	}
+	ended(t, tm, 2*time.Second)
+	if !strings.Contains(tm.text(), "going away") {
+		t.Errorf("the running session was not told: …%q", tail(tm.text()))
+	}
+	for name, c := range map[string]*gossh.Client{"idle": idle, "stalled": stalled} {
+		done := make(chan error, 1)
+		go func() { done <- c.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+			t.Errorf("the %s connection is still open", name)
+		}
+	}
+	if _, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{User: "x", HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: time.Second}); err == nil {
+		t.Error("a new connection was accepted after Shutdown")
+	}
+}
+
+// Connections from 10,000 distinct addresses leave the limiter bounded;
+// an address idle for a minute is forgotten, and the limit still holds
+// for the addresses it remembers.
+func TestAddrLimiterForgets(t *testing.T) {
+	a := newAddrLimiter(2, maxLimiters)
+	now := time.Unix(1e9, 0)
+	for i := range 10000 {
+		a.allow(fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255), now.Add(time.Duration(i)*time.Millisecond))
+	}
+	if n := a.size(); n > maxLimiters {
+		t.Errorf("%d addresses remembered, bound %d", n, maxLimiters)
+	}
+	now = now.Add(time.Hour)
+	if !a.allow("192.0.2.1", now) || !a.allow("192.0.2.1", now) || a.allow("192.0.2.1", now) {
+		t.Error("the third connection within the minute was allowed")
+	}
+	if n := a.size(); n != 1 {
+		t.Errorf("%d addresses remembered an hour later, want 1", n)
+	}
+	if !a.allow("192.0.2.1", now.Add(61*time.Second)) {
+		t.Error("a connection a minute later was refused")
+	}
+}
+
+// Sanitize keeps text readable and strips what a terminal would obey.
+func TestSanitize(t *testing.T) {
+	for in, want := range map[string]string{
+		"alice":                 "alice",
+		"bob\x1b[2J\r\nroot":    "bob?[2J??root",
+		"émile":                 "émile",
+		"a\u202egnp.exe":        "a?gnp.exe",
+		strings.Repeat("x", 40): strings.Repeat("x", 32) + "…",
+	} {
+		if got := Sanitize(in, 32); got != want {
+			t.Errorf("Sanitize(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
