@@ -237,13 +237,16 @@ func (s *boltzmann) body(panel string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "  V1  %s   H  %s   V2  %s\n", group(0, p.N), group(2*p.N, e.Units()), group(p.N, 2*p.N))
 	fmt.Fprintf(&b, "  %s at T = %g\n", e.Phase, e.T)
-	b.WriteString("  exact at T = 10: pattern → most probable V2, P(right), code\n")
+	b.WriteString("  exact, T = 10: pattern → V2, P(right), code\n")
 	for k, t := range s.tests {
 		code := ""
 		for h := 0; h < p.H; h++ {
 			code += fmt.Sprint(t.Code >> h & 1)
 		}
-		out := "mixed"
+		out := "mixed" // several V2 units on
+		if t.Out == 0 {
+			out = "none"
+		}
 		for i := 0; i < p.N; i++ {
 			if t.Out == 1<<i {
 				out = fmt.Sprint(i + 1)

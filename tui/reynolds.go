@@ -276,9 +276,9 @@ func (s *reynolds) scallopBoxes() (main, top, bottom string) {
 		return lane(hinge-tip, hinge, lo, lo+1.5*span, w) + "\n" + s.c.S.Dim.Render(fmt.Sprintf("midpoint %+.6f", mid))
 	}
 	var b strings.Builder
-	b.WriteString(s.c.S.Series[1].Render("R ≪ 1 (syrup): resistive force theory, no inertia") + "\n")
+	b.WriteString(s.c.S.Series[1].Render("R ≪ 1 (syrup): no inertia") + "\n")
 	b.WriteString(draw(sc.XLow, sc.MidLow()) + "\n\n")
-	b.WriteString(s.c.S.Series[0].Render("R ≫ 1 (water): inertia and pressure drag") + "\n")
+	b.WriteString(s.c.S.Series[0].Render("R ≫ 1 (water): inertia, drag") + "\n")
 	b.WriteString(draw(sc.XHigh(), sc.MidHigh()) + "\n\n")
 	kind := "the same reciprocal stroke"
 	if !p.Reciprocal() {
@@ -376,7 +376,7 @@ func (s *reynolds) lastUpdate(w int) string {
 	case s.sc != nil:
 		sc := s.sc
 		th, dth, l, _ := sc.Params().Shape(sc.T)
-		line = fmt.Sprintf("θ = %.1f°, θ̇ = %+.3f rad/s, ℓ = %.3f; R≪1 hinge Ẋ = %+.4f (force-free), R≫1 velocity %+.4f",
+		line = fmt.Sprintf("θ %.1f°, θ̇ %+.3f, ℓ %.2f · R≪1 Ẋ %+.4f · R≫1 v %+.4f",
 			th*180/math.Pi, dth, l, sc.Params().LowRate(sc.T), sc.VHigh)
 	case s.sw != nil:
 		line = fmt.Sprintf("force-free at every instant: Σf = %.1e; the spheres only push on each other through the fluid", s.sw.Forces[0]+s.sw.Forces[1]+s.sw.Forces[2])
