@@ -9,7 +9,7 @@ import (
 )
 
 func deepNet(init string) MLPParams {
-	return MLPParams{Sizes: []int{784, 100, 100, 100, 100, 10}, Activation: Sigmoid, Output: Softmax, Init: init, Batch: 10, Eta: 3}
+	return MLPParams{Sizes: []int{784, 100, 100, 100, 100, 10}, Activation: Sigmoid, Output: Softmax, Init: init, Batch: 10, Eta: 1}
 }
 
 // On a deep sigmoid net (four hidden layers) at an equal fine-tuning budget,

@@ -54,6 +54,7 @@ type App struct {
 	w, h     int
 	menu     menu
 	screen   Screen
+	visited  map[string]Screen // every topic opened, by id: leaving keeps its state
 	help     help.Model
 	showHelp bool
 	flash    string
@@ -67,7 +68,7 @@ func New(o Options) *App {
 	}
 	c := NewCommon(r)
 	c.gate = o.Gate
-	a := &App{c: c, menu: newMenu(c), help: c.newHelp(MinWidth)}
+	a := &App{c: c, menu: newMenu(c), help: c.newHelp(MinWidth), visited: map[string]Screen{}}
 	if o.Topic != nil && Openable(o.Topic.ID) {
 		v := o.Values
 		if len(v.Params()) == 0 {
@@ -92,13 +93,27 @@ func (a *App) open(t *topic.Topic, v topic.Values, seed uint64) tea.Cmd {
 	}
 	a.leave()
 	a.screen = mk(a.c, t, v, seed)
+	a.visited[t.ID] = a.screen
 	a.showHelp = false
 	a.resize()
 	return a.screen.Init()
 }
 
-// leave drops the current screen; its pending ticks no longer match any
-// generation and are ignored.
+// goTo shows topic t as it was left, or opens it with its defaults.
+func (a *App) goTo(t *topic.Topic) tea.Cmd {
+	s, ok := a.visited[t.ID]
+	if !ok {
+		return a.open(t, t.Defaults(), 1)
+	}
+	a.leave()
+	a.screen = s
+	a.showHelp = false
+	a.resize()
+	return s.Resume()
+}
+
+// leave puts the current screen aside, its state kept; its pending ticks
+// no longer match any generation and are ignored.
 func (a *App) leave() {
 	a.screen = nil
 	a.c.nextGen()
@@ -143,7 +158,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft:
 			if t := a.menu.at(msg.Y); t != nil {
 				a.menu.select_(t)
-				return a, a.open(t, t.Defaults(), 1)
+				return a, a.goTo(t)
 			}
 		}
 		return a, nil
@@ -161,13 +176,18 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 	case msg.String() == "ctrl+c" || key.Matches(msg, k.Quit):
 		a.leave()
 		return tea.Quit
+	case a.tooSmall():
+		return nil // nothing to see: no key acts unseen
 	case key.Matches(msg, k.Help):
 		a.showHelp = !a.showHelp
 		return nil
 	case key.Matches(msg, k.Back):
-		if a.showHelp {
+		switch {
+		case a.showHelp:
 			a.showHelp = false
-		} else if a.screen != nil {
+		case a.screen == nil:
+		case a.screen.Escape(): // staged changes dropped
+		default:
 			a.leave()
 		}
 		return nil
@@ -179,7 +199,7 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 			if a.screen != nil && a.screen.Topic() == t {
 				return nil
 			}
-			return a.open(t, t.Defaults(), 1)
+			return a.goTo(t)
 		}
 		return nil
 	}
@@ -190,7 +210,7 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 		return a.screen.Update(msg)
 	}
 	if t, enter := a.menu.key(msg); enter {
-		return a.open(t, t.Defaults(), 1)
+		return a.goTo(t)
 	}
 	return nil
 }
@@ -241,7 +261,7 @@ func (a *App) helpView() string {
 	}
 	h := a.c.newHelp(a.w - 4)
 	text := a.c.S.Title.Render("Keys: "+where) + "\n\n" + h.FullHelpView(groups) + "\n\n" +
-		wrap("Space runs and pauses; n (or → when the Parameters panel is not shown) takes one update and shows it with its numbers. "+
+		wrap("Space runs and pauses; n takes one update and shows it with its numbers. Esc goes back to the menu and a topic left keeps its run: coming back resumes it; r starts again. "+
 			"Tab cycles the side panel; on Parameters, ↑↓ choose and ←→ change a value, which restarts the run with the same seed. "+
 			"The Share panel holds the jclub run line that reproduces the screen (jclub open takes the same flags). Mouse clicks open topics on the menu.", a.w-4)
 	return a.c.box("Help", text, a.w, a.h-1, true)

@@ -118,7 +118,7 @@ func newKeyMap() KeyMap {
 		Right:  b("→", "increase", "right", "l"),
 		Enter:  b("enter", "open", "enter"),
 		Run:    b("space", "run/pause", " "),
-		Step:   b("n/→", "one step", "n"),
+		Step:   b("n", "one step", "n"),
 		Faster: b("+", "faster", "+", "="),
 		Slower: b("-", "slower", "-", "_"),
 		Reset:  b("r", "reset", "r"),

@@ -235,6 +235,10 @@ func TestParameterPanel(t *testing.T) {
 	a.Update(keyMsg("n"))
 	a.Update(keyMsg("down")) // walkers
 	a.Update(keyMsg("right"))
+	if r.v.Int("walkers") != 300 || r.staged == nil || r.staged.Int("walkers") != 500 || r.steps != 1 {
+		t.Fatalf("after a step, → should stage: walkers %d, steps %d", r.v.Int("walkers"), r.steps)
+	}
+	a.Update(keyMsg("enter"))
 	if r.v.Int("walkers") != 500 || r.steps != 0 {
 		t.Fatalf("walkers %d, steps %d", r.v.Int("walkers"), r.steps)
 	}

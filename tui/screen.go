@@ -22,6 +22,8 @@ type Screen interface {
 	ShortHelp() []key.Binding
 	FullHelp() [][]key.Binding
 	Running() bool
+	Resume() tea.Cmd // after coming back to the screen: tick again if it was running
+	Escape() bool    // esc: drop what the screen has pending; false if nothing was
 }
 
 // sim is what a topic plugs into the shared runner: its simulation, its
@@ -89,7 +91,8 @@ type runner struct {
 	gen     uint64
 	speed   int // index into speeds
 	steps   int
-	tab     int // 0: Parameters, then s.tabs()
+	staged  *topic.Values // parameter changes waiting for enter (a run with work in it)
+	tab     int           // 0: Parameters, then s.tabs()
 	scroll  int // first line shown of a text panel
 	sel     int // selected parameter
 	msg     string
@@ -107,7 +110,17 @@ func newRunner(c *Common, t *topic.Topic, s sim, v topic.Values, seed uint64, sp
 	return r
 }
 
-func (r *runner) Init() tea.Cmd       { return nil }
+func (r *runner) Init() tea.Cmd { return nil }
+
+// Resume restarts the ticks of a screen that was running when it was left
+// (a fresh generation: a tick still in flight from before is dropped).
+func (r *runner) Resume() tea.Cmd {
+	if r.running {
+		return r.setRunning(true)
+	}
+	return nil
+}
+
 func (r *runner) Topic() *topic.Topic { return r.t }
 func (r *runner) Running() bool       { return r.running }
 func (r *runner) View() string        { return r.out }
@@ -197,7 +210,7 @@ func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Run):
 		return r.setRunning(!r.running)
-	case key.Matches(msg, k.Step), key.Matches(msg, k.Right) && !r.paramsFocused():
+	case key.Matches(msg, k.Step):
 		r.advance(1, false)
 	case key.Matches(msg, k.Faster):
 		r.speed = min(r.speed+1, len(speeds)-1)
@@ -228,6 +241,8 @@ func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
 		} else {
 			r.scroll++ // clamped when drawn
 		}
+	case r.staged != nil && key.Matches(msg, k.Enter):
+		r.apply(*r.staged)
 	case r.paramsFocused() && key.Matches(msg, k.Left):
 		r.nudge(-1)
 	case r.paramsFocused() && key.Matches(msg, k.Right):
@@ -242,39 +257,87 @@ func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
 
 // moveSel selects the next parameter that matters in the current mode.
 func (r *runner) moveSel(dir int) {
-	n := len(r.v.Params())
+	v := r.shown()
+	n := len(v.Params())
 	for i := 1; i <= n; i++ {
 		j := ((r.sel+dir*i)%n + n) % n
-		if r.v.Active(j) {
+		if v.Active(j) {
 			r.sel = j
 			return
 		}
 	}
 }
 
-// nudge changes the selected parameter; a simulation parameter restarts the
-// simulation with the new value (the old one stays if it is rejected).
+// nudge changes the selected parameter. A live parameter applies at once.
+// A simulation parameter restarts the simulation with the new value (the
+// old one stays if it is rejected) if nothing has run yet; once a run has
+// work in it the change is staged instead, shown beside the parameter, and
+// enter applies every staged change (esc drops them): no key throws a run
+// away by surprise.
 func (r *runner) nudge(dir int) {
-	old := r.v.Clone()
-	if !r.v.Nudge(r.sel, dir) {
-		p := r.v.Params()[r.sel]
+	v := r.v
+	if r.staged != nil {
+		v = r.staged.Clone()
+	} else {
+		v = v.Clone()
+	}
+	before := v.Clone()
+	if !v.Nudge(r.sel, dir) {
+		p := v.Params()[r.sel]
 		r.msg = fmt.Sprintf("%s is at the end of its range (%s)", p.Name, p.Range())
 		return
 	}
-	if r.v.Params()[r.sel].Live {
+	p := v.Params()[r.sel]
+	if r.t.Adjust != nil && !p.Live {
+		r.t.Adjust(&v, p.Name, before)
+	}
+	switch {
+	case p.Live:
+		r.v.Set(p.Name, v.Format(r.sel))
+		if r.staged != nil {
+			r.staged.Set(p.Name, v.Format(r.sel))
+		}
 		r.s.redraw(r.v, false)
-		return
+	case r.steps > 0:
+		if sameValues(v, r.v) {
+			r.staged = nil
+			return
+		}
+		r.staged = &v
+	default:
+		r.apply(v)
 	}
-	if r.t.Adjust != nil {
-		r.t.Adjust(&r.v, r.v.Params()[r.sel].Name, old)
-	}
-	if err := r.s.reset(r.v, r.seed); err != nil {
-		r.v = old
+}
+
+// apply restarts the simulation with v (keeping the old values if v is
+// rejected).
+func (r *runner) apply(v topic.Values) {
+	if err := r.s.reset(v, r.seed); err != nil {
 		r.msg = err.Error()
 		return
 	}
-	r.steps = 0
+	r.v, r.staged, r.steps = v, nil, 0
 	r.s.redraw(r.v, false)
+}
+
+func sameValues(a, b topic.Values) bool {
+	for i := range a.Params() {
+		if a.Format(i) != b.Format(i) {
+			return false
+		}
+	}
+	return true
+}
+
+// Escape drops staged parameter changes; it reports whether there were any
+// (if not, esc goes back to the menu).
+func (r *runner) Escape() bool {
+	if r.staged == nil {
+		return false
+	}
+	r.staged = nil
+	r.render()
+	return true
 }
 
 // Command returns the command line that reproduces the screen's state.
@@ -341,26 +404,39 @@ func (r *runner) tabNames() []string {
 	return append(append([]string{"Parameters"}, r.s.tabs()...), "Share")
 }
 
+// shown is the values the parameter panel shows: the staged ones, if any.
+func (r *runner) shown() topic.Values {
+	if r.staged != nil {
+		return *r.staged
+	}
+	return r.v
+}
+
 // paramsView lists the parameters that matter in the current mode, the
-// selected one marked, with its help and range, then the command line that
-// reproduces the run.
+// selected one marked, with its help and range; staged changes are marked
+// with * and the line under them says how to apply or drop them.
 func (r *runner) paramsView(w, h int) string {
 	var lines []string
-	ps := r.v.Params()
+	v := r.shown()
+	ps := v.Params()
 	nameW := 0
 	for _, p := range ps {
 		nameW = max(nameW, len(p.Name))
 	}
 	selLine := 0
 	for i, p := range ps {
-		if !r.v.Active(i) {
+		if !v.Active(i) {
 			continue
 		}
-		val := r.v.Format(i)
+		val := v.Format(i)
 		if p.Unit != "" {
 			val += " " + p.Unit
 		}
-		line := fmt.Sprintf("  %-*s  ‹ %s ›", nameW, p.Name, val)
+		mark := " "
+		if r.staged != nil && v.Format(i) != r.v.Format(i) {
+			mark = "*"
+		}
+		line := fmt.Sprintf("  %-*s  ‹ %s ›%s", nameW, p.Name, val, mark)
 		if i == r.sel {
 			line = r.c.S.Accent.Render("▸" + line[1:])
 			selLine = len(lines)
@@ -369,6 +445,9 @@ func (r *runner) paramsView(w, h int) string {
 	}
 	p := ps[r.sel]
 	help := strings.Split(wrap(p.Help+"; "+p.Range(), w), "\n")
+	if r.staged != nil {
+		help = strings.Split(wrap("* staged: enter restarts the run with them (its work is lost), esc keeps the run", w), "\n")
+	}
 	if len(help) > 2 {
 		help = help[:2]
 	}
@@ -380,20 +459,23 @@ func (r *runner) paramsView(w, h int) string {
 		lines = lines[first : first+room]
 	}
 	for i := range help {
-		help[i] = r.c.S.Dim.Render(help[i])
+		if r.staged != nil {
+			help[i] = r.c.S.Warn.Render(help[i])
+		} else {
+			help[i] = r.c.S.Dim.Render(help[i])
+		}
 	}
 	return strings.Join(lines, "\n") + "\n\n" + strings.Join(help, "\n")
 }
 
 func (r *runner) ShortHelp() []key.Binding {
 	k := r.c.Keys
-	step := k.Step
-	if !r.paramsFocused() {
-		step = key.NewBinding(key.WithKeys("n", "right"), key.WithHelp("n/→", "one step"))
-	} else {
-		step = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "one step"))
+	b := []key.Binding{k.Run, k.Step, k.Tab}
+	if r.staged != nil {
+		b = []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "restart with the * values")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "keep the run")), k.Run, k.Step}
 	}
-	b := []key.Binding{k.Run, step, k.Tab}
 	if r.paramsFocused() {
 		b = append(b, key.NewBinding(key.WithKeys("up", "down", "left", "right"), key.WithHelp("↑↓←→", "parameter")))
 	}

@@ -1,0 +1,140 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/jclub/jclub/topic"
+)
+
+// press sends keys straight to the app (no program), as Update would get them.
+func press(a *App, keys ...string) {
+	for _, k := range keys {
+		a.Update(keyMsg(k))
+	}
+}
+
+func runnerOf(t *testing.T, a *App) *runner {
+	t.Helper()
+	r, ok := a.screen.(*runner)
+	if !ok {
+		t.Fatalf("screen is %T", a.screen)
+	}
+	return r
+}
+
+// Diffusion with 500 walkers at step 200, esc, back: the same walkers,
+// parameters and step; a jump away and back does the same.
+func TestLeavingKeepsState(t *testing.T) {
+	v := topic.Diffusion.Defaults()
+	if err := v.Set("walkers", "500"); err != nil {
+		t.Fatal(err)
+	}
+	a := newTestApp(Options{Topic: topic.Diffusion, Values: v, Seed: 3})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	r := runnerOf(t, a)
+	for range 200 {
+		press(a, "n")
+	}
+	d := r.s.(*diffusion).d
+	xs, _ := d.Positions()
+	x0 := xs[7]
+	press(a, "esc")
+	if a.screen != nil {
+		t.Fatal("esc did not go back to the menu")
+	}
+	press(a, "enter") // the menu's cursor is on the topic left
+	if a.screen != r || r.steps != 200 || r.v.Int("walkers") != 500 || r.seed != 3 {
+		t.Fatalf("back on diffusion: same screen %v, step %d, walkers %d, seed %d", a.screen == r, r.steps, r.v.Int("walkers"), r.seed)
+	}
+	if xs, _ := r.s.(*diffusion).d.Positions(); xs[7] != x0 {
+		t.Fatalf("walker 7 moved from %v to %v while away", x0, xs[7])
+	}
+	press(a, "4", "1") // perceptron, then back
+	if a.screen != r || r.steps != 200 {
+		t.Fatalf("after a jump and back: step %d", r.steps)
+	}
+	// a running screen left and come back to runs again
+	press(a, " ")
+	if !r.running {
+		t.Fatal("space did not run")
+	}
+	press(a, "esc", "enter")
+	if !r.running || r.Resume() == nil {
+		t.Fatal("the run was not resumed")
+	}
+}
+
+// → is not "one step": on a side panel it does nothing to the run; on the
+// Parameters panel of a run with work in it, it stages the change, shown
+// with *, and only enter applies it (esc drops it).
+func TestRightArrowNeverDestroysWork(t *testing.T) {
+	a := newTestApp(Options{Topic: topic.Diffusion, Values: topic.Diffusion.Defaults(), Seed: 1})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	r := runnerOf(t, a)
+	press(a, "n", "n", "n")
+	press(a, "tab", "right", "right") // the Theory panel
+	if r.steps != 3 {
+		t.Fatalf("→ on a side panel: step %d, want 3", r.steps)
+	}
+	press(a, "shift+tab") // back to Parameters; mode is selected
+	mode := r.v.Choice("mode")
+	press(a, "right")
+	if r.steps != 3 || r.v.Choice("mode") != mode || r.staged == nil || r.staged.Choice("mode") == mode {
+		t.Fatalf("→ on Parameters: step %d, mode %s, staged %v", r.steps, r.v.Choice("mode"), r.staged != nil)
+	}
+	if !strings.Contains(a.View(), "*") || !strings.Contains(a.View(), "enter restarts") {
+		t.Fatalf("the staged change is not shown:\n%s", a.View())
+	}
+	press(a, "esc")
+	if r.staged != nil || a.screen != r || r.steps != 3 {
+		t.Fatalf("esc: staged %v, on the screen %v, step %d", r.staged != nil, a.screen == r, r.steps)
+	}
+	press(a, "right", "enter")
+	if r.staged != nil || r.steps != 0 || r.v.Choice("mode") == mode {
+		t.Fatalf("enter: staged %v, step %d, mode %s", r.staged != nil, r.steps, r.v.Choice("mode"))
+	}
+	// with nothing run yet a change applies at once
+	press(a, "right")
+	if r.staged != nil {
+		t.Fatal("a change to a fresh run was staged")
+	}
+}
+
+// A trained backprop net, then → and the training is still there; a
+// restart parameter is staged, not applied.
+func TestTrainedBackpropKeepsTraining(t *testing.T) {
+	a := newTestApp(Options{Topic: topic.Backprop, Values: topic.Backprop.Defaults(), Seed: 1})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	r := runnerOf(t, a)
+	for range 30 {
+		press(a, "n")
+	}
+	press(a, "right", "down", "right", "left", "right")
+	if r.steps != 30 {
+		t.Fatalf("after → on a trained net: step %d, want 30", r.steps)
+	}
+	if r.staged == nil {
+		t.Fatal("no change staged")
+	}
+	press(a, "tab", "right")
+	if r.steps != 30 {
+		t.Fatalf("→ on a side panel: step %d", r.steps)
+	}
+}
+
+// While "terminal too small" is shown no key acts, but q quits.
+func TestTooSmallTakesNoKeys(t *testing.T) {
+	a := newTestApp(Options{Topic: topic.Diffusion, Values: topic.Diffusion.Defaults(), Seed: 1})
+	a.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
+	r := runnerOf(t, a)
+	press(a, "n", " ", "esc", "r", "2")
+	if a.screen != r || r.steps != 0 || r.running {
+		t.Fatalf("keys acted while too small: on the screen %v, step %d, running %v", a.screen == r, r.steps, r.running)
+	}
+	if _, cmd := a.Update(keyMsg("q")); cmd == nil {
+		t.Fatal("q did not quit")
+	}
+}
