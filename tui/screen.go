@@ -93,8 +93,8 @@ type runner struct {
 	steps   int
 	staged  *topic.Values // parameter changes waiting for enter (a run with work in it)
 	tab     int           // 0: Parameters, then s.tabs()
-	scroll  int // first line shown of a text panel
-	sel     int // selected parameter
+	scroll  int           // first line shown of a text panel
+	sel     int           // selected parameter
 	msg     string
 	out     string
 }
