@@ -171,6 +171,11 @@ func topicCommand(cmd string, args []string, stdout io.Writer) error {
 				Set: func(s string) error { rf.ofile = s; return nil }},
 		)
 	}
+	given := map[string]bool{}
+	for i := range specs {
+		set, name := specs[i].Set, specs[i].Name
+		specs[i].Set = func(s string) error { given[name] = true; return set(s) }
+	}
 	if err := topic.ParseFlags(args[1:], specs); err != nil {
 		if errors.Is(err, topic.ErrHelp) {
 			printTopicHelp(stdout, cmd, t, specs)
@@ -178,10 +183,46 @@ func topicCommand(cmd string, args []string, stdout io.Writer) error {
 		}
 		return &exitError{2, fmt.Errorf("%s %s: %w", cmd, t.ID, err)}
 	}
+	if err := unusedFlag(cmd, t, v, specs, given); err != nil {
+		return &exitError{2, err}
+	}
 	if cmd == "open" {
 		return tui.Run(tui.Options{Topic: t, Values: v, Seed: rf.seed})
 	}
 	return runTopic(t, v, rf, stdout)
+}
+
+// unusedFlag refuses a flag given that the run (or screen) would ignore:
+// a parameter of another experiment, or --steps or --every where the run
+// counts cycles or epochs. The message names the flags it does use.
+func unusedFlag(cmd string, t *topic.Topic, v topic.Values, specs []topic.Flag, given map[string]bool) error {
+	steps, every := t.UsesSteps(v)
+	unused := func(name string) bool {
+		for i, p := range v.Params() {
+			if p.Name == name {
+				return !v.Active(i)
+			}
+		}
+		return name == "steps" && !steps || name == "every" && !every
+	}
+	var bad string
+	var used []string
+	for _, s := range specs {
+		switch {
+		case !unused(s.Name):
+			used = append(used, topic.Dashes(s.Name)+s.Name)
+		case given[s.Name] && bad == "":
+			bad = s.Name
+		}
+	}
+	if bad == "" {
+		return nil
+	}
+	where := ""
+	if k := topic.ExperimentParam(v.Params()); k >= 0 {
+		where = fmt.Sprintf(" with --%s %s", v.Params()[k].Name, v.Format(k))
+	}
+	return fmt.Errorf("%s %s: --%s is not used%s; the flags it uses are %s", cmd, t.ID, bad, where, strings.Join(used, ", "))
 }
 
 func intSetter(p *int, name string, lo, hi int) func(string) error {
@@ -254,26 +295,29 @@ func runTopic(t *topic.Topic, v topic.Values, rf runFlags, stdout io.Writer) (er
 	return nil
 }
 
-// printColumns lists what jclub run prints, per experiment where the topic
-// has a choice of experiments.
+// printColumns lists what jclub run prints, for each experiment where the
+// topic has several.
 func printColumns(w io.Writer, t *topic.Topic) {
 	v := t.Defaults()
-	for _, p := range t.Params {
-		switch {
-		case p.Name == "experiment":
-			for _, e := range p.Choices {
-				_ = v.Set("experiment", e)
-				fmt.Fprintf(w, "Columns (--experiment %s): %s\n", e, strings.Join(t.Columns(v), ","))
-			}
-			return
-		case p.Kind == topic.Bool:
-			fmt.Fprintf(w, "Columns: %s\n", strings.Join(t.Columns(v), ","))
-			_ = v.Set(p.Name, "true")
-			fmt.Fprintf(w, "Columns (--%s): %s\n", p.Name, strings.Join(t.Columns(v), ","))
-			return
-		}
+	k := topic.ExperimentParam(t.Params)
+	if k < 0 {
+		fmt.Fprintf(w, "Columns: %s\n", strings.Join(t.Columns(v), ","))
+		return
 	}
-	fmt.Fprintf(w, "Columns: %s\n", strings.Join(t.Columns(v), ","))
+	p := t.Params[k]
+	var lines []string
+	same := true
+	for _, e := range p.Values() {
+		_ = v.Set(p.Name, e)
+		cols := strings.Join(t.Columns(v), ",")
+		same = same && (len(lines) == 0 || strings.HasSuffix(lines[0], ": "+cols))
+		lines = append(lines, fmt.Sprintf("Columns (--%s %s): %s", p.Name, e, cols))
+	}
+	if same {
+		fmt.Fprintf(w, "Columns: %s\n", strings.Join(t.Columns(v), ","))
+		return
+	}
+	fmt.Fprintln(w, strings.Join(lines, "\n"))
 }
 
 // serveCmd runs the SSH server until SIGINT or SIGTERM, then closes every

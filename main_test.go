@@ -58,6 +58,12 @@ func TestVersionAndHelp(t *testing.T) {
 			t.Errorf("%v: %q %v", args, out, err)
 		}
 	}
+	out, _ = cli("run", "boltzmann", "--help")
+	for _, want := range []string{"Columns (--part encoder): cycle,solved", "Columns (--part rbm): batch,recon_error"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("run boltzmann --help lacks %q:\n%s", want, out)
+		}
+	}
 	out, _ = cli("run", "diffusion", "--help")
 	for _, want := range []string{"--walkers N", "an integer 1..10000", "--format csv|json", "-o FILE", "Columns: t,msd,msd_theory"} {
 		if !strings.Contains(out, want) {
@@ -87,6 +93,10 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run", "diffusion", "--seed", "x"}, "seed = x"},
 		{[]string{"open", "diffusion", "--steps", "5"}, "unknown flag --steps"},
 		{[]string{"list", "x"}, "list takes no arguments"},
+		{[]string{"run", "boltzmann", "--hidden", "50"}, "--hidden is not used with --part encoder; the flags it uses are --part, --size"},
+		{[]string{"run", "backprop", "--steps", "5"}, "--steps is not used; the flags it uses are --hidden"},
+		{[]string{"run", "reynolds", "--model", "scallop", "--every", "2"}, "--every is not used with --model scallop"},
+		{[]string{"open", "diffusion", "--mass", "2"}, "--mass is not used with --mode gauss"},
 	}
 	for _, c := range cases {
 		out, err := cli(c.args...)

@@ -25,7 +25,7 @@ var Anomalous = &Topic{
 	Title:   "Anomalous diffusion",
 	Summary: "CTRW, Lévy flights and walks, crowding, fBm; MSD ∝ t^α on log-log axes",
 	Params: []Param{
-		{Name: "model", Kind: Choice, Choices: sims.AnomalousModels,
+		{Name: "model", Experiment: true, Kind: Choice, Choices: sims.AnomalousModels,
 			Help: "ctrw: wait then jump; levywalk: flights of power-law duration; crowded: lattice with obstacles; fbm: correlated Gaussian steps; ballistic"},
 		{Name: "walkers", Kind: Int, Default: 500, Min: 1, Max: sims.MaxWalkers,
 			Help: "number of walkers"},

@@ -28,6 +28,7 @@ var Backprop = &Topic{
 		{Name: "l2", Kind: Float, Default: 0, Min: 0, Max: 1000, Help: "L2 regularisation λ (weights shrink by ηλ/n per update)"},
 		{Name: "epochs", Kind: Int, Default: 1, Min: 1, Max: 1000, Help: "jclub run: epochs to train (one row each)"},
 	},
+	Uses:  func(Values) (bool, bool) { return false, false }, // epochs, a row each
 	Steps: 5000,
 	Every: 500,
 	Columns: func(Values) []string {

@@ -22,7 +22,7 @@ var Boltzmann = &Topic{
 	Summary:   "the 4-2-4 encoder awake and asleep; an RBM learning MNIST by contrastive divergence",
 	UsesMNIST: true,
 	Params: []Param{
-		{Name: "part", Kind: Choice, Choices: []string{PartEncoder, PartRBM},
+		{Name: "part", Experiment: true, Kind: Choice, Choices: []string{PartEncoder, PartRBM},
 			Help: "encoder: the 1985 encoder problem; rbm: a restricted Boltzmann machine on MNIST"},
 		{Name: "size", Kind: Choice, Choices: []string{"4-2-4", "8-3-8"}, If: part(PartEncoder),
 			Help: "encoder: patterns and hidden units"},
@@ -45,6 +45,7 @@ var Boltzmann = &Topic{
 		{Name: "epochs", Kind: Int, Default: 1, Min: 1, Max: 100, If: part(PartRBM),
 			Help: "jclub run: epochs to train"},
 	},
+	Uses:  func(v Values) (bool, bool) { return false, v.Choice("part") == PartRBM }, // cycles or epochs
 	Steps: 1000,
 	Every: 10,
 	Columns: func(v Values) []string {

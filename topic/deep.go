@@ -26,7 +26,7 @@ var Deep = &Topic{
 	Summary:   "greedy RBM pretraining against random and Glorot initialisation",
 	UsesMNIST: true,
 	Params: []Param{
-		{Name: "experiment", Kind: Choice, Choices: []string{"compare", "sweep"},
+		{Name: "experiment", Experiment: true, Kind: Choice, Choices: []string{"compare", "sweep"},
 			Help: "compare: the three starts side by side; sweep: final accuracy against depth 1..5"},
 		{Name: "layers", Kind: Choice, Default: 1,
 			Choices: []string{"100", "256,256", "500,500", "100,100,100,100", "256,256,256,256", "100,100,100,100,100"},
@@ -42,6 +42,7 @@ var Deep = &Topic{
 		{Name: "seeds", Kind: Int, Default: 1, Min: 1, Max: 100,
 			Help: "jclub run: above 1, compare the three starts on this many seeds (seed, seed+1, ...) at the budget: a row per seed, mean ± standard error in the JSON summary"},
 	},
+	Uses:  func(v Values) (bool, bool) { return false, v.Int("seeds") == 1 }, // epochs
 	Steps: 5000,
 	Every: 1000,
 	Columns: func(v Values) []string {

@@ -9,7 +9,7 @@ var Diffusion = &Topic{
 	Title:   "Standard diffusion",
 	Summary: "Brownian walkers from a point source: MSD = 2dDt, Fick's Gaussian, Stokes–Einstein",
 	Params: []Param{
-		{Name: "mode", Kind: Choice, Choices: sims.DiffusionModes, Default: 1,
+		{Name: "mode", Experiment: true, Kind: Choice, Choices: sims.DiffusionModes, Default: 1,
 			Help: "lattice: ±a per axis per step; gauss: Wiener increments; langevin: inertia and friction"},
 		{Name: "walkers", Kind: Int, Default: 300, Min: 1, Max: sims.MaxWalkers,
 			Help: "number of walkers released at the origin"},

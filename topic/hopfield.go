@@ -15,7 +15,7 @@ var Hopfield = &Topic{
 	Title:   "Hopfield networks",
 	Summary: "Hebbian memories recalled one spin flip at a time; energy, overlaps, capacity",
 	Params: []Param{
-		{Name: "capacity", Kind: Bool,
+		{Name: "capacity", Experiment: true, Kind: Bool,
 			Help: "run the capacity experiment: recall against load p/N for random patterns"},
 		{Name: "n", Kind: Int, Default: 256, Min: models.MinNeurons, Max: models.MaxNeurons, Ladder: squares,
 			Help: "neurons N, drawn as a square grid"},
@@ -42,6 +42,7 @@ var Hopfield = &Topic{
 		{Name: "sweeps", Kind: Int, Default: 50, Min: 1, Max: 1000, If: capacityOn,
 			Help: "sweeps before a recall run is stopped"},
 	},
+	Uses:  func(v Values) (bool, bool) { return !capacityOn(v), !capacityOn(v) },
 	Steps: 2000,
 	Every: 10,
 	Columns: func(v Values) []string {

@@ -44,6 +44,18 @@ type Param struct {
 	// simulation: a side calculation (the Stokes–Einstein panel) or one the
 	// screen applies to the running simulation (a temperature).
 	Live bool
+	// Experiment marks the topic's experiment (or mode) parameter, a
+	// Choice or a Bool: Modes refer to its values, and jclub run --help
+	// lists the columns of each.
+	Experiment bool
+}
+
+// Values lists the values an experiment parameter can take.
+func (p Param) Values() []string {
+	if p.Kind == Bool {
+		return []string{"false", "true"}
+	}
+	return p.Choices
 }
 
 // Range describes the valid values, for messages and help.
@@ -115,18 +127,28 @@ func (v Values) Active(i int) bool {
 	if len(p.Modes) == 0 {
 		return true
 	}
-	for k, q := range v.ps {
-		if q.Kind == Choice {
-			mode := v.Format(k)
-			for _, m := range p.Modes {
-				if m == mode {
-					return true
-				}
-			}
-			return false
+	k := ExperimentParam(v.ps)
+	if k < 0 {
+		return true
+	}
+	mode := v.Format(k)
+	for _, m := range p.Modes {
+		if m == mode {
+			return true
 		}
 	}
-	return true
+	return false
+}
+
+// ExperimentParam is the index of the parameter declared as the
+// experiment, or -1.
+func ExperimentParam(ps []Param) int {
+	for i, p := range ps {
+		if p.Experiment {
+			return i
+		}
+	}
+	return -1
 }
 
 // Set parses text as the value of the named parameter. The error names the

@@ -15,7 +15,7 @@ var Perceptron = &Topic{
 	Title:   "The perceptron",
 	Summary: "the perceptron rule one sample at a time, Novikoff's bound, XOR, Cover's capacity",
 	Params: []Param{
-		{Name: "experiment", Kind: Choice, Choices: []string{ExpTrain, ExpCover},
+		{Name: "experiment", Experiment: true, Kind: Choice, Choices: []string{ExpTrain, ExpCover},
 			Help: "train: the rule on 2-D data; cover: separable fraction of random labellings against P/N"},
 		{Name: "data", Kind: Choice, Choices: models.DataSets, Modes: []string{ExpTrain},
 			Help: "separable: a line with a margin; noisy: overlapping clouds; xor: not linearly separable"},
@@ -34,6 +34,7 @@ var Perceptron = &Topic{
 		{Name: "epochs", Kind: Int, Default: 1000, Min: 1, Max: 100000, Modes: []string{ExpCover},
 			Help: "epochs the perceptron gets on each separable labelling"},
 	},
+	Uses:  func(v Values) (bool, bool) { return true, v.Choice("experiment") != ExpCover },
 	Steps: 2000,
 	Every: 10,
 	Columns: func(v Values) []string {

@@ -32,7 +32,7 @@ var Reynolds = &Topic{
 	Title:   "Life at low Reynolds number",
 	Summary: "Purcell's swimmers: the scallop theorem, a three-sphere swimmer, run-and-tumble chemotaxis",
 	Params: []Param{
-		{Name: "model", Kind: Choice, Choices: []string{ModelScallop, ModelSwimmer, ModelEcoli},
+		{Name: "model", Experiment: true, Kind: Choice, Choices: []string{ModelScallop, ModelSwimmer, ModelEcoli},
 			Help: "scallop: a reciprocal stroke at low and high R; swimmer: three spheres with a phase lag; ecoli: run and tumble"},
 		{Name: "ratio", Kind: Float, Default: 4, Min: 0.1, Max: 10, Step: 0.5, If: reynoldsModel(ModelScallop),
 			Help: "scallop: opening time over closing time (4: opens slowly, closes fast)"},
@@ -72,6 +72,7 @@ var Reynolds = &Topic{
 		{Name: "diffusivity", Unit: "m²/s", Kind: Float, Default: 1e-9, Min: 1e-14, Max: 1e-3, Live: true,
 			Help: "Purcell's S: diffusivity D of the nutrient molecule (1e-9 m²/s: a small molecule in water)"},
 	},
+	Uses:  func(v Values) (bool, bool) { e := v.Choice("model") == ModelEcoli; return e, e },
 	Steps: 1000,
 	Every: 10,
 	Columns: func(v Values) []string {

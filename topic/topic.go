@@ -24,11 +24,22 @@ type Topic struct {
 	// row every `every` updates (and at step 0), and any summary figures
 	// (a fitted exponent) as meta. Nil while the topic is not built yet.
 	Run func(v Values, seed uint64, steps, every int, out Out) error
+	// Uses says whether a run with values v uses --steps and --every (nil:
+	// both); a run refuses the flags it does not use.
+	Uses func(v Values) (steps, every bool)
 	// UsesMNIST topics take --mnist DIR to read the IDX files from DIR.
 	UsesMNIST bool
 	// Adjust, if set, is called after the parameter named changed was
 	// changed on screen from the values before, to keep others in step.
 	Adjust func(v *Values, changed string, before Values)
+}
+
+// UsesSteps reports whether a run with v uses --steps and --every.
+func (t *Topic) UsesSteps(v Values) (steps, every bool) {
+	if t.Uses == nil {
+		return true, true
+	}
+	return t.Uses(v)
 }
 
 // Built reports whether the topic can be run and opened.
