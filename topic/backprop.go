@@ -26,7 +26,8 @@ var Backprop = &Topic{
 		{Name: "eta", Kind: Float, Default: 3, Min: 1e-4, Max: 100, Help: "learning rate η"},
 		{Name: "momentum", Kind: Float, Default: 0, Min: 0, Max: 0.99, Step: 0.1, Help: "momentum coefficient μ"},
 		{Name: "l2", Kind: Float, Default: 0, Min: 0, Max: 1000, Help: "L2 regularisation λ (weights shrink by ηλ/n per update)"},
-		{Name: "epochs", Kind: Int, Default: 1, Min: 1, Max: 1000, Help: "jclub run: epochs to train (one row each)"},
+		{Name: "epochs", Kind: Int, Default: 1, Min: 1, Max: 1000, Live: true,
+			Help: "epochs to train: jclub run stops there (a row each), a live run pauses there"},
 	},
 	Uses:  func(Values) (bool, bool) { return false, false }, // epochs, a row each
 	Steps: 5000,

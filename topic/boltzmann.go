@@ -42,8 +42,8 @@ var Boltzmann = &Topic{
 			Help: "rbm: learning rate (the guide: 0.1)"},
 		{Name: "decay", Kind: Float, Default: 0.0002, Min: 0, Max: 1, If: part(PartRBM),
 			Help: "rbm: L2 weight decay (the guide: 0.0002)"},
-		{Name: "epochs", Kind: Int, Default: 1, Min: 1, Max: 100, If: part(PartRBM),
-			Help: "jclub run: epochs to train"},
+		{Name: "epochs", Kind: Int, Default: 1, Min: 1, Max: 100, If: part(PartRBM), Live: true,
+			Help: "rbm: epochs to train: jclub run stops there, a live run pauses there"},
 	},
 	Uses:  func(v Values) (bool, bool) { return false, v.Choice("part") == PartRBM }, // cycles or epochs
 	Steps: 1000,

@@ -37,15 +37,23 @@ var Deep = &Topic{
 			Help: "pretraining mini-batches of 100 per layer"},
 		{Name: "eta", Kind: Float, Default: 1, Min: 1e-3, Max: 100, Help: "fine-tuning learning rate (sigmoid units, softmax output); at 3 the small and Glorot starts fail on some seeds"},
 		{Name: "budget", Kind: Int, Default: 5000, Min: 10, Max: 1000000,
-			Help: "fine-tuning updates (mini-batches of 10) per run of the sweep"},
-		{Name: "epochs", Kind: Int, Default: 1, Min: 1, Max: 100, Help: "jclub run: fine-tuning epochs"},
-		{Name: "seeds", Kind: Int, Default: 1, Min: 1, Max: 100,
+			If:   func(v Values) bool { return v.Choice("experiment") == "sweep" || v.Int("seeds") > 1 },
+			Help: "fine-tuning updates (mini-batches of 10) per net of the sweep, or per start with --seeds"},
+		{Name: "epochs", Kind: Int, Default: 1, Min: 1, Max: 100, Live: true,
+			If:   func(v Values) bool { return v.Choice("experiment") == "compare" && v.Int("seeds") == 1 },
+			Help: "fine-tuning epochs: jclub run stops there, a live run pauses there"},
+		{Name: "seeds", Kind: Int, Default: 1, Min: 1, Max: 100, If: func(v Values) bool { return v.Choice("experiment") == "compare" },
 			Help: "jclub run: above 1, compare the three starts on this many seeds (seed, seed+1, ...) at the budget: a row per seed, mean ± standard error in the JSON summary"},
 	},
-	Uses:  func(v Values) (bool, bool) { return false, v.Int("seeds") == 1 }, // epochs
+	Uses: func(v Values) (bool, bool) { // epochs, or whole nets
+		return false, v.Choice("experiment") == "compare" && v.Int("seeds") == 1
+	},
 	Steps: 5000,
 	Every: 1000,
 	Columns: func(v Values) []string {
+		if v.Choice("experiment") == "sweep" {
+			return []string{"depth", "test_accuracy"}
+		}
 		if v.Int("seeds") > 1 {
 			return append([]string{"seed"}, DeepInits...)
 		}
@@ -113,10 +121,96 @@ func NewDeepRun(data *models.MNIST, hidden []int, init string, eta float64, pret
 	return tr, dbn, err
 }
 
+// SweepDepths is the deepest net of the depth sweep.
+const SweepDepths = 5
+
+// DepthSweep trains nets of 1..SweepDepths hidden layers of one width, one
+// after another, each from the same start (init, eta, pretraining) and
+// seed for budget fine-tuning updates, and records the final test
+// accuracy of each: what extra layers do to a start.
+type DepthSweep struct {
+	data     *models.MNIST
+	width    int
+	init     string
+	eta      float64
+	pretrain int
+	budget   int
+	seed     uint64
+	Depth    int             // 1..SweepDepths being trained; SweepDepths+1 when done
+	Cur      *models.Trainer // the net being trained
+	CurDBN   *models.DBN     // its pretraining (nil for other starts)
+	Acc      []float64       // final test accuracy per depth done
+}
+
+// NewDepthSweep starts the sweep at depth 1.
+func NewDepthSweep(data *models.MNIST, width int, init string, eta float64, pretrain, budget int, seed uint64) (*DepthSweep, error) {
+	s := &DepthSweep{data: data, width: width, init: init, eta: eta, pretrain: pretrain, budget: budget, seed: seed, Depth: 1}
+	return s, s.start()
+}
+
+func (s *DepthSweep) start() error {
+	hidden := make([]int, s.Depth)
+	for i := range hidden {
+		hidden[i] = s.width
+	}
+	tr, dbn, err := NewDeepRun(s.data, hidden, s.init, s.eta, s.pretrain, s.seed)
+	if err != nil {
+		return err
+	}
+	s.Cur, s.CurDBN = tr, dbn
+	return nil
+}
+
+// Done reports whether every depth has been trained.
+func (s *DepthSweep) Done() bool { return s.Depth > SweepDepths }
+
+// Budget is the fine-tuning updates per depth.
+func (s *DepthSweep) Budget() int { return s.budget }
+
+// Step does one update: a pretraining mini-batch while the current depth's
+// stack is pretrained, else one fine-tuning update; the last update of a
+// depth records its accuracy and starts the next.
+func (s *DepthSweep) Step() error {
+	if s.Done() {
+		return nil
+	}
+	if s.CurDBN != nil && !s.CurDBN.Done() {
+		if s.CurDBN.Step() {
+			return s.CurDBN.InitMLP(s.Cur.Net)
+		}
+		return nil
+	}
+	s.Cur.Step()
+	if s.Cur.Batches < s.budget {
+		return nil
+	}
+	s.Acc = append(s.Acc, s.Cur.Net.Accuracy(s.data.Test))
+	s.Depth++
+	if s.Done() {
+		return nil
+	}
+	return s.start()
+}
+
 func runDeep(v Values, seed uint64, steps, every int, out Out) error {
 	data, err := models.LoadMNIST()
 	if err != nil {
 		return err
+	}
+	if v.Choice("experiment") == "sweep" {
+		sw, err := NewDepthSweep(data, DeepLayers(v)[0], v.Choice("init"), v.Float("eta"), v.Int("pretrain"), v.Int("budget"), seed)
+		if err != nil {
+			return err
+		}
+		for !sw.Done() {
+			if err := sw.Step(); err != nil {
+				return err
+			}
+		}
+		for d, a := range sw.Acc {
+			out.Row([]float64{float64(d + 1), a})
+		}
+		return nil
 	}
 	if k := v.Int("seeds"); k > 1 {
 		per := make([][]float64, len(DeepInits))

@@ -3,6 +3,8 @@ package topic
 import (
 	"strings"
 	"testing"
+
+	"github.com/jclub/jclub/models"
 )
 
 func TestSetAndRange(t *testing.T) {
@@ -126,5 +128,39 @@ func TestLookup(t *testing.T) {
 	_, err := Lookup("difusion")
 	if err == nil || !strings.Contains(err.Error(), "must be one of diffusion, anomalous") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// The depth sweep runs headless exactly as the screen steps it.
+func TestDepthSweepHeadless(t *testing.T) {
+	v := Deep.Defaults()
+	for k, val := range map[string]string{"experiment": "sweep", "layers": "100", "budget": "30", "pretrain": "5", "init": "glorot"} {
+		if err := v.Set(k, val); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var rows Rows
+	if err := Deep.Run(v, 4, 0, 1, &rows); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := models.LoadMNIST()
+	sw, err := NewDepthSweep(data, 100, "glorot", v.Float("eta"), 5, 30, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := 0
+	for !sw.Done() {
+		if err := sw.Step(); err != nil {
+			t.Fatal(err)
+		}
+		steps++
+	}
+	if len(rows.Rows) != SweepDepths || steps != SweepDepths*30 {
+		t.Fatalf("%d rows, %d steps", len(rows.Rows), steps)
+	}
+	for d, r := range rows.Rows {
+		if r[0] != float64(d+1) || r[1] != sw.Acc[d] {
+			t.Errorf("depth %d: headless %v, stepped %v", d+1, r, sw.Acc[d])
+		}
 	}
 }

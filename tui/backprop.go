@@ -111,6 +111,11 @@ func (s *backprop) checkpoint() {
 	s.testAcc.add(n, s.tr.Net.Accuracy(s.testSub))
 }
 
+func (s *backprop) finished(v topic.Values) (bool, string) {
+	n := v.Int("epochs")
+	return s.tr.Epoch >= n, fmt.Sprintf("%d epoch(s) trained", n)
+}
+
 func (s *backprop) step() {
 	epochDone := s.tr.Step()
 	if math.IsNaN(s.lossEMA) {

@@ -113,6 +113,14 @@ func (s *boltzmann) step() {
 	}
 }
 
+func (s *boltzmann) finished(v topic.Values) (bool, string) {
+	if s.rbm == nil {
+		return false, ""
+	}
+	n := v.Int("epochs")
+	return s.rbm.Batches >= n*s.rbm.Data.Train.Len()/s.rbm.RBM.Params().Batch, fmt.Sprintf("%d epoch(s) trained", n)
+}
+
 func (s *boltzmann) measureRBM() {
 	idx := make([]int, 200)
 	for i := range idx {

@@ -16,24 +16,20 @@ import (
 // then three nets (small random, Glorot, pretrained) fine-tuned in step
 // with the same data and budget; or a sweep over depth.
 type deep struct {
-	c      *Common
-	l      columns
-	v      topic.Values
-	data   *models.MNIST
-	seed   uint64
-	hidden []int
-	dbn    *models.DBN
-	runs   []*models.Trainer // small, glorot, pretrained (after pretraining)
-	acc    [3]trace
-	which  int // whose layer statistics are shown
-	stats  [3][]float64
-	chart  plot
-	// sweep
-	sweep     bool
-	depth     int // 1..5 being trained
-	cur       *models.Trainer
-	curDBN    *models.DBN
-	sweepAcc  []float64
+	c         *Common
+	l         columns
+	v         topic.Values
+	data      *models.MNIST
+	seed      uint64
+	hidden    []int
+	dbn       *models.DBN
+	runs      []*models.Trainer // small, glorot, pretrained (after pretraining)
+	acc       [3]trace
+	which     int // whose layer statistics are shown
+	stats     [3][]float64
+	chart     plot
+	err       string            // an error of the last step, shown in the status line
+	sweep     *topic.DepthSweep // the sweep experiment (nil: the comparison)
 	dreamPics [][]float64
 }
 
@@ -56,14 +52,13 @@ func (s *deep) reset(v topic.Values, seed uint64) error {
 		return err
 	}
 	s.v, s.data, s.seed, s.hidden = v, data, seed, topic.DeepLayers(v)
-	s.sweep = v.Choice("experiment") == "sweep"
 	for i := range s.acc {
 		s.acc[i].reset()
 	}
-	s.runs, s.dreamPics, s.sweepAcc, s.cur, s.curDBN = nil, nil, nil, nil, nil
-	if s.sweep {
-		s.depth = 1
-		return s.startDepth()
+	s.runs, s.dreamPics, s.sweep = nil, nil, nil
+	if v.Choice("experiment") == "sweep" {
+		s.sweep, err = topic.NewDepthSweep(data, s.hidden[0], v.Choice("init"), v.Float("eta"), v.Int("pretrain"), v.Int("budget"), seed)
+		return err
 	}
 	// the DBN first; the three nets are made when it is done
 	_, dbn, err := topic.NewDeepRun(data, s.hidden, topic.InitPretrain, v.Float("eta"), v.Int("pretrain"), seed)
@@ -74,31 +69,16 @@ func (s *deep) reset(v topic.Values, seed uint64) error {
 	return nil
 }
 
-// startDepth makes the sweep's run at the current depth.
-func (s *deep) startDepth() error {
-	hidden := make([]int, s.depth)
-	for i := range hidden {
-		hidden[i] = s.hidden[0]
-	}
-	tr, dbn, err := topic.NewDeepRun(s.data, hidden, s.v.Choice("init"), s.v.Float("eta"), s.v.Int("pretrain"), s.seed)
-	if err != nil {
-		return err
-	}
-	s.cur, s.curDBN = tr, dbn
-	return nil
-}
-
 func (s *deep) startComparison() {
 	eta := s.v.Float("eta")
 	for _, init := range []string{models.InitSmall, models.InitGlorot, topic.InitPretrain} {
 		tr, _, err := topic.NewDeepRun(s.data, s.hidden, init, eta, 1, s.seed)
-		if err != nil {
-			return
+		if err == nil && init == topic.InitPretrain {
+			err = s.dbn.InitMLP(tr.Net)
 		}
-		if init == topic.InitPretrain {
-			if err := s.dbn.InitMLP(tr.Net); err != nil {
-				return
-			}
+		if err != nil {
+			s.err = err.Error()
+			return
 		}
 		s.runs = append(s.runs, tr)
 	}
@@ -125,7 +105,7 @@ func firstN(n int) []int {
 }
 
 func (s *deep) step() {
-	if s.sweep {
+	if s.sweep != nil {
 		s.sweepStep()
 		return
 	}
@@ -143,23 +123,17 @@ func (s *deep) step() {
 	}
 }
 
+func (s *deep) finished(v topic.Values) (bool, string) {
+	if s.sweep != nil {
+		return s.sweep.Done(), "every depth trained"
+	}
+	n := v.Int("epochs")
+	return len(s.runs) > 0 && s.runs[0].Epoch >= n, fmt.Sprintf("%d epoch(s) of fine-tuning", n)
+}
+
 func (s *deep) sweepStep() {
-	if s.depth > 5 {
-		return
-	}
-	if s.curDBN != nil && !s.curDBN.Done() {
-		if s.curDBN.Step() {
-			s.curDBN.InitMLP(s.cur.Net)
-		}
-		return
-	}
-	s.cur.Step()
-	if s.cur.Batches >= s.v.Int("budget") {
-		s.sweepAcc = append(s.sweepAcc, s.cur.Net.Accuracy(s.data.Test))
-		s.depth++
-		if s.depth <= 5 {
-			s.startDepth()
-		}
+	if err := s.sweep.Step(); err != nil {
+		s.err = err.Error()
 	}
 }
 
@@ -194,9 +168,11 @@ func (s *deep) key(msg tea.KeyMsg) bool {
 
 func (s *deep) status() string {
 	switch {
-	case s.sweep && s.depth <= 5:
-		return fmt.Sprintf("sweep: depth %d of 5, %s", s.depth, s.v.Choice("init"))
-	case s.sweep:
+	case s.err != "":
+		return s.err
+	case s.sweep != nil && !s.sweep.Done():
+		return fmt.Sprintf("sweep: depth %d of %d, %s", s.sweep.Depth, topic.SweepDepths, s.v.Choice("init"))
+	case s.sweep != nil:
 		return "sweep done"
 	case !s.dbn.Done():
 		return fmt.Sprintf("pretraining layer %d of %d, batch %d/%d", s.dbn.Layer+1, len(s.dbn.RBMs), s.dbn.Batches, s.dbn.PerLayer)
@@ -208,9 +184,9 @@ func (s *deep) redraw(v topic.Values, live bool) {
 	if s.l.w == 0 {
 		return
 	}
-	if s.sweep {
+	if s.sweep != nil {
 		var xs, ys []float64
-		for i, a := range s.sweepAcc {
+		for i, a := range s.sweep.Acc {
 			xs, ys = append(xs, float64(i+1)), append(ys, a)
 		}
 		s.chart.draw([2]float64{0.5, 5.5}, [2]float64{0, 1},
@@ -230,7 +206,7 @@ func (s *deep) redraw(v topic.Values, live bool) {
 
 func (s *deep) body(panel string) string {
 	l := s.l
-	if s.sweep {
+	if s.sweep != nil {
 		return s.sweepBody(panel)
 	}
 	// the stack, the layer being pretrained marked
@@ -304,19 +280,17 @@ func (s *deep) sweepBody(panel string) string {
 	l := s.l
 	var b strings.Builder
 	fmt.Fprintf(&b, "final test accuracy after %d updates, %s start, width %d\n\n", s.v.Int("budget"), s.v.Choice("init"), s.hidden[0])
-	for d := 1; d <= 5; d++ {
+	sw := s.sweep
+	for d := 1; d <= topic.SweepDepths; d++ {
 		line := fmt.Sprintf("  depth %d: ", d)
 		switch {
-		case d <= len(s.sweepAcc):
-			line += fmt.Sprintf("%.4f", s.sweepAcc[d-1])
-		case d == s.depth:
-			done := 0.0
-			if s.cur != nil {
-				done = float64(s.cur.Batches) / float64(s.v.Int("budget"))
-			}
+		case d <= len(sw.Acc):
+			line += fmt.Sprintf("%.4f", sw.Acc[d-1])
+		case d == sw.Depth:
+			done := float64(sw.Cur.Batches) / float64(sw.Budget())
 			n := int(done * 20)
 			line += "[" + strings.Repeat("█", n) + strings.Repeat("·", 20-n) + "]"
-			if s.curDBN != nil && !s.curDBN.Done() {
+			if sw.CurDBN != nil && !sw.CurDBN.Done() {
 				line += " pretraining"
 			}
 		default:

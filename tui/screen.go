@@ -55,6 +55,12 @@ type sim interface {
 	keys() []key.Binding
 }
 
+// finisher is implemented by a sim whose run has an end (its epochs): the
+// runner pauses there and says so, as jclub run stops there; space goes on.
+type finisher interface {
+	finished(v topic.Values) (done bool, why string)
+}
+
 // modal is implemented by a sim that sometimes takes every key itself (a
 // drawing mode); while modal() is true the runner passes keys straight on.
 type modal interface{ modal() bool }
@@ -92,6 +98,7 @@ type runner struct {
 	speed   int // index into speeds
 	steps   int
 	staged  *topic.Values // parameter changes waiting for enter (a run with work in it)
+	pastEnd bool          // the run went on past its end (its epochs): no more pauses there
 	tab     int           // 0: Parameters, then s.tabs()
 	scroll  int           // first line shown of a text panel
 	sel     int           // selected parameter
@@ -153,9 +160,19 @@ func (r *runner) advance(n int, live bool) {
 		defer release()
 	}
 	start := time.Now()
+	f, ends := r.s.(finisher)
 	for i := 0; i < n; i++ {
 		r.s.step()
 		r.steps++
+		if ends && !r.pastEnd {
+			if done, why := f.finished(r.v); done {
+				r.pastEnd = true
+				r.running = false
+				r.gen = r.c.nextGen()
+				r.msg = why + ": paused, as jclub run stops here; space goes on"
+				break
+			}
+		}
 		if time.Since(start) > tickBudget {
 			break
 		}
@@ -168,7 +185,7 @@ func (r *runner) reset() {
 		r.msg = err.Error()
 		return
 	}
-	r.steps = 0
+	r.steps, r.pastEnd = 0, false
 	r.s.redraw(r.v, false)
 }
 
@@ -182,7 +199,9 @@ func (r *runner) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		r.advance(speeds[r.speed], true)
-		cmd = r.tick()
+		if r.running { // unless the run reached its end
+			cmd = r.tick()
+		}
 	case tea.KeyMsg:
 		if m, ok := r.s.(modal); ok && m.modal() && !key.Matches(msg, r.c.Keys.Quit) {
 			if r.s.key(msg) {
@@ -316,7 +335,7 @@ func (r *runner) apply(v topic.Values) {
 		r.msg = err.Error()
 		return
 	}
-	r.v, r.staged, r.steps = v, nil, 0
+	r.v, r.staged, r.steps, r.pastEnd = v, nil, 0, false
 	r.s.redraw(r.v, false)
 }
 

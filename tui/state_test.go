@@ -138,3 +138,24 @@ func TestTooSmallTakesNoKeys(t *testing.T) {
 		t.Fatal("q did not quit")
 	}
 }
+
+// epochs means the same live and headless: a live backprop run pauses at
+// the end of its epoch and says so; space goes on.
+func TestLiveRunPausesAtItsEpochs(t *testing.T) {
+	a := newTestApp(Options{Topic: topic.Backprop, Values: topic.Backprop.Defaults(), Seed: 1})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	r := runnerOf(t, a)
+	bp := r.s.(*backprop)
+	press(a, " ")
+	for i := 0; r.running && i < 100000; i++ {
+		a.Update(tickMsg{r.gen})
+	}
+	if r.running || bp.tr.Epoch != 1 || !strings.Contains(a.View(), "1 epoch(s) trained: paused") {
+		t.Fatalf("running %v, epoch %d, batches %d:\n%s", r.running, bp.tr.Epoch, bp.tr.Batches, a.View())
+	}
+	press(a, " ")
+	a.Update(tickMsg{r.gen})
+	if !r.running || bp.tr.Epoch != 1 || bp.tr.Batches <= bp.tr.BatchesPerEpoch() {
+		t.Fatalf("space did not go on: running %v, batches %d", r.running, bp.tr.Batches)
+	}
+}
