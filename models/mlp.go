@@ -456,6 +456,32 @@ func (m *MLP) FirstLayer(j int) []float64 {
 	return out
 }
 
+// GradCheckResult is a gradient check of a small net: the relative error of
+// backprop against finite differences, the time each took and the number
+// of parameters checked.
+type GradCheckResult struct {
+	Rel    float64
+	BP, FD time.Duration
+	Params int
+}
+
+// SmallGradCheck checks backprop against finite differences (h = 1e-5) on
+// a 20-15-10 net with p's activation and cost, on one random input.
+func SmallGradCheck(p MLPParams, seed uint64) GradCheckResult {
+	rng := rand.New(rand.NewPCG(seed, 0x9c))
+	p.Sizes, p.Init = []int{20, 15, 10}, InitScaled
+	m, err := NewMLP(p, rng)
+	if err != nil {
+		return GradCheckResult{Rel: math.NaN()}
+	}
+	x := make([]float64, 20)
+	for i := range x {
+		x[i] = rng.Float64()
+	}
+	rel, bp, fd := m.GradCheck(x, rng.IntN(10), 1e-5)
+	return GradCheckResult{Rel: rel, BP: bp, FD: fd, Params: 20*15 + 15 + 15*10 + 10}
+}
+
 // GradCheck compares backpropagation with central finite differences on a
 // sample (x, y) for every weight and bias: it returns the relative error
 // ‖g_bp − g_fd‖ / (‖g_bp‖ + ‖g_fd‖) over all of them and how long each took.

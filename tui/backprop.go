@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -42,13 +41,7 @@ type backprop struct {
 	rateB0          int
 	confusion       [10][10]int
 	confAt          int // batches when the confusion matrix was computed (−1: never)
-	check           gradCheck
-}
-
-type gradCheck struct {
-	rel    float64
-	bp, fd time.Duration
-	params int
+	check           models.GradCheckResult
 }
 
 // checkpointEvery is how often (in mini-batches) the accuracy on the fixed
@@ -84,25 +77,8 @@ func (s *backprop) reset(v topic.Values, seed uint64) error {
 	s.lossEMA = math.NaN()
 	s.confAt = -1
 	s.checkpoint()
-	s.check = runGradCheck(topic.MLPParams(v), seed)
+	s.check = models.SmallGradCheck(topic.MLPParams(v), seed)
 	return nil
-}
-
-// runGradCheck checks backprop against finite differences on a small net
-// with the screen's activation and cost.
-func runGradCheck(p models.MLPParams, seed uint64) gradCheck {
-	rng := rand.New(rand.NewPCG(seed, 0x9c))
-	p.Sizes, p.Init = []int{20, 15, 10}, models.InitScaled
-	m, err := models.NewMLP(p, rng)
-	if err != nil {
-		return gradCheck{rel: math.NaN()}
-	}
-	x := make([]float64, 20)
-	for i := range x {
-		x[i] = rng.Float64()
-	}
-	rel, bp, fd := m.GradCheck(x, rng.IntN(10), 1e-5)
-	return gradCheck{rel: rel, bp: bp, fd: fd, params: 20*15 + 15 + 15*10 + 10}
 }
 
 func (s *backprop) checkpoint() {
@@ -375,17 +351,17 @@ func (s *backprop) lastUpdate(w int) string {
 func (s *backprop) panel(name string, v topic.Values, w, h int) string {
 	if name == "Gradient check" {
 		c := s.check
-		ratio := float64(c.fd) / math.Max(float64(c.bp), 1)
+		ratio := float64(c.FD) / math.Max(float64(c.BP), 1)
 		verdict := s.c.S.Good.Render("backprop agrees with finite differences")
-		if !(c.rel < 1e-6) {
+		if !(c.Rel < 1e-6) {
 			verdict = s.c.S.Bad.Render("disagreement: a bug in the backward pass")
 		}
 		return wrap(strings.Join([]string{
-			fmt.Sprintf("a [20, 15, 10] net with %s units and %s output, %d parameters", v.Choice("activation"), v.Choice("output"), c.params),
-			fmt.Sprintf("relative error ‖g_bp − g_fd‖/(‖g_bp‖+‖g_fd‖) = %.2g", c.rel),
+			fmt.Sprintf("a [20, 15, 10] net with %s units and %s output, %d parameters", v.Choice("activation"), v.Choice("output"), c.Params),
+			fmt.Sprintf("relative error ‖g_bp − g_fd‖/(‖g_bp‖+‖g_fd‖) = %.2g", c.Rel),
 			verdict,
-			fmt.Sprintf("backprop: %s (one forward and one backward pass)", c.bp),
-			fmt.Sprintf("finite differences: %s (two forward passes per parameter): %.0f× slower", c.fd, ratio),
+			fmt.Sprintf("backprop: %s (one forward and one backward pass)", c.BP),
+			fmt.Sprintf("finite differences: %s (two forward passes per parameter): %.0f× slower", c.FD, ratio),
 		}, "\n"), w)
 	}
 	return wrap(`Backpropagation (Rumelhart, Hinton and Williams 1986) is the chain rule written out efficiently. With z = Wa + b and a = σ(z) per layer:

@@ -20,7 +20,7 @@ type hopfield struct {
 	l       columns
 	net     *models.Hopfield
 	capa    *models.Capacity
-	cross   []crosstalkRow
+	cross   []models.CrosstalkRow
 	energy  plot
 	curve   plot
 	eTrace  trace
@@ -31,10 +31,6 @@ type hopfield struct {
 	// where the grid was drawn, for mouse clicks (body coordinates), and
 	// how many spins a character holds across and down
 	gridX, gridY, cellW, cellH int
-}
-
-type crosstalkRow struct {
-	load, sd, sdTheory, errs, errTheory float64
 }
 
 var (
@@ -55,7 +51,7 @@ func (s *hopfield) reset(v topic.Values, seed uint64) error {
 			return err
 		}
 		s.capa, s.net, s.editing = cp, nil, false
-		s.cross = crosstalkTable(cp.Params().N, seed)
+		s.cross = models.CrosstalkTable(cp.Params().N, seed)
 		return nil
 	}
 	net, err := models.NewHopfield(topic.HopfieldParams(v), seed)
@@ -68,23 +64,6 @@ func (s *hopfield) reset(v topic.Values, seed uint64) error {
 	s.eTrace.add(0, net.E)
 	return nil
 }
-
-// crosstalkTable measures the crosstalk's spread and the one-step bit
-// errors at a few loads, examining a few patterns per load so that large N
-// stays quick.
-func crosstalkTable(n int, seed uint64) []crosstalkRow {
-	var rows []crosstalkRow
-	for _, load := range []float64{0.05, 0.10, 0.138, 0.20} {
-		p := max(2, int(math.Round(load*float64(n))))
-		// 4 patterns per set, enough sets for about 20,000 bits
-		sd, errs, _ := models.Crosstalk(n, p, max(2, 5000/n), 4, seed)
-		th := math.Sqrt(float64(p-1) / float64(n))
-		rows = append(rows, crosstalkRow{load, sd, th, errs, normalCDF(-math.Sqrt(float64(n) / float64(p)))})
-	}
-	return rows
-}
-
-func normalCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
 
 func (s *hopfield) step() {
 	if s.capa != nil {
@@ -388,7 +367,7 @@ func (s *hopfield) capacityBody(panel string) string {
 		fmt.Sprintf("%5s %7s %7s %8s %8s", "p/N", "sd", "√(p−1/N)", "errors", "Φ"),
 	}
 	for _, r := range s.cross {
-		cr = append(cr, fmt.Sprintf("%5.3f %7.4f %7.4f %8.5f %8.5f", r.load, r.sd, r.sdTheory, r.errs, r.errTheory))
+		cr = append(cr, fmt.Sprintf("%5.3f %7.4f %7.4f %8.5f %8.5f", r.Load, r.SD, r.SDTheory, r.Errors, r.ErrorsTheory))
 	}
 	snr := s.c.box("signal to noise, measured at N = "+fmt.Sprint(N), strings.Join(cr, "\n"), l.rightW(), l.rightH(1, 2), false)
 	return l.compose(main, s.capacityUpdate(l.leftW()-1), panel, table, snr)

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -157,5 +159,26 @@ func TestLiveRunPausesAtItsEpochs(t *testing.T) {
 	a.Update(tickMsg{r.gen})
 	if !r.running || bp.tr.Epoch != 1 || bp.tr.Batches <= bp.tr.BatchesPerEpoch() {
 		t.Fatalf("space did not go on: running %v, batches %d", r.running, bp.tr.Batches)
+	}
+}
+
+// One registry: every topic of topic.All has a screen here and a golden
+// file of it.
+func TestEveryTopicHasAScreenAndAGolden(t *testing.T) {
+	for _, tp := range topic.All {
+		if !Openable(tp.ID) {
+			t.Errorf("topic %s has no screen", tp.ID)
+		}
+		name := "TestGolden" + strings.ToUpper(tp.ID[:1]) + tp.ID[1:]
+		_, e1 := os.Stat(filepath.Join("testdata", name+".golden"))
+		_, e2 := os.Stat(filepath.Join("testdata", name))
+		if e1 != nil && e2 != nil {
+			t.Errorf("topic %s has no golden (testdata/%s.golden or testdata/%s/)", tp.ID, name, name)
+		}
+	}
+	for id := range screens {
+		if _, err := topic.Lookup(id); err != nil {
+			t.Errorf("screen %s has no topic: %v", id, err)
+		}
 	}
 }
