@@ -17,7 +17,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/jclub/jclub/models"
 	"github.com/jclub/jclub/serve"
 	"github.com/jclub/jclub/topic"
 	"github.com/jclub/jclub/tui"
@@ -149,7 +148,7 @@ func topicCommand(cmd string, args []string, stdout io.Writer) error {
 				if fi, err := os.Stat(s); err != nil || !fi.IsDir() {
 					return fmt.Errorf("mnist = %s: not a directory", s)
 				}
-				models.SetMNISTDir(s)
+				v.SetMNISTDir(s)
 				return nil
 			}})
 	}

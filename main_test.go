@@ -16,6 +16,8 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/jclub/jclub/topic"
 )
 
 func cli(args ...string) (stdout string, err error) {
@@ -106,6 +108,21 @@ func TestBadInput(t *testing.T) {
 		if out != "" {
 			t.Errorf("%v: wrote %q to stdout", c.args, out)
 		}
+	}
+}
+
+// --mnist is an option of the run, not of the process: a directory
+// without the files is named in the error, and the embedded copy is still
+// what a run without the flag reads.
+func TestMNISTDirOption(t *testing.T) {
+	_, err := cli("run", "backprop", "--mnist", t.TempDir())
+	if exitCode(err) != 2 || !strings.Contains(err.Error(), "train-images-idx3-ubyte") {
+		t.Fatalf("empty directory: %v", err)
+	}
+	v := topic.Backprop.Defaults()
+	v.SetMNISTDir("/data/mnist")
+	if args := strings.Join(v.Args(), " "); args != "--mnist /data/mnist" {
+		t.Fatalf("the share line lacks the directory: %q", args)
 	}
 }
 

@@ -43,22 +43,38 @@ type MNIST struct {
 	Source           string // "embedded" or the directory read
 }
 
-var (
-	mnistOnce sync.Once
-	mnistData *MNIST
-	mnistErr  error
-	mnistDir  string
-)
+// mnistCache holds each source loaded, so that the data are read once per
+// process and shared read-only.
+var mnistCache struct {
+	sync.Mutex
+	bySource map[string]*mnistLoad
+}
 
-// SetMNISTDir makes LoadMNIST read the IDX files (gzipped or not) from dir
-// instead of the embedded copy. It must be called before the first load.
-func SetMNISTDir(dir string) { mnistDir = dir }
+type mnistLoad struct {
+	once sync.Once
+	data *MNIST
+	err  error
+}
 
-// LoadMNIST loads the data once per process; every caller shares the same
-// read-only copy.
-func LoadMNIST() (*MNIST, error) {
-	mnistOnce.Do(func() { mnistData, mnistErr = loadMNIST(mnistDir) })
-	return mnistData, mnistErr
+// LoadMNIST loads the embedded copy (LoadMNISTFrom("")).
+func LoadMNIST() (*MNIST, error) { return LoadMNISTFrom("") }
+
+// LoadMNISTFrom loads the four IDX files (gzipped or not) from dir, or the
+// embedded copy for dir "", once per process for each dir; every caller
+// shares the same read-only copy.
+func LoadMNISTFrom(dir string) (*MNIST, error) {
+	mnistCache.Lock()
+	if mnistCache.bySource == nil {
+		mnistCache.bySource = map[string]*mnistLoad{}
+	}
+	l := mnistCache.bySource[dir]
+	if l == nil {
+		l = &mnistLoad{}
+		mnistCache.bySource[dir] = l
+	}
+	mnistCache.Unlock()
+	l.once.Do(func() { l.data, l.err = loadMNIST(dir) })
+	return l.data, l.err
 }
 
 func loadMNIST(dir string) (*MNIST, error) {

@@ -57,7 +57,7 @@ func MLPParams(v Values) models.MLPParams {
 }
 
 func runBackprop(v Values, seed uint64, steps, every int, out Out) error {
-	data, err := models.LoadMNIST()
+	data, err := models.LoadMNISTFrom(v.MNISTDir())
 	if err != nil {
 		return err
 	}

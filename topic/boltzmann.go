@@ -86,9 +86,10 @@ type RBMTrainer struct {
 	Last    float64 // reconstruction error of the last batch
 }
 
-// NewRBMTrainer makes the machine and its trainer.
-func NewRBMTrainer(p models.RBMParams, seed uint64) (*RBMTrainer, error) {
-	data, err := models.LoadMNIST()
+// NewRBMTrainer makes the machine and its trainer, on the MNIST files of
+// mnistDir ("" for the embedded copy).
+func NewRBMTrainer(p models.RBMParams, mnistDir string, seed uint64) (*RBMTrainer, error) {
+	data, err := models.LoadMNISTFrom(mnistDir)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +135,7 @@ func b2f(b bool) float64 {
 
 func runBoltzmann(v Values, seed uint64, steps, every int, out Out) error {
 	if v.Choice("part") == PartRBM {
-		tr, err := NewRBMTrainer(RBMParams(v), seed)
+		tr, err := NewRBMTrainer(RBMParams(v), v.MNISTDir(), seed)
 		if err != nil {
 			return err
 		}

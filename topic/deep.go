@@ -193,7 +193,7 @@ func (s *DepthSweep) Step() error {
 }
 
 func runDeep(v Values, seed uint64, steps, every int, out Out) error {
-	data, err := models.LoadMNIST()
+	data, err := models.LoadMNISTFrom(v.MNISTDir())
 	if err != nil {
 		return err
 	}

@@ -71,11 +71,20 @@ func (p Param) Range() string {
 	return fmt.Sprintf("%s..%s", fmtNum(p.Min), fmtNum(p.Max))
 }
 
-// Values holds a value for each of a topic's parameters, choices as indices.
+// Values holds a value for each of a topic's parameters, choices as indices,
+// and the data directory of the topics that read MNIST (empty: the
+// embedded copy).
 type Values struct {
-	ps []Param
-	v  []float64
+	ps    []Param
+	v     []float64
+	mnist string
 }
+
+// MNISTDir is the directory the MNIST files are read from ("" embedded).
+func (v Values) MNISTDir() string { return v.mnist }
+
+// SetMNISTDir sets it.
+func (v *Values) SetMNISTDir(dir string) { v.mnist = dir }
 
 // Defaults returns the declared default of every parameter.
 func Defaults(ps []Param) Values {
@@ -91,7 +100,7 @@ func (v Values) Params() []Param { return v.ps }
 
 // Clone returns an independent copy.
 func (v Values) Clone() Values {
-	return Values{ps: v.ps, v: append([]float64(nil), v.v...)}
+	return Values{ps: v.ps, v: append([]float64(nil), v.v...), mnist: v.mnist}
 }
 
 func (v Values) index(name string) int {
@@ -304,13 +313,17 @@ func ladder(x float64, dir int) float64 {
 }
 
 // Args returns the flags that reproduce the values that differ from the
-// defaults, in declaration order: "--walkers", "500", ...
+// defaults, in declaration order: "--walkers", "500", ..., and --mnist DIR
+// if one is set.
 func (v Values) Args() []string {
 	var out []string
 	for i, p := range v.ps {
 		if v.v[i] != p.Default && v.Active(i) {
 			out = append(out, "--"+p.Name, v.Format(i))
 		}
+	}
+	if v.mnist != "" {
+		out = append(out, "--mnist", v.mnist)
 	}
 	return out
 }

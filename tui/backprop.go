@@ -60,7 +60,7 @@ func newBackpropScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) S
 }
 
 func (s *backprop) reset(v topic.Values, seed uint64) error {
-	data, err := models.LoadMNIST()
+	data, err := models.LoadMNISTFrom(v.MNISTDir())
 	if err != nil {
 		return err
 	}

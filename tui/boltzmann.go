@@ -46,7 +46,7 @@ func (s *boltzmann) reset(v topic.Values, seed uint64) error {
 	s.gap.reset()
 	s.tests, s.klX, s.klY, s.dreams = nil, nil, nil, nil
 	if v.Choice("part") == topic.PartRBM {
-		tr, err := topic.NewRBMTrainer(topic.RBMParams(v), seed)
+		tr, err := topic.NewRBMTrainer(topic.RBMParams(v), v.MNISTDir(), seed)
 		if err != nil {
 			return err
 		}

@@ -47,7 +47,7 @@ func newDeepScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Scree
 }
 
 func (s *deep) reset(v topic.Values, seed uint64) error {
-	data, err := models.LoadMNIST()
+	data, err := models.LoadMNISTFrom(v.MNISTDir())
 	if err != nil {
 		return err
 	}
