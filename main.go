@@ -152,10 +152,15 @@ func topicCommand(cmd string, args []string, stdout io.Writer) error {
 				return nil
 			}})
 	}
+	stepsFlag := topic.Flag{Name: "steps", Arg: "N", Def: strconv.Itoa(t.Steps), Help: "updates to run (0..100000000)",
+		Set: intSetter(&rf.steps, "steps", 0, 100_000_000)}
+	if cmd == "open" {
+		rf.steps = 0
+		stepsFlag.Def, stepsFlag.Help = "0", "updates to take on opening, as the share line says (0..100000000)"
+		specs = append(specs, stepsFlag)
+	}
 	if cmd == "run" {
-		specs = append(specs,
-			topic.Flag{Name: "steps", Arg: "N", Def: strconv.Itoa(t.Steps), Help: "updates to run (0..100000000)",
-				Set: intSetter(&rf.steps, "steps", 0, 100_000_000)},
+		specs = append(specs, stepsFlag,
 			topic.Flag{Name: "every", Arg: "K", Def: strconv.Itoa(t.Every), Help: "print a row every K updates (1..100000000)",
 				Set: intSetter(&rf.every, "every", 1, 100_000_000)},
 			topic.Flag{Name: "format", Arg: "csv|json", Def: "csv", Help: "output format",
@@ -186,7 +191,7 @@ func topicCommand(cmd string, args []string, stdout io.Writer) error {
 		return &exitError{2, err}
 	}
 	if cmd == "open" {
-		return tui.Run(tui.Options{Topic: t, Values: v, Seed: rf.seed})
+		return tui.Run(tui.Options{Topic: t, Values: v, Seed: rf.seed, Steps: rf.steps})
 	}
 	return runTopic(t, v, rf, stdout)
 }

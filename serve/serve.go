@@ -121,10 +121,11 @@ const (
 // What one client can make the server keep is bounded: requests it stores
 // are refused past these (each refusal answered, nothing kept).
 const (
-	maxChannelsPerConn = 4    // session channels open at once on one connection
-	maxEnv             = 32   // env requests per session
-	maxRequestPayload  = 1024 // bytes of an env or pty-req payload
-	windowChangesPerS  = 20   // window-changes delivered per second; the latest of the rest follows
+	maxChannelsPerConn = 4     // session channels open at once on one connection
+	maxEnv             = 32    // env requests per session
+	maxRequestPayload  = 1024  // bytes of an env or pty-req payload
+	windowChangesPerS  = 20    // window-changes delivered per second; the latest of the rest follows
+	maxOpenSteps       = 20000 // steps a topic line may ask for on opening (they run before the first frame)
 )
 
 // connState is what the server keeps per connection.
@@ -506,12 +507,12 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 		}
 		var o tui.Options
 		if cmd := sess.Command(); len(cmd) > 0 {
-			t, v, seed, err := topic.ParseOpen(cmd)
+			op, err := topic.ParseOpen(cmd)
 			if err != nil {
 				wish.Fatalln(sess, "jclub: "+err.Error())
 				return
 			}
-			o = tui.Options{Topic: t, Values: v, Seed: seed}
+			o = tui.Options{Topic: op.Topic, Values: op.Values, Seed: op.Seed, Steps: min(op.Steps, maxOpenSteps)}
 		}
 		start := time.Now()
 		s.log.Printf("%s: %s connected (%s %d×%d)", sess.RemoteAddr(), Sanitize(sess.User(), 32), Sanitize(pty.Term, 32), pty.Window.Width, pty.Window.Height)

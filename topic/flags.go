@@ -115,23 +115,43 @@ func SeedFlag(seed *uint64) Flag {
 		}}
 }
 
-// ParseOpen reads "TOPIC [--param value ...] [--seed N]", the arguments of
-// jclub open (and of a topic line over SSH), for a built topic.
-func ParseOpen(args []string) (*Topic, Values, uint64, error) {
+// Open is what jclub open (and a topic line over SSH) asks for: a topic,
+// its values and seed, and the steps to take on opening.
+type Open struct {
+	Topic *Topic
+	Values
+	Seed  uint64
+	Steps int
+}
+
+// ParseOpen reads "TOPIC [--param value ...] [--seed N] [--steps N]", the
+// arguments of a topic line over SSH, for a built topic.
+func ParseOpen(args []string) (Open, error) {
 	if len(args) == 0 {
-		return nil, Values{}, 0, fmt.Errorf("a topic is needed: one of %s", strings.Join(BuiltIDs(), ", "))
+		return Open{}, fmt.Errorf("a topic is needed: one of %s", strings.Join(BuiltIDs(), ", "))
 	}
 	t, err := Lookup(args[0])
 	if err != nil {
-		return nil, Values{}, 0, err
+		return Open{}, err
 	}
 	if !t.Built() {
-		return nil, Values{}, 0, fmt.Errorf("topic %s is not built yet: built topics are %s", t.ID, strings.Join(BuiltIDs(), ", "))
+		return Open{}, fmt.Errorf("topic %s is not built yet: built topics are %s", t.ID, strings.Join(BuiltIDs(), ", "))
 	}
-	v := t.Defaults()
-	seed := uint64(1)
-	if err := ParseFlags(args[1:], append(ParamFlags(&v), SeedFlag(&seed))); err != nil {
-		return nil, Values{}, 0, fmt.Errorf("%s: %w", t.ID, err)
+	o := Open{Topic: t, Values: t.Defaults(), Seed: 1}
+	steps := Flag{Name: "steps", Arg: "N", Def: "0", Help: "updates to take on opening",
+		Set: func(s string) error {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 || n > 1_000_000 {
+				return fmt.Errorf("steps = %s: must be an integer 0..1000000", s)
+			}
+			o.Steps = n
+			return nil
+		}}
+	if err := ParseFlags(args[1:], append(ParamFlags(&o.Values), SeedFlag(&o.Seed), steps)); err != nil {
+		return Open{}, fmt.Errorf("%s: %w", t.ID, err)
 	}
-	return t, v, seed, nil
+	if s, _ := t.UsesSteps(o.Values); !s && o.Steps > 0 {
+		return Open{}, fmt.Errorf("%s: --steps is not used here", t.ID)
+	}
+	return o, nil
 }

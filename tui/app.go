@@ -34,6 +34,7 @@ type Options struct {
 	Topic    *topic.Topic // open on this topic; nil for the home menu
 	Values   topic.Values // its parameters (zero value: defaults)
 	Seed     uint64
+	Steps    int                // take this many steps on opening (jclub open --steps)
 	Renderer *lipgloss.Renderer // nil: the process's terminal
 	// Gate, if set, is entered around every batch of simulation steps: the
 	// SSH server shares the machine's cores between sessions with it.
@@ -75,6 +76,9 @@ func New(o Options) *App {
 			v = o.Topic.Defaults()
 		}
 		a.open(o.Topic, v, o.Seed)
+		if r, ok := a.screen.(interface{ Advance(int) }); ok && o.Steps > 0 {
+			r.Advance(o.Steps)
+		}
 	}
 	return a
 }

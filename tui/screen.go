@@ -360,9 +360,35 @@ func (r *runner) Escape() bool {
 }
 
 // Command returns the command line that reproduces the screen's state.
+// Where the run counts its updates in --steps, the step count is part of
+// it: jclub run ... --steps N ends where the screen is, and jclub open
+// takes the same flags.
 func (r *runner) Command() string {
 	args := append([]string{"jclub", "run", r.t.ID}, r.v.Args()...)
+	if steps, _ := r.t.UsesSteps(r.v); steps {
+		args = append(args, "--steps", fmt.Sprint(r.steps))
+	}
 	return strings.Join(append(args, "--seed", fmt.Sprint(r.seed)), " ")
+}
+
+// Advance takes n steps at once (jclub open --steps N), sharing the
+// machine as the ticks do: a slot of the gate for each tickBudget of work.
+func (r *runner) Advance(n int) {
+	for n > 0 {
+		release := func() {}
+		if r.c.gate != nil {
+			release = r.c.gate()
+		}
+		start := time.Now()
+		for n > 0 && time.Since(start) < tickBudget {
+			r.s.step()
+			r.steps++
+			n--
+		}
+		release()
+	}
+	r.s.redraw(r.v, false)
+	r.render()
 }
 
 // render composes the screen once per change; View returns it.

@@ -182,3 +182,39 @@ func TestEveryTopicHasAScreenAndAGolden(t *testing.T) {
 		}
 	}
 }
+
+// The share line reproduces the screen: run headless, it ends at the
+// screen's step with the screen's MSD; jclub open with it lands there too.
+func TestShareLineReproducesTheScreen(t *testing.T) {
+	v := topic.Diffusion.Defaults()
+	v.Set("walkers", "400")
+	a := newTestApp(Options{Topic: topic.Diffusion, Values: v, Seed: 9})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	r := runnerOf(t, a)
+	for range 137 {
+		press(a, "n")
+	}
+	line := r.Command()
+	if !strings.Contains(line, "--steps 137") || !strings.Contains(line, "--seed 9") {
+		t.Fatalf("share line %q", line)
+	}
+	op, err := topic.ParseOpen(strings.Fields(line)[2:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows topic.Rows
+	if err := op.Topic.Run(op.Values, op.Seed, op.Steps, 1000, &rows); err != nil {
+		t.Fatal(err)
+	}
+	last := rows.Rows[len(rows.Rows)-1]
+	msd, _ := r.s.(*diffusion).d.MSD()
+	if last[0] != r.s.(*diffusion).d.T() || last[1] != msd {
+		t.Fatalf("headless ends at t = %v, MSD %v; the screen at t = %v, MSD %v", last[0], last[1], r.s.(*diffusion).d.T(), msd)
+	}
+	b := newTestApp(Options{Topic: op.Topic, Values: op.Values, Seed: op.Seed, Steps: op.Steps})
+	b.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	rb := runnerOf(t, b)
+	if m, _ := rb.s.(*diffusion).d.MSD(); rb.steps != 137 || m != msd {
+		t.Fatalf("jclub open with the share line: step %d, MSD %v", rb.steps, m)
+	}
+}
