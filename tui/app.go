@@ -176,6 +176,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 	k := a.c.Keys
 	a.flash = ""
+	if a.screen == nil && a.menu.filtering && !a.tooSmall() && !a.showHelp && msg.String() != "ctrl+c" {
+		if t, enter := a.menu.key(msg); enter {
+			return a.goTo(t)
+		}
+		return nil
+	}
 	switch {
 	case msg.String() == "ctrl+c" || key.Matches(msg, k.Quit):
 		a.leave()
@@ -252,12 +258,18 @@ func (a *App) shortHelp() []key.Binding {
 	case a.screen != nil:
 		return a.screen.ShortHelp()
 	}
-	return []key.Binding{k.Up, k.Down, k.Enter, k.Jump, k.Help, k.Quit}
+	if a.menu.filtering {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+			k.Up, k.Down}
+	}
+	return []key.Binding{k.Up, k.Down, k.Enter, filterKey, k.Jump, k.Help, k.Quit}
 }
 
 func (a *App) helpView() string {
 	k := a.c.Keys
-	groups := [][]key.Binding{{k.Up, k.Down, k.Enter, k.Jump}, {k.Help, k.Back, k.Quit}}
+	groups := [][]key.Binding{{k.Up, k.Down, k.Enter, filterKey, k.Jump}, {k.Help, k.Back, k.Quit}}
 	where := "Home menu"
 	if a.screen != nil {
 		groups = a.screen.FullHelp()

@@ -11,11 +11,88 @@ import (
 )
 
 // menu is the home screen: the topics by unit, a cursor, and the selected
-// topic's summary.
+// topic's summary; / filters the list by what is typed (id, title, unit or
+// summary), enter opens the selected match.
 type menu struct {
-	c     *Common
-	sel   int         // index into topic.All
-	lines map[int]int // screen row → topic index, from the last view
+	c         *Common
+	sel       int         // index into topic.All
+	lines     map[int]int // screen row → topic index, from the last view
+	filtering bool
+	filter    string
+}
+
+var filterKey = key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "find a topic"))
+
+// matches reports whether topic i passes the filter.
+func (m *menu) matches(i int) bool {
+	if m.filter == "" {
+		return true
+	}
+	t := topic.All[i]
+	f := strings.ToLower(m.filter)
+	for _, s := range []string{t.ID, t.Title, t.Unit, t.Summary} {
+		if strings.Contains(strings.ToLower(s), f) {
+			return true
+		}
+	}
+	return false
+}
+
+// visible lists the indices of the topics that pass the filter.
+func (m *menu) visible() []int {
+	var out []int
+	for i := range topic.All {
+		if m.matches(i) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// move steps the cursor through the visible topics.
+func (m *menu) move(dir int) {
+	vis := m.visible()
+	if len(vis) == 0 {
+		return
+	}
+	k := 0
+	for j, i := range vis {
+		if i == m.sel {
+			k = j
+		}
+	}
+	m.sel = vis[((k+dir)%len(vis)+len(vis))%len(vis)]
+}
+
+// filterInput takes a key while filtering; it reports the topic to open on
+// enter.
+func (m *menu) filterInput(msg tea.KeyMsg) (*topic.Topic, bool) {
+	switch msg.Type {
+	case tea.KeyEsc:
+		m.filtering, m.filter = false, ""
+	case tea.KeyEnter:
+		ok := m.matches(m.sel)
+		m.filtering, m.filter = false, ""
+		if ok {
+			return topic.All[m.sel], true
+		}
+	case tea.KeyBackspace:
+		if r := []rune(m.filter); len(r) > 0 {
+			m.filter = string(r[:len(r)-1])
+		}
+	case tea.KeyUp:
+		m.move(-1)
+	case tea.KeyDown:
+		m.move(1)
+	case tea.KeyRunes, tea.KeySpace:
+		if len(m.filter) < 40 {
+			m.filter += string(msg.Runes)
+		}
+	}
+	if vis := m.visible(); len(vis) > 0 && !m.matches(m.sel) {
+		m.sel = vis[0]
+	}
+	return nil, false
 }
 
 func newMenu(c *Common) menu { return menu{c: c, lines: map[int]int{}} }
@@ -38,15 +115,21 @@ func (m *menu) at(y int) *topic.Topic {
 
 // key moves the cursor; enter reports the selected topic.
 func (m *menu) key(msg tea.KeyMsg) (*topic.Topic, bool) {
+	if m.filtering {
+		return m.filterInput(msg)
+	}
 	k := m.c.Keys
-	n := len(topic.All)
 	switch {
+	case key.Matches(msg, filterKey):
+		m.filtering, m.filter = true, ""
 	case key.Matches(msg, k.Up):
-		m.sel = (m.sel + n - 1) % n
+		m.move(-1)
 	case key.Matches(msg, k.Down):
-		m.sel = (m.sel + 1) % n
+		m.move(1)
 	case key.Matches(msg, k.Enter), key.Matches(msg, k.Right):
-		return topic.All[m.sel], true
+		if m.matches(m.sel) {
+			return topic.All[m.sel], true
+		}
 	}
 	return nil, false
 }
@@ -58,8 +141,18 @@ func (m *menu) view(w, h int) string {
 	add(s.Title.Render("jclub") + s.Dim.Render(" · a computational-neuroscience journal club"))
 	add("")
 	clear(m.lines)
+	if m.filtering || m.filter != "" {
+		cursor := ""
+		if m.filtering {
+			cursor = "▏"
+		}
+		add(s.Accent.Render("find: "+m.filter+cursor) + s.Dim.Render(fmt.Sprintf("  %d of %d topics · enter opens · esc clears", len(m.visible()), len(topic.All))))
+	}
 	unit := ""
 	for i, t := range topic.All {
+		if !m.matches(i) {
+			continue
+		}
 		if t.Unit != unit {
 			if unit != "" {
 				add("")

@@ -218,3 +218,26 @@ func TestShareLineReproducesTheScreen(t *testing.T) {
 		t.Fatalf("jclub open with the share line: step %d, MSD %v", rb.steps, m)
 	}
 }
+
+// The menu finds a topic by what is typed after /: q types, esc clears,
+// enter opens the match.
+func TestMenuFilter(t *testing.T) {
+	a := newTestApp(Options{})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	press(a, "/", "q")
+	if a.menu.filter != "q" || !a.menu.filtering {
+		t.Fatalf("q while filtering: filter %q", a.menu.filter)
+	}
+	press(a, "esc")
+	if a.menu.filtering || a.menu.filter != "" {
+		t.Fatal("esc did not clear the filter")
+	}
+	press(a, "/", "b", "o", "l", "t")
+	if v := a.View(); !strings.Contains(v, "find: bolt") || strings.Contains(v, "diffusion") {
+		t.Fatalf("filtered menu:\n%s", v)
+	}
+	press(a, "enter")
+	if a.screen == nil || a.screen.Topic() != topic.Boltzmann {
+		t.Fatalf("enter opened %v", a.screen)
+	}
+}
