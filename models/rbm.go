@@ -387,3 +387,54 @@ func (r *RBM) Sample(P *mat.Dense) *mat.Dense { return r.sample(P) }
 func (r *RBM) WeightsInputMajor() (w, b []float64) {
 	return append([]float64(nil), r.W.RawMatrix().Data...), append([]float64(nil), r.B...)
 }
+
+// RBMTrainer trains an RBM on MNIST one mini-batch per Step.
+type RBMTrainer struct {
+	RBM     *RBM
+	Data    *MNIST
+	rng     *rand.Rand
+	order   []int
+	pos     int
+	Batches int
+	Last    float64 // reconstruction error of the last batch
+}
+
+// NewRBMTrainer makes the machine and its trainer, on the MNIST files of
+// mnistDir ("" for the embedded copy).
+func NewRBMTrainer(p RBMParams, mnistDir string, seed uint64) (*RBMTrainer, error) {
+	data, err := LoadMNISTFrom(mnistDir)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x7b3))
+	r, err := NewRBM(p, PixelMeans(data.Train), rng)
+	if err != nil {
+		return nil, err
+	}
+	return &RBMTrainer{RBM: r, Data: data, rng: rng, order: rng.Perm(data.Train.Len())}, nil
+}
+
+// Step trains on the next mini-batch.
+func (t *RBMTrainer) Step() {
+	b := t.RBM.Params().Batch
+	n := t.Data.Train.Len()
+	if t.pos+b > n {
+		t.pos = 0
+		t.RBM.Epoch++
+		t.rng.Shuffle(n, func(i, j int) { t.order[i], t.order[j] = t.order[j], t.order[i] })
+	}
+	t.Last = t.RBM.Train(Images(t.Data.Train, t.order[t.pos:t.pos+b]))
+	t.pos += b
+	t.Batches++
+}
+
+// FreeEnergyGap is the mean free energy of 500 held-out (validation)
+// images minus that of 500 training images: it grows when the machine
+// overfits (Hinton's guide).
+func (t *RBMTrainer) FreeEnergyGap() float64 {
+	idx := make([]int, 500)
+	for i := range idx {
+		idx[i] = i
+	}
+	return t.RBM.MeanFreeEnergy(t.Data.Val, idx) - t.RBM.MeanFreeEnergy(t.Data.Train, idx)
+}

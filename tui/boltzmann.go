@@ -18,7 +18,7 @@ type boltzmann struct {
 	c     *Common
 	l     columns
 	enc   *models.Encoder
-	rbm   *topic.RBMTrainer
+	rbm   *models.RBMTrainer
 	curve plot
 	lower plot
 	view  int
@@ -46,7 +46,7 @@ func (s *boltzmann) reset(v topic.Values, seed uint64) error {
 	s.gap.reset()
 	s.tests, s.klX, s.klY, s.dreams = nil, nil, nil, nil
 	if v.Choice("part") == topic.PartRBM {
-		tr, err := topic.NewRBMTrainer(topic.RBMParams(v), v.MNISTDir(), seed)
+		tr, err := models.NewRBMTrainer(topic.RBMParams(v), v.MNISTDir(), seed)
 		if err != nil {
 			return err
 		}
