@@ -35,7 +35,7 @@ type boltzmann struct {
 func newBoltzmannScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen {
 	s := &boltzmann{c: c}
 	s.curve.c, s.lower.c = c, c
-	return newRunner(c, t, s, v, seed, 6)
+	return newRunner(c, t, s, v, seed, 8) // 500 sweeps a tick: a few learning cycles a second
 }
 
 func (s *boltzmann) reset(v topic.Values, seed uint64) error {
