@@ -62,27 +62,82 @@ var Deep = &Topic{
 	Run: runDeep,
 }
 
-// DeepCompare trains the three starts (DeepInits) from one seed on the same
-// data order for budget fine-tuning updates and returns their test
-// accuracies.
-func DeepCompare(data *models.MNIST, hidden []int, eta float64, pretrain, budget int, seed uint64) ([]float64, error) {
-	acc := make([]float64, len(DeepInits))
-	for i, init := range DeepInits {
-		tr, dbn, err := NewDeepRun(data, hidden, init, eta, pretrain, seed)
+// CompareStarts are the starts of the comparison, in the order of its Runs.
+var CompareStarts = []string{models.InitSmall, models.InitGlorot, InitPretrain}
+
+// DeepComparison is the comparison of the three starts: the DBN is
+// pretrained first, one mini-batch per Step; then three nets, small random,
+// Glorot and pretrained (CompareStarts), are fine-tuned in step on the same
+// data order, one update of each per Step.
+type DeepComparison struct {
+	DBN  *models.DBN
+	Runs []*models.Trainer // empty until pretraining is done
+
+	data   *models.MNIST
+	hidden []int
+	eta    float64
+	seed   uint64
+}
+
+// NewDeepComparison starts the pretraining.
+func NewDeepComparison(data *models.MNIST, hidden []int, eta float64, pretrain int, seed uint64) (*DeepComparison, error) {
+	_, dbn, err := NewDeepRun(data, hidden, InitPretrain, eta, pretrain, seed)
+	if err != nil {
+		return nil, err
+	}
+	return &DeepComparison{DBN: dbn, data: data, hidden: hidden, eta: eta, seed: seed}, nil
+}
+
+// Pretrained reports whether the fine-tuning has started.
+func (c *DeepComparison) Pretrained() bool { return len(c.Runs) > 0 }
+
+// Step does a pretraining mini-batch, or one update of each net.
+func (c *DeepComparison) Step() error {
+	if !c.DBN.Done() {
+		if c.DBN.Step() {
+			return c.start()
+		}
+		return nil
+	}
+	for _, tr := range c.Runs {
+		tr.Step()
+	}
+	return nil
+}
+
+func (c *DeepComparison) start() error {
+	for _, init := range CompareStarts {
+		tr, _, err := NewDeepRun(c.data, c.hidden, init, c.eta, 1, c.seed)
+		if err == nil && init == InitPretrain {
+			err = c.DBN.InitMLP(tr.Net)
+		}
 		if err != nil {
+			return err
+		}
+		c.Runs = append(c.Runs, tr)
+	}
+	return nil
+}
+
+// DeepCompare runs the comparison from one seed for budget fine-tuning
+// updates and returns the test accuracy of each start, in DeepInits order.
+func DeepCompare(data *models.MNIST, hidden []int, eta float64, pretrain, budget int, seed uint64) ([]float64, error) {
+	c, err := NewDeepComparison(data, hidden, eta, pretrain, seed)
+	if err != nil {
+		return nil, err
+	}
+	for !c.Pretrained() || c.Runs[0].Batches < budget {
+		if err := c.Step(); err != nil {
 			return nil, err
 		}
-		if dbn != nil {
-			for !dbn.Step() {
-			}
-			if err := dbn.InitMLP(tr.Net); err != nil {
-				return nil, err
+	}
+	acc := make([]float64, len(DeepInits))
+	for i, init := range DeepInits {
+		for k, s := range CompareStarts {
+			if s == init {
+				acc[i] = c.Runs[k].Net.Accuracy(data.Test)
 			}
 		}
-		for range budget {
-			tr.Step()
-		}
-		acc[i] = tr.Net.Accuracy(data.Test)
 	}
 	return acc, nil
 }

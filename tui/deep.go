@@ -22,8 +22,7 @@ type deep struct {
 	data      *models.MNIST
 	seed      uint64
 	hidden    []int
-	dbn       *models.DBN
-	runs      []*models.Trainer // small, glorot, pretrained (after pretraining)
+	cmp       *topic.DeepComparison // the comparison experiment (nil: the sweep)
 	acc       [3]trace
 	which     int // whose layer statistics are shown
 	stats     [3][]float64
@@ -55,43 +54,22 @@ func (s *deep) reset(v topic.Values, seed uint64) error {
 	for i := range s.acc {
 		s.acc[i].reset()
 	}
-	s.runs, s.dreamPics, s.sweep = nil, nil, nil
+	s.cmp, s.dreamPics, s.sweep, s.err = nil, nil, nil, ""
 	if v.Choice("experiment") == "sweep" {
 		s.sweep, err = topic.NewDepthSweep(data, s.hidden[0], v.Choice("init"), v.Float("eta"), v.Int("pretrain"), v.Int("budget"), seed)
 		return err
 	}
-	// the DBN first; the three nets are made when it is done
-	_, dbn, err := topic.NewDeepRun(data, s.hidden, topic.InitPretrain, v.Float("eta"), v.Int("pretrain"), seed)
-	if err != nil {
-		return err
-	}
-	s.dbn = dbn
-	return nil
-}
-
-func (s *deep) startComparison() {
-	eta := s.v.Float("eta")
-	for _, init := range []string{models.InitSmall, models.InitGlorot, topic.InitPretrain} {
-		tr, _, err := topic.NewDeepRun(s.data, s.hidden, init, eta, 1, s.seed)
-		if err == nil && init == topic.InitPretrain {
-			err = s.dbn.InitMLP(tr.Net)
-		}
-		if err != nil {
-			s.err = err.Error()
-			return
-		}
-		s.runs = append(s.runs, tr)
-	}
-	s.checkpoint()
+	s.cmp, err = topic.NewDeepComparison(data, s.hidden, v.Float("eta"), v.Int("pretrain"), seed)
+	return err
 }
 
 func (s *deep) checkpoint() {
 	sub := s.data.Test.Slice(0, 1000)
-	for i, tr := range s.runs {
+	for i, tr := range s.cmp.Runs {
 		s.acc[i].add(float64(tr.Batches), tr.Net.Accuracy(sub))
 	}
-	if len(s.runs) > 0 {
-		m, sd, g := s.runs[s.which].Net.LayerStats(s.data.Test, firstN(100))
+	if s.cmp.Pretrained() {
+		m, sd, g := s.cmp.Runs[s.which].Net.LayerStats(s.data.Test, firstN(100))
 		s.stats = [3][]float64{m, sd, g}
 	}
 }
@@ -109,16 +87,12 @@ func (s *deep) step() {
 		s.sweepStep()
 		return
 	}
-	if !s.dbn.Done() {
-		if s.dbn.Step() {
-			s.startComparison()
-		}
+	was := s.cmp.Pretrained()
+	if err := s.cmp.Step(); err != nil {
+		s.err = err.Error()
 		return
 	}
-	for _, tr := range s.runs {
-		tr.Step()
-	}
-	if s.runs[0].Batches%250 == 0 {
+	if s.cmp.Pretrained() && (!was || s.cmp.Runs[0].Batches%250 == 0) {
 		s.checkpoint()
 	}
 }
@@ -128,7 +102,7 @@ func (s *deep) finished(v topic.Values) (bool, string) {
 		return s.sweep.Done(), "every depth trained"
 	}
 	n := v.Int("epochs")
-	return len(s.runs) > 0 && s.runs[0].Epoch >= n, fmt.Sprintf("%d epoch(s) of fine-tuning", n)
+	return s.cmp.Pretrained() && s.cmp.Runs[0].Epoch >= n, fmt.Sprintf("%d epoch(s) of fine-tuning", n)
 }
 
 func (s *deep) sweepStep() {
@@ -150,14 +124,14 @@ func (s *deep) key(msg tea.KeyMsg) bool {
 	switch {
 	case key.Matches(msg, netKey):
 		s.which = (s.which + 1) % 3
-		if len(s.runs) > 0 {
+		if s.cmp != nil && s.cmp.Pretrained() {
 			s.checkpoint()
 		}
 	case key.Matches(msg, dreamKey):
-		if s.dbn != nil && s.dbn.Done() {
+		if s.cmp != nil && s.cmp.DBN.Done() {
 			s.dreamPics = nil
 			for k := 0; k < 4; k++ {
-				s.dreamPics = append(s.dreamPics, s.dbn.Dream(20+k, 100))
+				s.dreamPics = append(s.dreamPics, s.cmp.DBN.Dream(20+k, 100))
 			}
 		}
 	default:
@@ -174,10 +148,11 @@ func (s *deep) status() string {
 		return fmt.Sprintf("sweep: depth %d of %d, %s", s.sweep.Depth, topic.SweepDepths, s.v.Choice("init"))
 	case s.sweep != nil:
 		return "sweep done"
-	case !s.dbn.Done():
-		return fmt.Sprintf("pretraining layer %d of %d, batch %d/%d", s.dbn.Layer+1, len(s.dbn.RBMs), s.dbn.Batches, s.dbn.PerLayer)
+	case !s.cmp.Pretrained():
+		d := s.cmp.DBN
+		return fmt.Sprintf("pretraining layer %d of %d, batch %d/%d", d.Layer+1, len(d.RBMs), d.Batches, d.PerLayer)
 	}
-	return fmt.Sprintf("fine-tuning: update %d of each net", s.runs[0].Batches)
+	return fmt.Sprintf("fine-tuning: update %d of each net", s.cmp.Runs[0].Batches)
 }
 
 func (s *deep) redraw(v topic.Values, live bool) {
@@ -195,8 +170,8 @@ func (s *deep) redraw(v topic.Values, live bool) {
 		return
 	}
 	xmax := 10.0
-	if len(s.runs) > 0 {
-		xmax = math.Max(xmax, float64(s.runs[0].Batches))
+	if s.cmp.Pretrained() {
+		xmax = math.Max(xmax, float64(s.cmp.Runs[0].Batches))
 	}
 	s.chart.draw([2]float64{0, xmax}, [2]float64{0, 1},
 		series{xs: s.acc[0].xs, ys: s.acc[0].ys, style: s.c.S.Series[2]},
@@ -222,15 +197,15 @@ func (s *deep) body(panel string) string {
 		}
 		line := "  ▭ " + name
 		switch {
-		case !s.dbn.Done() && i == s.dbn.Layer+1:
+		case !s.cmp.DBN.Done() && i == s.cmp.DBN.Layer+1:
 			line = s.c.S.Warn.Render("▸ ▭ " + name + "  ← RBM being trained")
-		case !s.dbn.Done() && i == s.dbn.Layer:
+		case !s.cmp.DBN.Done() && i == s.cmp.DBN.Layer:
 			line = s.c.S.Warn.Render("▸ ▭ " + name)
 		}
 		b.WriteString(line + "\n")
 	}
-	if !s.dbn.Done() {
-		fmt.Fprintf(&b, "\nRBM %d: reconstruction error %.2f", s.dbn.Layer+1, s.dbn.Last)
+	if !s.cmp.DBN.Done() {
+		fmt.Fprintf(&b, "\nRBM %d: reconstruction error %.2f", s.cmp.DBN.Layer+1, s.cmp.DBN.Last)
 	} else if len(s.dreamPics) > 0 {
 		var pics [][]string
 		for _, p := range s.dreamPics {
