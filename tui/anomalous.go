@@ -298,7 +298,7 @@ func (s *anomalous) drawLower() {
 	}
 }
 
-func (s *anomalous) body(panel string) string {
+func (s *anomalous) body(panel panelFunc) string {
 	l, a, p := s.l, s.a, s.p
 	title := fmt.Sprintf("%s · window ±%s", p.Model, num(s.scale))
 	if s.outside > 0 {
@@ -434,7 +434,7 @@ func (s *anomalous) lastUpdate(w int) string {
 		line1 = fmt.Sprintf("●: x += v = (%+.3g, %+.3g), the same every step", l.X-l.X0, l.Y-l.Y0)
 	}
 	pos := fmt.Sprintf("  at (%.4g, %.4g)", l.X, l.Y)
-	return s.c.S.Accent.Render(fit(line1, w)) + "\n" + s.c.S.Accent.Render(fit(pos, w))
+	return s.c.S.Accent.Render(wrap(line1, w)) + "\n" + s.c.S.Accent.Render(wrap(pos, w))
 }
 
 func (s *anomalous) panel(name string, v topic.Values, w, h int) string {

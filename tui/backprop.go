@@ -212,7 +212,7 @@ func (s *backprop) redraw(v topic.Values, live bool) {
 	}
 }
 
-func (s *backprop) body(panel string) string {
+func (s *backprop) body(panel panelFunc) string {
 	l := s.l
 	main := s.c.box(fmt.Sprintf("test digit %d of %d (d next, m next mistake)", s.digit+1, s.data.Test.Len()),
 		s.digitView(l.leftW()-2, l.mainH()-2), l.leftW(), l.mainH(), false)

@@ -223,7 +223,7 @@ func (s *boltzmann) drawRBM() {
 	}
 }
 
-func (s *boltzmann) body(panel string) string {
+func (s *boltzmann) body(panel panelFunc) string {
 	if s.rbm != nil {
 		return s.rbmBody(panel)
 	}
@@ -335,7 +335,7 @@ func (s *boltzmann) encUpdate(w int) string {
 	return s.c.S.Accent.Render(wrap(fmt.Sprintf("sweep %d of the cycle's %d: every free unit turned on with probability σ(ΔE/T)", (e.Sweeps-1)%e.SweepsPerCycle()+1, e.SweepsPerCycle()), w))
 }
 
-func (s *boltzmann) rbmBody(panel string) string {
+func (s *boltzmann) rbmBody(panel panelFunc) string {
 	l, tr := s.l, s.rbm
 	r := tr.RBM
 	// filters: as many hidden units as fit, 14×7 braille each

@@ -179,7 +179,7 @@ func (s *deep) redraw(v topic.Values, live bool) {
 		series{xs: s.acc[2].xs, ys: s.acc[2].ys, style: s.c.S.Series[0]})
 }
 
-func (s *deep) body(panel string) string {
+func (s *deep) body(panel panelFunc) string {
 	l := s.l
 	if s.sweep != nil {
 		return s.sweepBody(panel)
@@ -251,7 +251,7 @@ func (s *deep) barsView(w int) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func (s *deep) sweepBody(panel string) string {
+func (s *deep) sweepBody(panel panelFunc) string {
 	l := s.l
 	var b strings.Builder
 	fmt.Fprintf(&b, "final test accuracy after %d updates, %s start, width %d\n\n", s.v.Int("budget"), s.v.Choice("init"), s.hidden[0])

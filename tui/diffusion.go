@@ -187,7 +187,7 @@ func (s *diffusion) drawProfile() {
 	}
 }
 
-func (s *diffusion) body(panel string) string {
+func (s *diffusion) body(panel panelFunc) string {
 	l := s.l
 	title := fmt.Sprintf("%s walkers · window ±%s", s.p.Mode, num(s.scale))
 	if s.outside > 0 {
@@ -239,7 +239,7 @@ func (s *diffusion) lastUpdate(w int) string {
 			decay, l.Vx0, sv, l.Xi1, l.Vx, drift, sx1, sx2, l.X-l.X0)
 	}
 	pos := fmt.Sprintf("  now at (%.3g, %.3g), |r|² = %.3g", l.X, l.Y, l.X*l.X+l.Y*l.Y)
-	return s.c.S.Accent.Render(fit(rule, w)) + "\n" + s.c.S.Accent.Render(fit(pos, w))
+	return s.c.S.Accent.Render(wrap(rule, w)) + "\n" + s.c.S.Accent.Render(wrap(pos, w))
 }
 
 func (s *diffusion) panel(name string, v topic.Values, w, h int) string {

@@ -227,7 +227,7 @@ func (s *hopfield) drawCapacity() {
 		series{xs: mx, ys: my, style: s.c.S.Series[0], glyph: '●'})
 }
 
-func (s *hopfield) body(panel string) string {
+func (s *hopfield) body(panel panelFunc) string {
 	if s.capa != nil {
 		return s.capacityBody(panel)
 	}
@@ -318,7 +318,7 @@ func (s *hopfield) overlapBars(w, h int) string {
 
 func (s *hopfield) lastUpdate(w int) string {
 	if s.msg != "" {
-		return s.c.S.Accent.Render(fit(s.msg, w))
+		return s.c.S.Accent.Render(wrap(s.msg, w))
 	}
 	h := s.net
 	l := h.Last
@@ -335,12 +335,12 @@ func (s *hopfield) lastUpdate(w int) string {
 	}
 	if l.Old != l.New {
 		rule += fmt.Sprintf(", flipped: ΔH = %+.3f", l.DeltaE)
-		return s.c.S.Warn.Render(fit(head, w)) + "\n" + s.c.S.Warn.Render(fit(rule, w))
+		return s.c.S.Warn.Render(wrap(head, w)) + "\n" + s.c.S.Warn.Render(wrap(rule, w))
 	}
-	return fit(head, w) + "\n" + s.c.S.Dim.Render(fit(rule+", unchanged", w))
+	return wrap(head, w) + "\n" + s.c.S.Dim.Render(wrap(rule+", unchanged", w))
 }
 
-func (s *hopfield) capacityBody(panel string) string {
+func (s *hopfield) capacityBody(panel panelFunc) string {
 	l, c := s.l, s.capa
 	N := c.Params().N
 	kind := "random"

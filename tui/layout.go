@@ -1,5 +1,7 @@
 package tui
 
+import "strings"
+
 // columns is the layout of a simulation screen of w×h cells (below the
 // status line): on the left a main box, two lines for the last update and
 // the side panel; on the right a stack of boxes sharing the height.
@@ -25,11 +27,21 @@ func (l columns) rightH(i, n int) int {
 	return l.h - (n-1)*(l.h/n)
 }
 
-// compose joins the parts: main is a box of leftW × mainH, update two
-// lines of text, panel the side panel, right the boxes of the right column
-// (each rightW wide, heights from rightH).
-func (l columns) compose(main, update, panel string, right ...string) string {
-	left := main + "\n" + block(update, l.leftW(), 2) + "\n" + panel
+// panelFunc draws the side panel at height h (its width is fixed).
+type panelFunc func(h int) string
+
+// maxUpdateLines is the most lines the last-update text may take.
+const maxUpdateLines = 5
+
+// compose joins the parts: main is a box of leftW × mainH, update the
+// last-update text (two lines, or up to maxUpdateLines when it needs them,
+// taken from the side panel, which keeps at least 6), panel draws the side
+// panel, right the boxes of the right column (each rightW wide, heights
+// from rightH).
+func (l columns) compose(main, update string, panel panelFunc, right ...string) string {
+	_, ph := l.panelSize()
+	lines := min(max(2, strings.Count(update, "\n")+1), maxUpdateLines, 2+max(0, ph-6))
+	left := main + "\n" + block(update, l.leftW(), lines) + "\n" + panel(ph-(lines-2))
 	r := ""
 	for i, b := range right {
 		if i > 0 {

@@ -179,7 +179,7 @@ func (s *perceptron) drawCover() {
 		series{xs: ex, ys: ey, style: s.c.S.Series[0], glyph: '●'})
 }
 
-func (s *perceptron) body(panel string) string {
+func (s *perceptron) body(panel panelFunc) string {
 	l := s.l
 	if s.cover != nil {
 		return s.coverBody(panel)
@@ -220,14 +220,14 @@ func (s *perceptron) lastUpdate(w int) string {
 		head += " ≤ 0: mistake"
 		rule = fmt.Sprintf("w ← w + ηyx = (%.2f, %.2f) %+.2f·(%.2f, %.2f) = (%.2f, %.2f); b ← %.2f",
 			l.W0[0], l.W0[1], eta*l.Y, l.X[0], l.X[1], l.W[0], l.W[1], l.B)
-		return s.c.S.Warn.Render(fit(head, w)) + "\n" + s.c.S.Warn.Render(fit(rule, w))
+		return s.c.S.Warn.Render(wrap(head, w)) + "\n" + s.c.S.Warn.Render(wrap(rule, w))
 	}
 	head += " > 0: right"
 	rule = fmt.Sprintf("no change: w = (%.2f, %.2f), b = %.2f", l.W[0], l.W[1], l.B)
-	return s.c.S.Good.Render(fit(head, w)) + "\n" + s.c.S.Dim.Render(fit(rule, w))
+	return s.c.S.Good.Render(wrap(head, w)) + "\n" + s.c.S.Dim.Render(wrap(rule, w))
 }
 
-func (s *perceptron) coverBody(panel string) string {
+func (s *perceptron) coverBody(panel panelFunc) string {
 	l, cv := s.l, s.cover
 	N := cv.Params().N
 	legend := s.c.S.Series[1].Render("━ Cover C(P,N)/2^P") + "  " + s.c.S.Series[0].Render("● separable (LP)") + "  " +

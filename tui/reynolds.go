@@ -229,7 +229,7 @@ func (s *reynolds) drawCells() {
 		series{xs: s.drift.xs, ys: s.drift.ys, style: s.c.S.Series[0]})
 }
 
-func (s *reynolds) body(panel string) string {
+func (s *reynolds) body(panel panelFunc) string {
 	l := s.l
 	var main, top, bottom string
 	switch {

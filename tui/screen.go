@@ -42,7 +42,7 @@ type sim interface {
 	setSize(w, h int)
 	// body composes the screen below the status line, with the side panel
 	// (already drawn, pw×ph) placed where the topic's layout puts it.
-	body(panel string) string
+	body(panel panelFunc) string
 	// panelSize says how big the side panel is at the current size.
 	panelSize() (w, h int)
 	// tabs names the topic's panels after "Parameters"; panel draws one.
@@ -406,8 +406,8 @@ func (r *runner) render() {
 	if r.msg != "" {
 		head = r.c.S.Title.Render(r.t.Title) + "  " + r.c.S.Bad.Render("✗ "+r.msg)
 	}
-	pw, ph := r.s.panelSize()
-	r.out = fit(head, r.w) + "\n" + padLines(r.s.body(r.panelView(pw, ph)), r.w, r.h-1)
+	pw, _ := r.s.panelSize()
+	r.out = fit(head, r.w) + "\n" + padLines(r.s.body(func(h int) string { return r.panelView(pw, h) }), r.w, r.h-1)
 }
 
 // panelView draws the side panel: the tab strip on its top edge and the
