@@ -2,7 +2,6 @@ package models
 
 import (
 	"math"
-	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/stat"
@@ -27,56 +26,43 @@ func TestPretrainingHelps(t *testing.T) {
 	for i := range acc {
 		acc[i] = make([]float64, seeds)
 	}
-	var wg sync.WaitGroup
-	work := make(chan int)
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for job := range work {
-				k, seed := job/seeds, uint64(job%seeds+1)
-				init := inits[k]
-				p := deepNet(init)
-				if init == "pretrain" {
-					p.Init = InitSmall
-				}
-				tr, err := NewTrainer(p, d, seed)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				if init == "pretrain" {
-					dbn, err := NewDBN(p.Sizes[:len(p.Sizes)-1], GuideRBM(0), 100, d.Train, seed)
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					for !dbn.Step() {
-					}
-					if err := dbn.InitMLP(tr.Net); err != nil {
-						t.Error(err)
-						return
-					}
-				}
-				if init == InitSmall && seed == 1 {
-					_, _, g := tr.Net.LayerStats(d.Test, seq(200))
-					t.Logf("small init: gradient norms per layer %.2e", g)
-					if !(g[0] < g[3]/10) {
-						t.Errorf("small init: gradients do not shrink towards the input: %v", g)
-					}
-				}
-				for range budget {
-					tr.Step()
-				}
-				acc[k][job%seeds] = tr.Net.Accuracy(d.Test)
+	onCores(len(inits)*seeds, func(job int) {
+		k, seed := job/seeds, uint64(job%seeds+1)
+		init := inits[k]
+		p := deepNet(init)
+		if init == "pretrain" {
+			p.Init = InitSmall
+		}
+		tr, err := NewTrainer(p, d, seed)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if init == "pretrain" {
+			dbn, err := NewDBN(p.Sizes[:len(p.Sizes)-1], GuideRBM(0), 100, d.Train, seed)
+			if err != nil {
+				t.Error(err)
+				return
 			}
-		}()
-	}
-	for job := range len(inits) * seeds {
-		work <- job
-	}
-	close(work)
-	wg.Wait()
+			for !dbn.Step() {
+			}
+			if err := dbn.InitMLP(tr.Net); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+		if init == InitSmall && seed == 1 {
+			_, _, g := tr.Net.LayerStats(d.Test, seq(200))
+			t.Logf("small init: gradient norms per layer %.2e", g)
+			if !(g[0] < g[3]/10) {
+				t.Errorf("small init: gradients do not shrink towards the input: %v", g)
+			}
+		}
+		for range budget {
+			tr.Step()
+		}
+		acc[k][job%seeds] = tr.Net.Accuracy(d.Test)
+	})
 	meanSE := func(x []float64) (float64, float64) {
 		m, sd := stat.MeanStdDev(x, nil)
 		return m, sd / math.Sqrt(float64(len(x)))
