@@ -223,7 +223,7 @@ func (s *anomalous) drawLower() {
 	case 0:
 		T := a.Time()
 		if T < 4 || len(a.TrackX) == 0 {
-			s.lower.out = ""
+			s.lower.clear()
 			return
 		}
 		var lags []int
@@ -256,14 +256,14 @@ func (s *anomalous) drawLower() {
 		}
 		ss = append(ss, series{xs: mx, ys: my, style: s.c.S.Series[0]})
 		if !(ymax > 0) {
-			s.lower.out = ""
+			s.lower.clear()
 			return
 		}
 		s.lower.draw([2]float64{1, math.Max(2, float64(T)/2)}, [2]float64{ymin / 2, ymax * 2}, ss...)
 	case 3:
 		ts, sl := a.LocalSlope(s.robust())
 		if len(ts) < 2 {
-			s.lower.out = ""
+			s.lower.clear()
 			return
 		}
 		s.lower.logY = false
@@ -284,7 +284,7 @@ func (s *anomalous) drawLower() {
 		}
 		xs, ds := h.Density()
 		if len(xs) == 0 {
-			s.lower.out = ""
+			s.lower.clear()
 			return
 		}
 		xmin, xmax := xs[0]/2, xs[len(xs)-1]*2
@@ -324,16 +324,14 @@ func (s *anomalous) body(panel panelFunc) string {
 		measured = "━ MSD  " + s.c.S.Series[2].Render(fmt.Sprintf("━ ⟨|r|^%.2g⟩^(2/q)", p.RobustQ()))
 	}
 	win := fmt.Sprintf("fit over t ∈ [%s, %s]", num(s.fitMin), map[bool]string{true: "now", false: num(s.fitMax)}[s.fitMax <= 0])
-	msdBox := s.c.box("MSD on log-log axes · "+win, s.msd.view()+"\n"+
-		s.c.S.Series[0].Render(measured)+"  "+s.c.S.Series[1].Render("━ "+theory)+s.c.S.Dim.Render("  ━ slopes 1, 2")+"  "+fit,
-		l.rightW(), l.rightH(0, 2), false)
+	msdBox := s.c.chartBox("MSD on log-log axes · "+win, &s.msd,
+		s.c.S.Series[0].Render(measured)+"  "+s.c.S.Series[1].Render("━ "+theory)+s.c.S.Dim.Render("  ━ slopes 1, 2")+"  "+fit, l.rightW(), l.rightH(0, 2))
 
 	lowerTitle, legend := s.lowerText()
-	content := s.lower.view()
+	lower := s.c.chartBox(lowerTitle+" (v: next)", &s.lower, legend, l.rightW(), l.rightH(1, 2))
 	if s.lower.out == "" {
-		content = "\n  " + s.c.S.Dim.Render(s.emptyLower())
+		lower = s.c.box(lowerTitle+" (v: next)", "\n  "+s.c.S.Dim.Render(s.emptyLower())+"\n"+legend, l.rightW(), l.rightH(1, 2), false)
 	}
-	lower := s.c.box(lowerTitle+" (v: next)", content+"\n"+legend, l.rightW(), l.rightH(1, 2), false)
 	return l.compose(field, s.lastUpdate(l.leftW()-1), panel, msdBox, lower)
 }
 

@@ -197,7 +197,7 @@ func (s *backprop) redraw(v topic.Values, live bool) {
 			hi = math.Max(hi, y)
 		}
 		if len(s.loss.xs) < 2 || !(hi > 0) {
-			s.lower.out = ""
+			s.lower.clear()
 			return
 		}
 		s.lower.draw([2]float64{0, xmax}, [2]float64{0, hi * 1.1},
@@ -221,9 +221,9 @@ func (s *backprop) body(panel panelFunc) string {
 	if len(s.epochX) > 0 {
 		full = fmt.Sprintf("  epoch %d: val %.4f, test %.4f", len(s.epochX), last(s.epochVal), last(s.epochTest))
 	}
-	curves := s.c.box("accuracy against samples seen (lines: 1,000-digit subsets)", s.curves.view()+"\n"+
+	curves := s.c.chartBox("accuracy against samples seen (lines: 1,000-digit subsets)", &s.curves,
 		s.c.S.Series[1].Render(fmt.Sprintf("━ val %.3f", va))+"  "+s.c.S.Series[0].Render(fmt.Sprintf("━ test %.3f", ta))+
-		s.c.S.Dim.Render(full), l.rightW(), l.rightH(0, 2), false)
+			s.c.S.Dim.Render(full), l.rightW(), l.rightH(0, 2))
 	var title, content string
 	switch s.view {
 	case 0:

@@ -273,9 +273,8 @@ func (s *boltzmann) body(panel panelFunc) string {
 	b.WriteString("  " + verdict + "\n")
 	main := s.c.box(fmt.Sprintf("%d-%d-%d encoder (Ackley, Hinton and Sejnowski 1985)", p.N, p.H, p.N), b.String(), l.leftW(), l.mainH(), false)
 	f := last(s.correct.ys)
-	curve := s.c.box("learning: P(right V2) and G", s.curve.view()+"\n"+
-		s.c.S.Series[0].Render(fmt.Sprintf("━ P(right) %.2f", f))+"  "+s.c.S.Series[1].Render(fmt.Sprintf("━ G = %.3f nats (scaled)", last(s.g.ys))),
-		l.rightW(), l.rightH(0, 2), false)
+	curve := s.c.chartBox("learning: P(right V2) and G", &s.curve,
+		s.c.S.Series[0].Render(fmt.Sprintf("━ P(right) %.2f", f))+"  "+s.c.S.Series[1].Render(fmt.Sprintf("━ G = %.3f nats (scaled)", last(s.g.ys))), l.rightW(), l.rightH(0, 2))
 	var title, content string
 	switch s.view {
 	case 0:
@@ -362,9 +361,8 @@ func (s *boltzmann) rbmBody(panel panelFunc) string {
 	}
 	main := s.c.box(fmt.Sprintf("filters: weights of hidden units 1–%d (dots: w above the mean)", min(h, rows*cols)), b.String(), l.leftW(), l.mainH(), false)
 	pl, gap := last(s.pl.ys), last(s.gap.ys)
-	curve := s.c.box("reconstruction error per image", s.curve.view()+"\n"+
-		s.c.S.Series[0].Render(fmt.Sprintf("━ %.2f", tr.Last))+s.c.S.Dim.Render(fmt.Sprintf("  pseudo-log-likelihood %s · free-energy gap %s", num(pl), num(gap))),
-		l.rightW(), l.rightH(0, 2), false)
+	curve := s.c.chartBox("reconstruction error per image", &s.curve,
+		s.c.S.Series[0].Render(fmt.Sprintf("━ %.2f", tr.Last))+s.c.S.Dim.Render(fmt.Sprintf("  pseudo-log-likelihood %s · free-energy gap %s", num(pl), num(gap))), l.rightW(), l.rightH(0, 2))
 	var title, content string
 	switch s.view {
 	case 0:

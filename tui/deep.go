@@ -221,7 +221,7 @@ func (s *deep) body(panel panelFunc) string {
 		st := []int{2, 1, 0}[i]
 		legend += s.c.S.Series[st].Render(fmt.Sprintf("━ %s %s  ", name, num(last(s.acc[i].ys))))
 	}
-	chart := s.c.box("test accuracy (1,000 digits) against fine-tuning updates", s.chart.view()+"\n"+legend, l.rightW(), l.rightH(0, 2), false)
+	chart := s.c.chartBox("test accuracy (1,000 digits) against fine-tuning updates", &s.chart, legend, l.rightW(), l.rightH(0, 2))
 	bars := s.c.box(fmt.Sprintf("inside the %s net, per layer (i: next net)", deepNames[s.which]), s.barsView(l.rightW()-2), l.rightW(), l.rightH(1, 2), false)
 	upd := s.c.S.Dim.Render(wrap("n: one step (pretraining mini-batch, then one update of each net); space runs all three", l.leftW()-1))
 	return l.compose(main, upd, panel, chart, bars)

@@ -155,7 +155,7 @@ func (s *diffusion) drawProfile() {
 	pr := s.d.Profile(bins)
 	if len(pr.Count) == 0 {
 		s.profNote = "every walker is at the origin"
-		s.prof.out = ""
+		s.prof.clear()
 		return
 	}
 	sigma := s.p.SigmaTheory(s.d.T())
@@ -199,12 +199,12 @@ func (s *diffusion) body(panel panelFunc) string {
 		scale = "log-log"
 	}
 	legend := s.legend("data", "theory") + "  " + s.fitD()
-	msd := s.c.box("MSD vs t, "+scale+" (g) · theory "+s.msdTheoryName(), s.msd.view()+"\n"+legend, l.rightW(), l.rightH(0, 2), false)
-	profContent := s.prof.view() + "\n" + s.legend("x hist", "Fick") + "  " + s.profNote
+	msd := s.c.chartBox("MSD vs t, "+scale+" (g) · theory "+s.msdTheoryName(), &s.msd, legend, l.rightW(), l.rightH(0, 2))
+	profTitle := fmt.Sprintf("profile at t = %s", num(s.d.T()))
+	prof := s.c.chartBox(profTitle, &s.prof, s.legend("x hist", "Fick")+"  "+s.profNote, l.rightW(), l.rightH(1, 2))
 	if s.prof.out == "" {
-		profContent = "\n  " + s.c.S.Dim.Render(s.profNote+": step to spread them")
+		prof = s.c.box(profTitle, "\n  "+s.c.S.Dim.Render(s.profNote+": step to spread them"), l.rightW(), l.rightH(1, 2), false)
 	}
-	prof := s.c.box(fmt.Sprintf("profile at t = %s", num(s.d.T())), profContent, l.rightW(), l.rightH(1, 2), false)
 	return l.compose(field, s.lastUpdate(l.leftW()-1), panel, msd, prof)
 }
 

@@ -276,8 +276,8 @@ func (s *hopfield) body(panel panelFunc) string {
 	}
 	title := fmt.Sprintf("%d neurons, %d %s memories, %s rule, T = %s", p.N, len(h.Xi), p.Kind, p.Rule, num(p.Temp))
 	main := s.c.box(title, b.String()+"\n"+state+"\n"+legend, l.leftW(), l.mainH(), s.editing)
-	energy := s.c.box("energy H = −½ Σ S_i J_ij S_j against updates", s.energy.view()+"\n"+
-		s.c.S.Series[0].Render(fmt.Sprintf("━ H = %.2f", h.E))+s.c.S.Dim.Render("  (never rises at T = 0)"), l.rightW(), l.rightH(0, 2), false)
+	energy := s.c.chartBox("energy H = −½ Σ S_i J_ij S_j against updates", &s.energy,
+		s.c.S.Series[0].Render(fmt.Sprintf("━ H = %.2f", h.E))+s.c.S.Dim.Render("  (never rises at T = 0)"), l.rightW(), l.rightH(0, 2))
 	over := s.c.box("overlaps m_μ = (1/N) Σ ξ_i^μ S_i", s.overlapBars(l.rightW()-2, l.rightH(1, 2)-2), l.rightW(), l.rightH(1, 2), false)
 	return l.compose(main, s.lastUpdate(l.leftW()-1), panel, energy, over)
 }

@@ -199,10 +199,10 @@ func (s *perceptron) body(panel panelFunc) string {
 	if b := pc.Bound(); !math.IsNaN(b) {
 		bound = fmt.Sprintf("━ Novikoff (R/γ)² = %.0f (R %.2f, γ %.3f)", b, pc.R, pc.Gamma)
 	}
-	mist := s.c.box("mistakes against samples seen", s.mistakes.view()+"\n"+
-		s.c.S.Series[0].Render("━ mistakes")+"  "+s.c.S.Series[1].Render(bound), l.rightW(), l.rightH(0, 2), false)
-	acc := s.c.box("training accuracy against samples seen", s.acc.view()+"\n"+
-		s.c.S.Series[0].Render(fmt.Sprintf("━ accuracy %.3f", pc.Accuracy())), l.rightW(), l.rightH(1, 2), false)
+	mist := s.c.chartBox("mistakes against samples seen", &s.mistakes,
+		s.c.S.Series[0].Render("━ mistakes")+"  "+s.c.S.Series[1].Render(bound), l.rightW(), l.rightH(0, 2))
+	acc := s.c.chartBox("training accuracy against samples seen", &s.acc,
+		s.c.S.Series[0].Render(fmt.Sprintf("━ accuracy %.3f", pc.Accuracy())), l.rightW(), l.rightH(1, 2))
 	return l.compose(main, s.lastUpdate(l.leftW()-1), panel, mist, acc)
 }
 

@@ -155,7 +155,7 @@ func (s *reynolds) drawScallop() {
 		lim = math.Max(lim, math.Max(math.Abs(sc.PerLow[i]), math.Abs(sc.PerHigh[i])))
 	}
 	if n == 0 {
-		s.bottom.out = ""
+		s.bottom.clear()
 		return
 	}
 	s.bottom.draw([2]float64{0, math.Max(5, float64(n)+1)}, [2]float64{-lim * 1.2, lim * 1.2},
@@ -287,18 +287,17 @@ func (s *reynolds) scallopBoxes() (main, top, bottom string) {
 	b.WriteString(s.c.S.Dim.Render(wrap(fmt.Sprintf("%s: opening θ = %.0f°, plates %.2f; opens in %.3g, closes in %.3g (ratio %.3g)",
 		kind, th*180/math.Pi, pl, p.Open, p.Close, p.Open/p.Close), w)))
 	main = s.c.box("the scallop theorem", b.String(), l.leftW(), l.mainH(), false)
-	top = s.c.box("midpoint against time", s.top.view()+"\n"+
-		s.c.S.Series[1].Render("━ R ≪ 1")+"  "+s.c.S.Series[0].Render("━ R ≫ 1"), l.rightW(), l.rightH(0, 2), false)
+	top = s.c.chartBox("midpoint against time", &s.top,
+		s.c.S.Series[1].Render("━ R ≪ 1")+"  "+s.c.S.Series[0].Render("━ R ≫ 1"), l.rightW(), l.rightH(0, 2))
 	per := "per cycle: needs a whole stroke"
 	if n := len(sc.PerLow); n > 0 {
 		per = fmt.Sprintf("last cycle: R≪1 %+.1e, R≫1 %+.4f", sc.PerLow[n-1], sc.PerHigh[n-1])
 	}
-	content := s.bottom.view()
+	legend := s.c.S.Series[1].Render("○ R ≪ 1") + "  " + s.c.S.Series[0].Render("● R ≫ 1") + "  " + per
+	bottom = s.c.chartBox("net displacement per cycle", &s.bottom, legend, l.rightW(), l.rightH(1, 2))
 	if s.bottom.out == "" {
-		content = "\n  " + s.c.S.Dim.Render("run a whole stroke to see the displacement per cycle")
+		bottom = s.c.box("net displacement per cycle", "\n  "+s.c.S.Dim.Render("run a whole stroke to see the displacement per cycle")+"\n"+legend, l.rightW(), l.rightH(1, 2), false)
 	}
-	bottom = s.c.box("net displacement per cycle", content+"\n"+
-		s.c.S.Series[1].Render("○ R ≪ 1")+"  "+s.c.S.Series[0].Render("● R ≫ 1")+"  "+per, l.rightW(), l.rightH(1, 2), false)
 	return main, top, bottom
 }
 
@@ -339,10 +338,9 @@ func (s *reynolds) swimmerBoxes() (main, top, bottom string) {
 	if math.Abs(math.Sin(p.Phase)) < 1e-9 {
 		area = "φ = 0: the loop has no area, the swimmer goes nowhere"
 	}
-	top = s.c.box("stroke in shape space (L₁, L₂)", s.top.view()+"\n"+s.c.S.Series[1].Render("━ loop")+"  "+s.c.S.Warn.Render("● now")+"  "+area,
-		l.rightW(), l.rightH(0, 2), false)
-	bottom = s.c.box("net speed against φ", s.bottom.view()+"\n"+
-		s.c.S.Series[0].Render("● integrated")+"  "+s.c.S.Series[1].Render("━ (7/24)·a·d₁d₂·ω·sin φ/L²"), l.rightW(), l.rightH(1, 2), false)
+	top = s.c.chartBox("stroke in shape space (L₁, L₂)", &s.top, s.c.S.Series[1].Render("━ loop")+"  "+s.c.S.Warn.Render("● now")+"  "+area, l.rightW(), l.rightH(0, 2))
+	bottom = s.c.chartBox("net speed against φ", &s.bottom,
+		s.c.S.Series[0].Render("● integrated")+"  "+s.c.S.Series[1].Render("━ (7/24)·a·d₁d₂·ω·sin φ/L²"), l.rightW(), l.rightH(1, 2))
 	return main, top, bottom
 }
 
@@ -358,15 +356,14 @@ func (s *reynolds) cellBoxes() (main, top, bottom string) {
 	if D, se, ok := rt.FitD(20 * p.Tau); ok {
 		fit = fmt.Sprintf("fit D %.3g±%.2g (theory %.3g)", D, se, p.DTheory())
 	}
-	top = s.c.box("MSD against t", s.top.view()+"\n"+s.c.S.Series[0].Render("━ data")+"  "+
-		s.c.S.Series[1].Render("━ persistent walk")+"  "+fit, l.rightW(), l.rightH(0, 2), false)
+	top = s.c.chartBox("MSD against t", &s.top, s.c.S.Series[0].Render("━ data")+"  "+
+		s.c.S.Series[1].Render("━ persistent walk")+"  "+fit, l.rightW(), l.rightH(0, 2))
 	m, se := rt.MeanX()
 	drift := fmt.Sprintf("⟨x⟩ = %.3g ± %.2g", m, se)
 	if t := rt.T(); t > 0 {
 		drift += fmt.Sprintf(", drift %.3g per unit time", m/t)
 	}
-	bottom = s.c.box("mean position along the gradient", s.bottom.view()+"\n"+s.c.S.Series[0].Render("━ ⟨x⟩")+"  "+drift,
-		l.rightW(), l.rightH(1, 2), false)
+	bottom = s.c.chartBox("mean position along the gradient", &s.bottom, s.c.S.Series[0].Render("━ ⟨x⟩")+"  "+drift, l.rightW(), l.rightH(1, 2))
 	return main, top, bottom
 }
 
