@@ -147,6 +147,13 @@ func ended(t *testing.T, tm *term, d time.Duration) {
 	}
 }
 
+// quit presses q and waits for the session to end.
+func (tm *term) quit(t *testing.T) {
+	t.Helper()
+	io.WriteString(tm.in, "q")
+	ended(t, tm, 5*time.Second)
+}
+
 func tail(s string) string { return s[max(0, len(s)-400):] }
 
 func TestServeMenuTopicAndQuit(t *testing.T) {
@@ -159,8 +166,7 @@ func TestServeMenuTopicAndQuit(t *testing.T) {
 	tm.waitFor(t, "Standard diffusion", 5*time.Second)
 	io.WriteString(tm.in, "n")
 	tm.waitFor(t, "step 1", 5*time.Second)
-	io.WriteString(tm.in, "q")
-	ended(t, tm, 5*time.Second)
+	tm.quit(t)
 }
 
 func TestServeTopicLine(t *testing.T) {
@@ -170,8 +176,7 @@ func TestServeTopicLine(t *testing.T) {
 	tm := open(t, c, 100, 30, "hopfield --patterns 2 --seed 7")
 	tm.waitFor(t, "2 letters memories", 5*time.Second)
 	tm.waitFor(t, "seed 7", time.Second)
-	io.WriteString(tm.in, "q")
-	ended(t, tm, 5*time.Second)
+	tm.quit(t)
 
 	bad := open(t, c, 100, 30, "rm -rf /")
 	bad.waitFor(t, `unknown topic "rm"`, 5*time.Second)
@@ -456,8 +461,7 @@ func TestServeNoLeaks(t *testing.T) {
 	c := dial(t, addr)
 	tm := open(t, c, 80, 24, "")
 	tm.waitFor(t, "journal club", 5*time.Second)
-	io.WriteString(tm.in, "q")
-	ended(t, tm, 5*time.Second)
+	tm.quit(t)
 	c.Close()
 	time.Sleep(200 * time.Millisecond)
 	base := runtime.NumGoroutine()
@@ -466,8 +470,7 @@ func TestServeNoLeaks(t *testing.T) {
 		tm := open(t, c, 80, 24, "")
 		tm.waitFor(t, "journal club", 5*time.Second)
 		if i%2 == 0 {
-			io.WriteString(tm.in, "q")
-			ended(t, tm, 5*time.Second)
+			tm.quit(t)
 			c.Close()
 		} else {
 			io.WriteString(tm.in, "1 ") // a running screen, then the client vanishes
@@ -623,8 +626,7 @@ func TestServeBoundedRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	tm.waitFor(t, "journal club", 5*time.Second)
-	io.WriteString(tm.in, "q")
-	ended(t, tm, 5*time.Second)
+	tm.quit(t)
 }
 
 // Shutdown with a running session, an idle connection that never opened

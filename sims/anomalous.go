@@ -639,22 +639,20 @@ func (a *Anomalous) EB() (eb, se float64, ok bool) {
 }
 
 // EBExpected is the finite-T expectation of EB (EBFinite) for the CTRW
-// with Gaussian jumps at the current time, cached: it is recomputed when
-// the time has grown by 5% (a few thousand sampled jump processes, capped
-// at about 2·10⁷ jumps in all). ok is false for other models and before
-// EB has a value.
+// with power-law waits and Gaussian jumps at the current time, cached: it
+// is recomputed when the time has grown by 5% (up to 4,000 sampled jump
+// processes, about 2·10⁶ jumps in all: tens of milliseconds). ok is false
+// for other models (exponential waits are ergodic: EB → 0) and before EB
+// has a value.
 func (a *Anomalous) EBExpected() (eb, se float64, ok bool) {
 	p := a.p
-	if p.Model != CTRW || p.Jump == JumpLevy && p.Mu < 2 || a.tacount < 2*EBLag {
+	if p.Model != CTRW || p.Wait != WaitPower || p.Alpha >= 1 || p.Jump == JumpLevy && p.Mu < 2 || a.tacount < 2*EBLag {
 		return 0, 0, false
 	}
 	if a.ebAt == 0 || float64(a.n) > 1.05*float64(a.ebAt) {
-		alpha := 1.0
-		if p.Wait == WaitPower {
-			alpha = p.Alpha
-		}
+		alpha := p.Alpha
 		jumps := math.Pow(float64(a.n), alpha) / math.Gamma(1+alpha)
-		samples := int(min(4000, max(200, 2e7/math.Max(jumps, 1))))
+		samples := int(min(4000, max(100, 2e6/math.Max(jumps, 1))))
 		a.ebAt = a.n
 		a.ebExp[0], a.ebExp[1] = EBFinite(alpha, a.n, EBLag, samples, uint64(a.n))
 	}

@@ -107,7 +107,7 @@ func (c *DeepComparison) Step() error {
 
 func (c *DeepComparison) start() error {
 	for _, init := range CompareStarts {
-		tr, _, err := NewDeepRun(c.data, c.hidden, init, c.eta, 1, c.seed)
+		tr, err := models.NewTrainer(DeepNet(c.hidden, init, c.eta), c.data, c.seed)
 		if err == nil && init == InitPretrain {
 			err = c.DBN.InitMLP(tr.Net)
 		}

@@ -278,7 +278,7 @@ func (a *App) helpView() string {
 	h := a.c.newHelp(a.w - 4)
 	text := a.c.S.Title.Render("Keys: "+where) + "\n\n" + h.FullHelpView(groups) + "\n\n" +
 		wrap("Space runs and pauses; n takes one update and shows it with its numbers. Esc goes back to the menu and a topic left keeps its run: coming back resumes it; r starts again. "+
-			"Tab cycles the side panel; on Parameters, ↑↓ choose and ←→ change a value, which restarts the run with the same seed. "+
+			"Tab cycles the side panel; on Parameters, ↑↓ choose and ←→ change a value: before the first step it restarts the run with the same seed, after it the change is staged (*) until enter. "+
 			"The Share panel holds the jclub run line that reproduces the screen (jclub open takes the same flags). Mouse clicks open topics on the menu.", a.w-4)
 	return a.c.box("Help", text, a.w, a.h-1, true)
 }

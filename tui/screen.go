@@ -40,8 +40,8 @@ type sim interface {
 	// (see chartPeriod); every other redraw is complete.
 	redraw(v topic.Values, live bool)
 	setSize(w, h int)
-	// body composes the screen below the status line, with the side panel
-	// (already drawn, pw×ph) placed where the topic's layout puts it.
+	// body composes the screen below the status line; panel draws the side
+	// panel (pw wide) at the height the layout leaves it (columns.compose).
 	body(panel panelFunc) string
 	// panelSize says how big the side panel is at the current size.
 	panelSize() (w, h int)
@@ -294,12 +294,7 @@ func (r *runner) moveSel(dir int) {
 // enter applies every staged change (esc drops them): no key throws a run
 // away by surprise.
 func (r *runner) nudge(dir int) {
-	v := r.v
-	if r.staged != nil {
-		v = r.staged.Clone()
-	} else {
-		v = v.Clone()
-	}
+	v := r.shown().Clone()
 	before := v.Clone()
 	if !v.Nudge(r.sel, dir) {
 		p := v.Params()[r.sel]
