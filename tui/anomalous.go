@@ -46,7 +46,7 @@ func newAnomalousScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) 
 	s := &anomalous{c: c, field: newField(c)}
 	s.msd.c, s.lower.c = c, c
 	s.msd.logX, s.msd.logY = true, true
-	return newRunner(c, t, s, v, seed, 1)
+	return newRunner(c, t, legacyOf(func() sim { return s }), v, seed, 1)
 }
 
 func (s *anomalous) reset(v topic.Values, seed uint64) error {
@@ -298,7 +298,7 @@ func (s *anomalous) drawLower() {
 	}
 }
 
-func (s *anomalous) body(panel panelFunc) string {
+func (s *anomalous) body(panel func(h int) string) string {
 	l, a, p := s.l, s.a, s.p
 	title := fmt.Sprintf("%s · window ±%s", p.Model, num(s.scale))
 	if s.outside > 0 {

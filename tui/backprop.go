@@ -56,7 +56,7 @@ var (
 func newBackpropScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen {
 	s := &backprop{c: c}
 	s.curves.c, s.lower.c = c, c
-	return newRunner(c, t, s, v, seed, 3)
+	return newRunner(c, t, legacyOf(func() sim { return s }), v, seed, 3)
 }
 
 func (s *backprop) reset(v topic.Values, seed uint64) error {
@@ -212,7 +212,7 @@ func (s *backprop) redraw(v topic.Values, live bool) {
 	}
 }
 
-func (s *backprop) body(panel panelFunc) string {
+func (s *backprop) body(panel func(h int) string) string {
 	l := s.l
 	main := s.c.box(fmt.Sprintf("test digit %d of %d (d next, m next mistake)", s.digit+1, s.data.Test.Len()),
 		s.digitView(l.leftW()-2, l.mainH()-2), l.leftW(), l.mainH(), false)

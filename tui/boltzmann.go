@@ -35,7 +35,7 @@ type boltzmann struct {
 func newBoltzmannScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen {
 	s := &boltzmann{c: c}
 	s.curve.c, s.lower.c = c, c
-	return newRunner(c, t, s, v, seed, 8) // 500 sweeps a tick: a few learning cycles a second
+	return newRunner(c, t, legacyOf(func() sim { return s }), v, seed, 8) // 500 sweeps a tick: a few learning cycles a second
 }
 
 func (s *boltzmann) reset(v topic.Values, seed uint64) error {
@@ -223,7 +223,7 @@ func (s *boltzmann) drawRBM() {
 	}
 }
 
-func (s *boltzmann) body(panel panelFunc) string {
+func (s *boltzmann) body(panel func(h int) string) string {
 	if s.rbm != nil {
 		return s.rbmBody(panel)
 	}
@@ -334,7 +334,7 @@ func (s *boltzmann) encUpdate(w int) string {
 	return s.c.S.Accent.Render(wrap(fmt.Sprintf("sweep %d of the cycle's %d: every free unit turned on with probability σ(ΔE/T)", (e.Sweeps-1)%e.SweepsPerCycle()+1, e.SweepsPerCycle()), w))
 }
 
-func (s *boltzmann) rbmBody(panel panelFunc) string {
+func (s *boltzmann) rbmBody(panel func(h int) string) string {
 	l, tr := s.l, s.rbm
 	r := tr.RBM
 	// filters: as many hidden units as fit, 14×7 braille each

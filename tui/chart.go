@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/NimbleMarkets/ntcharts/canvas"
 	"github.com/NimbleMarkets/ntcharts/canvas/graph"
@@ -69,7 +70,9 @@ type plot struct {
 	logX, logY bool
 	lc         linechart.Model
 	out        string
-	last       func() // the last draw, to repeat at another height
+	last       func()    // the last draw, to repeat at another height
+	at         time.Time // when it was last drawn (drawer.chart)
+	note       string    // shown instead of the chart: nothing to plot yet
 }
 
 func (p *plot) setSize(w, h int) { p.w, p.h = w, h }

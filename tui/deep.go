@@ -42,7 +42,7 @@ var deepNames = []string{"small random", "Glorot", "pretrained"}
 func newDeepScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen {
 	s := &deep{c: c}
 	s.chart.c = c
-	return newRunner(c, t, s, v, seed, 4)
+	return newRunner(c, t, legacyOf(func() sim { return s }), v, seed, 4)
 }
 
 func (s *deep) reset(v topic.Values, seed uint64) error {
@@ -179,7 +179,7 @@ func (s *deep) redraw(v topic.Values, live bool) {
 		series{xs: s.acc[2].xs, ys: s.acc[2].ys, style: s.c.S.Series[0]})
 }
 
-func (s *deep) body(panel panelFunc) string {
+func (s *deep) body(panel func(h int) string) string {
 	l := s.l
 	if s.sweep != nil {
 		return s.sweepBody(panel)
@@ -251,7 +251,7 @@ func (s *deep) barsView(w int) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func (s *deep) sweepBody(panel panelFunc) string {
+func (s *deep) sweepBody(panel func(h int) string) string {
 	l := s.l
 	var b strings.Builder
 	fmt.Fprintf(&b, "final test accuracy after %d updates, %s start, width %d\n\n", s.v.Int("budget"), s.v.Choice("init"), s.hidden[0])

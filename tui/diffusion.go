@@ -34,7 +34,7 @@ type diffusion struct {
 func newDiffusionScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen {
 	s := &diffusion{c: c, field: newField(c)}
 	s.msd.c, s.prof.c = c, c
-	return newRunner(c, t, s, v, seed, 1)
+	return newRunner(c, t, legacyOf(func() sim { return s }), v, seed, 1)
 }
 
 func (s *diffusion) reset(v topic.Values, seed uint64) error {
@@ -187,7 +187,7 @@ func (s *diffusion) drawProfile() {
 	}
 }
 
-func (s *diffusion) body(panel panelFunc) string {
+func (s *diffusion) body(panel func(h int) string) string {
 	l := s.l
 	title := fmt.Sprintf("%s walkers · window ±%s", s.p.Mode, num(s.scale))
 	if s.outside > 0 {

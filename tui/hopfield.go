@@ -41,7 +41,7 @@ var (
 func newHopfieldScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen {
 	s := &hopfield{c: c, spins: newSpinCodes(c)}
 	s.energy.c, s.curve.c = c, c
-	return newRunner(c, t, s, v, seed, 2)
+	return newRunner(c, t, legacyOf(func() sim { return s }), v, seed, 2)
 }
 
 func (s *hopfield) reset(v topic.Values, seed uint64) error {
@@ -227,7 +227,7 @@ func (s *hopfield) drawCapacity() {
 		series{xs: mx, ys: my, style: s.c.S.Series[0], glyph: '●'})
 }
 
-func (s *hopfield) body(panel panelFunc) string {
+func (s *hopfield) body(panel func(h int) string) string {
 	if s.capa != nil {
 		return s.capacityBody(panel)
 	}
@@ -340,7 +340,7 @@ func (s *hopfield) lastUpdate(w int) string {
 	return wrap(head, w) + "\n" + s.c.S.Dim.Render(wrap(rule+", unchanged", w))
 }
 
-func (s *hopfield) capacityBody(panel panelFunc) string {
+func (s *hopfield) capacityBody(panel func(h int) string) string {
 	l, c := s.l, s.capa
 	N := c.Params().N
 	kind := "random"

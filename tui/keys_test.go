@@ -23,7 +23,7 @@ var sizes = [][2]int{{0, 0}, {1, 1}, {20, 5}, {79, 24}, {80, 23}, {80, 24}, {100
 
 // tick delivers the running screen's pending tick, as the timer would.
 func tick(a *App) {
-	if r, ok := a.screen.(*runner); ok && r.running {
+	if r, ok := a.screen.(*runner); ok && r.st.running {
 		a.Update(tickMsg{r.gen})
 	}
 }
@@ -135,24 +135,24 @@ func TestPausedScreenSchedulesNoTick(t *testing.T) {
 	a := newTestApp(Options{Topic: topic.Diffusion, Seed: 1})
 	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	r := a.screen.(*runner)
-	if _, cmd := a.Update(keyMsg(" ")); cmd == nil || !r.running {
+	if _, cmd := a.Update(keyMsg(" ")); cmd == nil || !r.st.running {
 		t.Fatal("space did not start a tick loop")
 	}
 	old := r.gen
 	if _, cmd := a.Update(tickMsg{old}); cmd == nil {
 		t.Fatal("a running screen did not ask for its next tick")
 	}
-	if r.steps == 0 {
+	if r.st.steps == 0 {
 		t.Fatal("a tick took no step")
 	}
-	if _, cmd := a.Update(keyMsg(" ")); cmd != nil || r.running {
+	if _, cmd := a.Update(keyMsg(" ")); cmd != nil || r.st.running {
 		t.Fatal("pausing scheduled something")
 	}
-	steps := r.steps
-	if _, cmd := a.Update(tickMsg{old}); cmd != nil || r.steps != steps {
+	steps := r.st.steps
+	if _, cmd := a.Update(tickMsg{old}); cmd != nil || r.st.steps != steps {
 		t.Fatal("a stale tick after pause was acted on")
 	}
-	if _, cmd := a.Update(tickMsg{r.gen}); cmd != nil || r.steps != steps {
+	if _, cmd := a.Update(tickMsg{r.gen}); cmd != nil || r.st.steps != steps {
 		t.Fatal("a tick while paused was acted on")
 	}
 	// resume, then leave: the old screen's tick is dropped
@@ -235,25 +235,25 @@ func TestParameterPanel(t *testing.T) {
 	a.Update(keyMsg("n"))
 	a.Update(keyMsg("down")) // walkers
 	a.Update(keyMsg("right"))
-	if r.v.Int("walkers") != 300 || r.staged == nil || r.staged.Int("walkers") != 500 || r.steps != 1 {
-		t.Fatalf("after a step, → should stage: walkers %d, steps %d", r.v.Int("walkers"), r.steps)
+	if r.st.v.Int("walkers") != 300 || r.staged == nil || r.staged.Int("walkers") != 500 || r.st.steps != 1 {
+		t.Fatalf("after a step, → should stage: walkers %d, steps %d", r.st.v.Int("walkers"), r.st.steps)
 	}
 	a.Update(keyMsg("enter"))
-	if r.v.Int("walkers") != 500 || r.steps != 0 {
-		t.Fatalf("walkers %d, steps %d", r.v.Int("walkers"), r.steps)
+	if r.st.v.Int("walkers") != 500 || r.st.steps != 0 {
+		t.Fatalf("walkers %d, steps %d", r.st.v.Int("walkers"), r.st.steps)
 	}
 	if !strings.Contains(r.Command(), "--walkers 500 --steps 0 --seed 1") {
 		t.Fatalf("share line: %s", r.Command())
 	}
 	a.Update(keyMsg("n"))
-	for r.v.Params()[r.sel].Name != "temp" {
+	for r.st.v.Params()[r.sel].Name != "temp" {
 		a.Update(keyMsg("down"))
 	}
 	a.Update(keyMsg("right"))
-	if r.steps != 1 {
+	if r.st.steps != 1 {
 		t.Fatal("a calculator parameter restarted the run")
 	}
-	if got := r.v.Float("temp"); got != 298.15 {
+	if got := r.st.v.Float("temp"); got != 298.15 {
 		t.Fatalf("temp = %v", got)
 	}
 }
@@ -264,7 +264,7 @@ func TestHopfieldDrawing(t *testing.T) {
 	a := newTestApp(Options{Topic: topic.Hopfield, Seed: 1})
 	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	r := a.screen.(*runner)
-	h := r.s.(*hopfield)
+	h := unitOf(r).(*hopfield)
 	net := h.net
 	a.Update(keyMsg("e"))
 	if !h.editing {
@@ -283,7 +283,7 @@ func TestHopfieldDrawing(t *testing.T) {
 	if net.S[w+1] != 1 {
 		t.Fatalf("space did not flip the spin under the cursor at %d", h.cursor)
 	}
-	if r.running || r.steps != 0 {
+	if r.st.running || r.st.steps != 0 {
 		t.Fatal("keys in drawing mode reached the runner")
 	}
 	before := len(net.Xi)
@@ -313,13 +313,13 @@ func TestHopfieldLiveTemperature(t *testing.T) {
 	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	r := a.screen.(*runner)
 	a.Update(keyMsg("n"))
-	for r.v.Params()[r.sel].Name != "temp" {
+	for r.st.v.Params()[r.sel].Name != "temp" {
 		a.Update(keyMsg("down"))
 	}
 	a.Update(keyMsg("right"))
-	h := r.s.(*hopfield)
-	if r.steps != 1 || h.net.Params().Temp != 0.05 {
-		t.Fatalf("steps %d, T %v", r.steps, h.net.Params().Temp)
+	h := unitOf(r).(*hopfield)
+	if r.st.steps != 1 || h.net.Params().Temp != 0.05 {
+		t.Fatalf("steps %d, T %v", r.st.steps, h.net.Params().Temp)
 	}
 }
 
@@ -332,13 +332,13 @@ func TestAnomalousSwitchKeepsAlpha(t *testing.T) {
 	for range 3 { // ctrw → levywalk → crowded → fbm
 		a.Update(keyMsg("right"))
 	}
-	if r.v.Choice("model") != "fbm" || r.v.Float("hurst") != 0.25 {
-		t.Fatalf("model %s, hurst %v", r.v.Choice("model"), r.v.Float("hurst"))
+	if r.st.v.Choice("model") != "fbm" || r.st.v.Float("hurst") != 0.25 {
+		t.Fatalf("model %s, hurst %v", r.st.v.Choice("model"), r.st.v.Float("hurst"))
 	}
 	a.Update(keyMsg("left")) // back through crowded (no α) leaves hurst alone
 	a.Update(keyMsg("left"))
 	a.Update(keyMsg("left"))
-	if r.v.Choice("model") != "ctrw" || r.v.Float("alpha") != 0.5 {
-		t.Fatalf("model %s, alpha %v", r.v.Choice("model"), r.v.Float("alpha"))
+	if r.st.v.Choice("model") != "ctrw" || r.st.v.Float("alpha") != 0.5 {
+		t.Fatalf("model %s, alpha %v", r.st.v.Choice("model"), r.st.v.Float("alpha"))
 	}
 }

@@ -1,53 +1,175 @@
 package tui
 
-import "strings"
+import (
+	"strings"
 
-// columns is the layout of a simulation screen of w×h cells (below the
-// status line): on the left a main box, two lines for the last update and
-// the side panel; on the right a stack of boxes sharing the height.
-type columns struct{ w, h int }
+	"github.com/charmbracelet/x/ansi"
+)
 
-func (l columns) leftW() int  { return l.w / 2 }
-func (l columns) rightW() int { return l.w - l.w/2 }
+// The layout engine places a unit's layout in the w×h cells below the
+// status line: on the left the main box over the last update and the side
+// panel, on the right a column of boxes sharing the height. Units say what
+// each box shows and needs; only this file does size arithmetic.
 
-// panelSize is the side panel's size, the bottom of the left column.
-func (l columns) panelSize() (int, int) { return l.leftW(), max(10, l.h*2/5) }
+// maxUpdateLines is the most lines the last-update text may take, and
+// maxLegendLines the most a chart's legend may.
+const (
+	maxUpdateLines = 5
+	maxLegendLines = 3
+)
 
-// mainH is the height of the main box.
-func (l columns) mainH() int {
-	_, ph := l.panelSize()
-	return l.h - ph - 2
+// panelFunc draws the side panel at w×h.
+type panelFunc func(w, h int) string
+
+// rect is where a box landed, in body coordinates.
+type rect struct{ x, y, w, h int }
+
+func (r rect) contains(x, y int) bool { return x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h }
+
+// placed is a box with its place on the screen, for mouse clicks.
+type placed struct {
+	b box
+	r rect
 }
 
-// rightH is the height of box i of n on the right.
-func (l columns) rightH(i, n int) int {
-	if i < n-1 {
-		return l.h / n
+// split is the column widths and the left column's heights at w×h.
+type split struct{ leftW, rightW, mainH, updateH, panelH int }
+
+func splitAt(w, h int, update string) split {
+	s := split{leftW: w / 2, rightW: w - w/2}
+	panelH := max(10, h*2/5)
+	s.updateH = 0
+	if update != "" {
+		n := strings.Count(wrap(update, s.leftW), "\n") + 1
+		s.updateH = min(max(2, n), maxUpdateLines, 2+max(0, panelH-6))
 	}
-	return l.h - (n-1)*(l.h/n)
+	s.panelH = panelH - max(0, s.updateH-2)
+	s.mainH = h - s.panelH - s.updateH
+	return s
 }
 
-// panelFunc draws the side panel at height h (its width is fixed).
-type panelFunc func(h int) string
+// place draws layout l at w×h with the side panel from panel, and says
+// where each box went.
+func (c *Common) place(l layout, w, h int, panel panelFunc) (string, []placed) {
+	s := splitAt(w, h, l.update)
+	var at []placed
+	left := c.drawBox(l.main, s.leftW, s.mainH)
+	at = append(at, placed{l.main, rect{0, 0, s.leftW, s.mainH}})
+	if s.updateH > 0 {
+		left += "\n" + block(wrap(l.update, s.leftW), s.leftW, s.updateH)
+	}
+	left += "\n" + panel(s.leftW, s.panelH)
 
-// maxUpdateLines is the most lines the last-update text may take.
-const maxUpdateLines = 5
+	heights := shareRows(l.right, h)
+	var right []string
+	y := 0
+	for i, b := range l.right {
+		right = append(right, c.drawBox(b, s.rightW, heights[i]))
+		at = append(at, placed{b, rect{s.leftW, y, s.rightW, heights[i]}})
+		y += heights[i]
+	}
+	return hjoin(padLines(left, s.leftW, h), padLines(strings.Join(right, "\n"), s.rightW, h)), at
+}
 
-// compose joins the parts: main is a box of leftW × mainH, update the
-// last-update text (two lines, or up to maxUpdateLines when it needs them,
-// taken from the side panel, which keeps at least 6), panel draws the side
-// panel, right the boxes of the right column (each rightW wide, heights
-// from rightH).
-func (l columns) compose(main, update string, panel panelFunc, right ...string) string {
-	_, ph := l.panelSize()
-	lines := min(max(2, strings.Count(update, "\n")+1), maxUpdateLines, 2+max(0, ph-6))
-	left := main + "\n" + block(update, l.leftW(), lines) + "\n" + panel(ph-(lines-2))
-	r := ""
-	for i, b := range right {
-		if i > 0 {
-			r += "\n"
+// shareRows divides h rows between boxes: equal shares when each box's
+// minimum fits in one, else each its minimum and the rest evenly.
+func shareRows(bs []box, h int) []int {
+	n := len(bs)
+	out := make([]int, n)
+	if n == 0 {
+		return out
+	}
+	need := func(b box) int { return b.min + 2 }
+	fits := true
+	for _, b := range bs {
+		fits = fits && need(b) <= h/n
+	}
+	if fits {
+		for i := range out {
+			out[i] = h / n
 		}
-		r += b
+		out[n-1] = h - (n-1)*(h/n)
+		return out
 	}
-	return hjoin(padLines(left, l.leftW(), l.h), padLines(r, l.rightW(), l.h))
+	left := h
+	for i, b := range bs {
+		out[i] = min(need(b), left)
+		left -= out[i]
+	}
+	for i := 0; left > 0; i = (i + 1) % n {
+		out[i]++
+		left--
+	}
+	return out
 }
+
+// drawBox draws b at w×h: the border with its title shortened to fit, the
+// content, and the legend wrapped under it.
+func (c *Common) drawBox(b box, w, h int) string {
+	if w < 4 || h < 2 {
+		return block("", w, h)
+	}
+	var leg []string
+	if b.legend != "" {
+		leg = strings.Split(wrap(b.legend, w-2), "\n")
+		leg = leg[:min(len(leg), maxLegendLines, max(0, h-3))]
+	}
+	ch := h - 2 - len(leg)
+	content := ""
+	if b.draw != nil && ch > 0 {
+		content = block(b.draw(w-2, ch), w-2, ch)
+	}
+	if len(leg) > 0 {
+		if ch > 0 {
+			content += "\n"
+		}
+		content += strings.Join(leg, "\n")
+	}
+	title := b.title
+	if b.focused {
+		title = "▸ " + title
+	}
+	return c.box(shorten(title, w-5), content, w, h, b.focused)
+}
+
+// shorten fits a title into w cells giving up words before numbers: first
+// the parts between " · " that hold no digit, then bracketed hints, then
+// single words without digits from the end; only then is it cut, at a
+// space, with an ellipsis.
+func shorten(s string, w int) string {
+	width := ansi.StringWidth
+	if width(s) <= w {
+		return s
+	}
+	parts := strings.Split(s, " · ")
+	for i := len(parts) - 1; i > 0 && width(strings.Join(parts, " · ")) > w; i-- {
+		if !hasDigit(parts[i]) {
+			parts = append(parts[:i], parts[i+1:]...)
+		}
+	}
+	s = strings.Join(parts, " · ")
+	for width(s) > w {
+		i, j := strings.LastIndex(s, " ("), strings.LastIndex(s, ")")
+		if i < 0 || j < i || hasDigit(s[i:j]) {
+			break
+		}
+		s = s[:i] + s[j+1:]
+	}
+	words := strings.Split(s, " ")
+	for i := len(words) - 1; i > 0 && width(strings.Join(words, " ")) > w; i-- {
+		if !hasDigit(words[i]) {
+			words = append(words[:i], words[i+1:]...)
+		}
+	}
+	s = strings.Join(words, " ")
+	for len(words) > 1 && width(s) > w {
+		words = words[:len(words)-1]
+		s = strings.Join(words, " ") + " …"
+	}
+	if width(s) > w {
+		s = ansi.Truncate(s, w, "…")
+	}
+	return s
+}
+
+func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }

@@ -31,7 +31,7 @@ type perceptron struct {
 func newPerceptronScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen {
 	s := &perceptron{c: c}
 	s.data.c, s.mistakes.c, s.acc.c = c, c, c
-	return newRunner(c, t, s, v, seed, 0)
+	return newRunner(c, t, legacyOf(func() sim { return s }), v, seed, 0)
 }
 
 func (s *perceptron) reset(v topic.Values, seed uint64) error {
@@ -179,7 +179,7 @@ func (s *perceptron) drawCover() {
 		series{xs: ex, ys: ey, style: s.c.S.Series[0], glyph: '●'})
 }
 
-func (s *perceptron) body(panel panelFunc) string {
+func (s *perceptron) body(panel func(h int) string) string {
 	l := s.l
 	if s.cover != nil {
 		return s.coverBody(panel)
@@ -227,7 +227,7 @@ func (s *perceptron) lastUpdate(w int) string {
 	return s.c.S.Good.Render(wrap(head, w)) + "\n" + s.c.S.Dim.Render(wrap(rule, w))
 }
 
-func (s *perceptron) coverBody(panel panelFunc) string {
+func (s *perceptron) coverBody(panel func(h int) string) string {
 	l, cv := s.l, s.cover
 	N := cv.Params().N
 	legend := s.c.S.Series[1].Render("━ Cover C(P,N)/2^P") + "  " + s.c.S.Series[0].Render("● separable (LP)") + "  " +

@@ -36,7 +36,7 @@ type reynolds struct {
 func newReynoldsScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen {
 	s := &reynolds{c: c, field: newField(c)}
 	s.top.c, s.bottom.c = c, c
-	return newRunner(c, t, s, v, seed, 2)
+	return newRunner(c, t, legacyOf(func() sim { return s }), v, seed, 2)
 }
 
 func (s *reynolds) reset(v topic.Values, seed uint64) error {
@@ -229,7 +229,7 @@ func (s *reynolds) drawCells() {
 		series{xs: s.drift.xs, ys: s.drift.ys, style: s.c.S.Series[0]})
 }
 
-func (s *reynolds) body(panel panelFunc) string {
+func (s *reynolds) body(panel func(h int) string) string {
 	l := s.l
 	var main, top, bottom string
 	switch {

@@ -26,49 +26,6 @@ type Screen interface {
 	Escape() bool    // esc: drop what the screen has pending; false if nothing was
 }
 
-// sim is what a topic plugs into the shared runner: its simulation, its
-// drawing and its panels. The runner owns running, stepping, speed, seed,
-// the parameter panel and ticks.
-type sim interface {
-	// reset builds a fresh simulation from v and seed; an error (bad
-	// parameters) leaves the old one in place.
-	reset(v topic.Values, seed uint64) error
-	step()
-	// redraw is called after the simulation or the values changed, or the
-	// size did: draw what depends on them (charts, field). live is true for
-	// the redraws of a running loop, where slow charts may skip frames
-	// (see chartPeriod); every other redraw is complete.
-	redraw(v topic.Values, live bool)
-	setSize(w, h int)
-	// body composes the screen below the status line; panel draws the side
-	// panel (pw wide) at the height the layout leaves it (columns.compose).
-	body(panel panelFunc) string
-	// panelSize says how big the side panel is at the current size.
-	panelSize() (w, h int)
-	// tabs names the topic's panels after "Parameters"; panel draws one.
-	tabs() []string
-	panel(name string, v topic.Values, w, h int) string
-	// status is the one-line state (time, observables); key handles a
-	// topic's own keys and reports whether it used the key.
-	status() string
-	key(tea.KeyMsg) bool
-	keys() []key.Binding
-}
-
-// finisher is implemented by a sim whose run has an end (its epochs): the
-// runner pauses there and says so, as jclub run stops there; space goes on.
-type finisher interface {
-	finished(v topic.Values) (done bool, why string)
-}
-
-// modal is implemented by a sim that sometimes takes every key itself (a
-// drawing mode); while modal() is true the runner passes keys straight on.
-type modal interface{ modal() bool }
-
-// mouser is implemented by a sim that answers clicks; x and y are in body
-// coordinates (row 0 is the line below the status line).
-type mouser interface{ mouse(x, y int) bool }
-
 // tickMsg asks a running screen for its next batch of steps. gen ties it to
 // one run of one screen, so that ticks from before a pause, a reset or a
 // screen switch are dropped.
@@ -85,36 +42,41 @@ const (
 
 var speeds = []int{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000}
 
-// runner is the shared part of every simulation screen.
+// runner is a view of one state: it drives the state (ticks, keys) and
+// draws it at its own size, with its own side-panel tab, selection and
+// scroll. Many runners can draw one state.
 type runner struct {
-	c       *Common
-	t       *topic.Topic
-	s       sim
-	v       topic.Values
-	seed    uint64
-	w, h    int
-	running bool
-	gen     uint64
-	speed   int // index into speeds
-	steps   int
-	staged  *topic.Values // parameter changes waiting for enter (a run with work in it)
-	pastEnd bool          // the run went on past its end (its epochs): no more pauses there
-	tab     int           // 0: Parameters, then s.tabs()
-	scroll  int           // first line shown of a text panel
-	sel     int           // selected parameter
-	msg     string
-	out     string
+	c      *Common
+	st     *state
+	d      *drawer
+	w, h   int
+	gen    uint64
+	staged *topic.Values // parameter changes waiting for enter (a run with work in it)
+	tab    int           // 0: Parameters, then the unit's tabs, then Share
+	scroll int           // first line shown of a text panel
+	sel    int           // selected parameter
+	msg    string
+	out    string
+	at     []placed // where the boxes were drawn, for clicks
 }
 
-func newRunner(c *Common, t *topic.Topic, s sim, v topic.Values, seed uint64, speed int) *runner {
-	r := &runner{c: c, t: t, s: s, v: v, seed: seed, speed: speed}
-	if err := s.reset(v, seed); err != nil {
+// newRunner makes the state of topic t with values v and a view of it. mk
+// makes the unit of each experiment.
+func newRunner(c *Common, t *topic.Topic, mk func(exp string) unit, v topic.Values, seed uint64, speed int) *runner {
+	r := &runner{c: c, d: newDrawer(c), st: &state{t: t, mk: mk, seed: seed, speed: speed}}
+	if err := r.st.apply(v); err != nil {
 		// values come validated from the command line; fall back to defaults
-		r.v = t.Defaults()
 		r.msg = err.Error()
-		_ = s.reset(r.v, seed)
+		if err := r.st.apply(t.Defaults()); err != nil {
+			panic("jclub: the defaults of " + t.ID + " are rejected: " + err.Error())
+		}
 	}
 	return r
+}
+
+// view makes another view of the runner's state (a follower's screen).
+func (r *runner) view(c *Common) *runner {
+	return &runner{c: c, d: newDrawer(c), st: r.st}
 }
 
 func (r *runner) Init() tea.Cmd { return nil }
@@ -122,21 +84,19 @@ func (r *runner) Init() tea.Cmd { return nil }
 // Resume restarts the ticks of a screen that was running when it was left
 // (a fresh generation: a tick still in flight from before is dropped).
 func (r *runner) Resume() tea.Cmd {
-	if r.running {
+	if r.st.running {
 		return r.setRunning(true)
 	}
 	return nil
 }
 
-func (r *runner) Topic() *topic.Topic { return r.t }
-func (r *runner) Running() bool       { return r.running }
+func (r *runner) Topic() *topic.Topic { return r.st.t }
+func (r *runner) Running() bool       { return r.st.running }
 func (r *runner) View() string        { return r.out }
 
 func (r *runner) SetSize(w, h int) {
 	r.w, r.h = w, h
-	r.s.setSize(w, h-1)
-	r.s.redraw(r.v, false)
-	r.render()
+	r.render(false)
 }
 
 func (r *runner) tick() tea.Cmd {
@@ -145,7 +105,7 @@ func (r *runner) tick() tea.Cmd {
 }
 
 func (r *runner) setRunning(on bool) tea.Cmd {
-	r.running = on
+	r.st.running = on
 	r.gen = r.c.nextGen()
 	if on {
 		return r.tick()
@@ -153,93 +113,82 @@ func (r *runner) setRunning(on bool) tea.Cmd {
 	return nil
 }
 
-// advance runs up to n steps, stopping early once the budget is spent.
-func (r *runner) advance(n int, live bool) {
+// advance runs up to n steps within the tick budget, in a slot of the gate.
+func (r *runner) advance(n int) {
 	if r.c.gate != nil {
 		release := r.c.gate()
 		defer release()
 	}
-	start := time.Now()
-	f, ends := r.s.(finisher)
-	for i := 0; i < n; i++ {
-		r.s.step()
-		r.steps++
-		if ends && !r.pastEnd {
-			if done, why := f.finished(r.v); done {
-				r.pastEnd = true
-				r.running = false
-				r.gen = r.c.nextGen()
-				r.msg = why + ": paused, as jclub run stops here; space goes on"
-				break
-			}
-		}
-		if time.Since(start) > tickBudget {
-			break
-		}
+	if why := r.st.advance(n, tickBudget); why != "" {
+		r.gen = r.c.nextGen()
+		r.msg = why + ": paused, as jclub run stops here; space goes on"
 	}
-	r.s.redraw(r.v, live)
-}
-
-func (r *runner) reset() {
-	if err := r.s.reset(r.v, r.seed); err != nil {
-		r.msg = err.Error()
-		return
-	}
-	r.steps, r.pastEnd = 0, false
-	r.s.redraw(r.v, false)
 }
 
 func (r *runner) paramsFocused() bool { return r.tab == 0 }
 
 func (r *runner) Update(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
+	live := false
 	switch msg := msg.(type) {
 	case tickMsg:
-		if !r.running || msg.gen != r.gen {
+		if !r.st.running || msg.gen != r.gen {
 			return nil
 		}
-		r.advance(speeds[r.speed], true)
-		if r.running { // unless the run reached its end
+		r.advance(speeds[r.st.speed])
+		live = true
+		if r.st.running { // unless the run reached its end
 			cmd = r.tick()
 		}
 	case tea.KeyMsg:
-		if m, ok := r.s.(modal); ok && m.modal() && !key.Matches(msg, r.c.Keys.Quit) {
-			if r.s.key(msg) {
-				r.s.redraw(r.v, false)
-			}
+		if m, ok := r.st.u.(modal); ok && m.modal() && !key.Matches(msg, r.c.Keys.Quit) {
+			r.st.u.key(msg)
 			break
 		}
 		cmd = r.key(msg)
 	case tea.MouseMsg:
-		m, ok := r.s.(mouser)
-		if !ok || msg.Action != tea.MouseActionPress || msg.Button != tea.MouseButtonLeft || !m.mouse(msg.X, msg.Y-1) {
+		if msg.Action != tea.MouseActionPress || msg.Button != tea.MouseButtonLeft || !r.click(msg.X, msg.Y-1) {
 			return nil
 		}
-		r.s.redraw(r.v, false)
 	default:
 		return nil
 	}
-	r.render()
+	r.render(live)
 	return cmd
+}
+
+// click passes a click (body coordinates) to the box under it.
+func (r *runner) click(x, y int) bool {
+	if lg, ok := r.st.u.(*legacy); ok {
+		m, ok := lg.s.(interface{ mouse(x, y int) bool })
+		return ok && m.mouse(x, y)
+	}
+	for _, p := range r.at {
+		if p.b.click != nil && p.r.contains(x, y) {
+			return p.b.click(x-p.r.x-1, y-p.r.y-1)
+		}
+	}
+	return false
 }
 
 func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
 	k := r.c.Keys
+	st := r.st
 	r.msg = ""
 	switch {
 	case key.Matches(msg, k.Run):
-		return r.setRunning(!r.running)
+		return r.setRunning(!st.running)
 	case key.Matches(msg, k.Step):
-		r.advance(1, false)
+		r.advance(1)
 	case key.Matches(msg, k.Faster):
-		r.speed = min(r.speed+1, len(speeds)-1)
+		st.speed = min(st.speed+1, len(speeds)-1)
 	case key.Matches(msg, k.Slower):
-		r.speed = max(r.speed-1, 0)
+		st.speed = max(st.speed-1, 0)
 	case key.Matches(msg, k.Reset):
-		r.reset()
+		r.apply(st.v)
 	case key.Matches(msg, k.Seed):
-		r.seed = rand.Uint64N(100000) + 1
-		r.reset()
+		st.seed = rand.Uint64N(100000) + 1
+		r.apply(st.v)
 	case key.Matches(msg, k.Tab):
 		n := len(r.tabNames())
 		if msg.String() == "shift+tab" {
@@ -267,9 +216,7 @@ func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
 	case r.paramsFocused() && key.Matches(msg, k.Right):
 		r.nudge(1)
 	default:
-		if r.s.key(msg) {
-			r.s.redraw(r.v, false)
-		}
+		st.u.key(msg)
 	}
 	return nil
 }
@@ -294,6 +241,7 @@ func (r *runner) moveSel(dir int) {
 // enter applies every staged change (esc drops them): no key throws a run
 // away by surprise.
 func (r *runner) nudge(dir int) {
+	st := r.st
 	v := r.shown().Clone()
 	before := v.Clone()
 	if !v.Nudge(r.sel, dir) {
@@ -302,18 +250,17 @@ func (r *runner) nudge(dir int) {
 		return
 	}
 	p := v.Params()[r.sel]
-	if r.t.Adjust != nil && !p.Live {
-		r.t.Adjust(&v, p.Name, before)
+	if st.t.Adjust != nil && !p.Live {
+		st.t.Adjust(&v, p.Name, before)
 	}
 	switch {
 	case p.Live:
-		r.v.Set(p.Name, v.Format(r.sel))
+		st.v.Set(p.Name, v.Format(r.sel))
 		if r.staged != nil {
 			r.staged.Set(p.Name, v.Format(r.sel))
 		}
-		r.s.redraw(r.v, false)
-	case r.steps > 0:
-		if sameValues(v, r.v) {
+	case st.steps > 0:
+		if sameValues(v, st.v) {
 			r.staged = nil
 			return
 		}
@@ -323,15 +270,13 @@ func (r *runner) nudge(dir int) {
 	}
 }
 
-// apply restarts the simulation with v (keeping the old values if v is
-// rejected).
+// apply restarts the run with v (keeping the old values if v is rejected).
 func (r *runner) apply(v topic.Values) {
-	if err := r.s.reset(v, r.seed); err != nil {
+	if err := r.st.apply(v); err != nil {
 		r.msg = err.Error()
 		return
 	}
-	r.v, r.staged, r.steps, r.pastEnd = v, nil, 0, false
-	r.s.redraw(r.v, false)
+	r.staged = nil
 }
 
 func sameValues(a, b topic.Values) bool {
@@ -350,7 +295,7 @@ func (r *runner) Escape() bool {
 		return false
 	}
 	r.staged = nil
-	r.render()
+	r.render(false)
 	return true
 }
 
@@ -359,11 +304,12 @@ func (r *runner) Escape() bool {
 // it: jclub run ... --steps N ends where the screen is, and jclub open
 // takes the same flags.
 func (r *runner) Command() string {
-	args := append([]string{"jclub", "run", r.t.ID}, r.v.Args()...)
-	if steps, _ := r.t.UsesSteps(r.v); steps {
-		args = append(args, "--steps", fmt.Sprint(r.steps))
+	st := r.st
+	args := append([]string{"jclub", "run", st.t.ID}, st.v.Args()...)
+	if steps, _ := st.t.UsesSteps(st.v); steps {
+		args = append(args, "--steps", fmt.Sprint(st.steps))
 	}
-	return strings.Join(append(args, "--seed", fmt.Sprint(r.seed)), " ")
+	return strings.Join(append(args, "--seed", fmt.Sprint(st.seed)), " ")
 }
 
 // Advance takes n steps at once (jclub open --steps N), sharing the
@@ -376,33 +322,41 @@ func (r *runner) Advance(n int) {
 		}
 		start := time.Now()
 		for n > 0 && time.Since(start) < tickBudget {
-			r.s.step()
-			r.steps++
+			r.st.u.step()
+			r.st.steps++
 			n--
 		}
 		release()
 	}
-	r.s.redraw(r.v, false)
-	r.render()
+	r.render(false)
 }
 
-// render composes the screen once per change; View returns it.
-func (r *runner) render() {
+// render composes the screen once per change; View returns it. live marks
+// the frames of a running loop, where charts may skip frames.
+func (r *runner) render(live bool) {
 	if r.w < MinWidth || r.h < MinHeight-1 {
 		r.out = ""
 		return
 	}
+	st := r.st
 	state := r.c.S.Dim.Render("❚❚ paused")
-	if r.running {
+	if st.running {
 		state = r.c.S.Good.Render("▶ running")
 	}
 	head := fmt.Sprintf("%s %s · step %d ×%d · seed %d · %s",
-		r.c.S.Title.Render(r.t.Title), state, r.steps, speeds[r.speed], r.seed, r.s.status())
+		r.c.S.Title.Render(st.t.Title), state, st.steps, speeds[st.speed], st.seed, st.u.status())
 	if r.msg != "" {
-		head = r.c.S.Title.Render(r.t.Title) + "  " + r.c.S.Bad.Render("✗ "+r.msg)
+		head = r.c.S.Title.Render(st.t.Title) + "  " + r.c.S.Bad.Render("✗ "+r.msg)
 	}
-	pw, _ := r.s.panelSize()
-	r.out = fit(head, r.w) + "\n" + padLines(r.s.body(func(h int) string { return r.panelView(pw, h) }), r.w, r.h-1)
+	r.d.v, r.d.live = st.v, live
+	var body string
+	var at []placed
+	if lg, ok := st.u.(*legacy); ok {
+		body = lg.whole(r.d, r.w, r.h-1, r.panelView)
+	} else {
+		body, at = r.c.place(st.u.layout(r.d), r.w, r.h-1, r.panelView)
+	}
+	r.out, r.at = fit(head, r.w)+"\n"+padLines(body, r.w, r.h-1), at
 }
 
 // panelView draws the side panel: the tab strip on its top edge and the
@@ -417,7 +371,7 @@ func (r *runner) panelView(w, h int) string {
 		content = wrap("Reproduce this screen headless:", w-2) + "\n\n" + r.c.S.Accent.Render(wrap(r.Command(), w-2)) +
 			"\n\n" + r.c.S.Dim.Render(wrap("or open it: the same line with open for run. Flags at their defaults are left out.", w-2))
 	default:
-		content = r.scrolled(r.s.panel(names[r.tab], r.v, w-2, h-2), h-2)
+		content = r.scrolled(r.st.u.panel(r.d, names[r.tab], w-2), h-2)
 	}
 	title := names[r.tab] + fmt.Sprintf(" (%d/%d, tab)", r.tab+1, len(names))
 	return r.c.box(title, content, w, h, r.tab == 0)
@@ -441,7 +395,7 @@ func (r *runner) scrolled(text string, h int) string {
 // tabNames lists the side panel's tabs: the parameters, the topic's own,
 // and the line that reproduces the screen.
 func (r *runner) tabNames() []string {
-	return append(append([]string{"Parameters"}, r.s.tabs()...), "Share")
+	return append(append([]string{"Parameters"}, r.st.u.tabs()...), "Share")
 }
 
 // shown is the values the parameter panel shows: the staged ones, if any.
@@ -449,7 +403,7 @@ func (r *runner) shown() topic.Values {
 	if r.staged != nil {
 		return *r.staged
 	}
-	return r.v
+	return r.st.v
 }
 
 // paramsView lists the parameters that matter in the current mode, the
@@ -473,7 +427,7 @@ func (r *runner) paramsView(w, h int) string {
 			val += " " + p.Unit
 		}
 		mark := " "
-		if r.staged != nil && v.Format(i) != r.v.Format(i) {
+		if r.staged != nil && v.Format(i) != r.st.v.Format(i) {
 			mark = "*"
 		}
 		line := fmt.Sprintf("  %-*s  ‹ %s ›%s", nameW, p.Name, val, mark)
@@ -520,14 +474,14 @@ func (r *runner) ShortHelp() []key.Binding {
 		b = append(b, key.NewBinding(key.WithKeys("up", "down", "left", "right"), key.WithHelp("↑↓←→", "parameter")))
 	}
 	b = append(b, k.Help, k.Back, k.Quit, k.Faster, k.Slower, k.Reset)
-	return append(b, r.s.keys()...)
+	return append(b, r.st.u.keys()...)
 }
 
 func (r *runner) FullHelp() [][]key.Binding {
 	k := r.c.Keys
 	return [][]key.Binding{
 		{k.Run, k.Step, k.Faster, k.Slower, k.Reset, k.Seed},
-		append([]key.Binding{k.Tab, k.Up, k.Down, k.Left, k.Right}, r.s.keys()...),
+		append([]key.Binding{k.Tab, k.Up, k.Down, k.Left, k.Right}, r.st.u.keys()...),
 		{k.Help, k.Back, k.Jump, k.Quit},
 	}
 }

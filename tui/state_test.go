@@ -40,7 +40,7 @@ func TestLeavingKeepsState(t *testing.T) {
 	for range 200 {
 		press(a, "n")
 	}
-	d := r.s.(*diffusion).d
+	d := unitOf(r).(*diffusion).d
 	xs, _ := d.Positions()
 	x0 := xs[7]
 	press(a, "esc")
@@ -48,23 +48,23 @@ func TestLeavingKeepsState(t *testing.T) {
 		t.Fatal("esc did not go back to the menu")
 	}
 	press(a, "enter") // the menu's cursor is on the topic left
-	if a.screen != r || r.steps != 200 || r.v.Int("walkers") != 500 || r.seed != 3 {
-		t.Fatalf("back on diffusion: same screen %v, step %d, walkers %d, seed %d", a.screen == r, r.steps, r.v.Int("walkers"), r.seed)
+	if a.screen != r || r.st.steps != 200 || r.st.v.Int("walkers") != 500 || r.st.seed != 3 {
+		t.Fatalf("back on diffusion: same screen %v, step %d, walkers %d, seed %d", a.screen == r, r.st.steps, r.st.v.Int("walkers"), r.st.seed)
 	}
-	if xs, _ := r.s.(*diffusion).d.Positions(); xs[7] != x0 {
+	if xs, _ := unitOf(r).(*diffusion).d.Positions(); xs[7] != x0 {
 		t.Fatalf("walker 7 moved from %v to %v while away", x0, xs[7])
 	}
 	press(a, "4", "1") // perceptron, then back
-	if a.screen != r || r.steps != 200 {
-		t.Fatalf("after a jump and back: step %d", r.steps)
+	if a.screen != r || r.st.steps != 200 {
+		t.Fatalf("after a jump and back: step %d", r.st.steps)
 	}
 	// a running screen left and come back to runs again
 	press(a, " ")
-	if !r.running {
+	if !r.st.running {
 		t.Fatal("space did not run")
 	}
 	press(a, "esc", "enter")
-	if !r.running || r.Resume() == nil {
+	if !r.st.running || r.Resume() == nil {
 		t.Fatal("the run was not resumed")
 	}
 }
@@ -78,25 +78,25 @@ func TestRightArrowNeverDestroysWork(t *testing.T) {
 	r := runnerOf(t, a)
 	press(a, "n", "n", "n")
 	press(a, "tab", "right", "right") // the Theory panel
-	if r.steps != 3 {
-		t.Fatalf("→ on a side panel: step %d, want 3", r.steps)
+	if r.st.steps != 3 {
+		t.Fatalf("→ on a side panel: step %d, want 3", r.st.steps)
 	}
 	press(a, "shift+tab") // back to Parameters; mode is selected
-	mode := r.v.Choice("mode")
+	mode := r.st.v.Choice("mode")
 	press(a, "right")
-	if r.steps != 3 || r.v.Choice("mode") != mode || r.staged == nil || r.staged.Choice("mode") == mode {
-		t.Fatalf("→ on Parameters: step %d, mode %s, staged %v", r.steps, r.v.Choice("mode"), r.staged != nil)
+	if r.st.steps != 3 || r.st.v.Choice("mode") != mode || r.staged == nil || r.staged.Choice("mode") == mode {
+		t.Fatalf("→ on Parameters: step %d, mode %s, staged %v", r.st.steps, r.st.v.Choice("mode"), r.staged != nil)
 	}
 	if !strings.Contains(a.View(), "*") || !strings.Contains(a.View(), "enter restarts") {
 		t.Fatalf("the staged change is not shown:\n%s", a.View())
 	}
 	press(a, "esc")
-	if r.staged != nil || a.screen != r || r.steps != 3 {
-		t.Fatalf("esc: staged %v, on the screen %v, step %d", r.staged != nil, a.screen == r, r.steps)
+	if r.staged != nil || a.screen != r || r.st.steps != 3 {
+		t.Fatalf("esc: staged %v, on the screen %v, step %d", r.staged != nil, a.screen == r, r.st.steps)
 	}
 	press(a, "right", "enter")
-	if r.staged != nil || r.steps != 0 || r.v.Choice("mode") == mode {
-		t.Fatalf("enter: staged %v, step %d, mode %s", r.staged != nil, r.steps, r.v.Choice("mode"))
+	if r.staged != nil || r.st.steps != 0 || r.st.v.Choice("mode") == mode {
+		t.Fatalf("enter: staged %v, step %d, mode %s", r.staged != nil, r.st.steps, r.st.v.Choice("mode"))
 	}
 	// with nothing run yet a change applies at once
 	press(a, "right")
@@ -115,15 +115,15 @@ func TestTrainedBackpropKeepsTraining(t *testing.T) {
 		press(a, "n")
 	}
 	press(a, "right", "down", "right", "left", "right")
-	if r.steps != 30 {
-		t.Fatalf("after → on a trained net: step %d, want 30", r.steps)
+	if r.st.steps != 30 {
+		t.Fatalf("after → on a trained net: step %d, want 30", r.st.steps)
 	}
 	if r.staged == nil {
 		t.Fatal("no change staged")
 	}
 	press(a, "tab", "right")
-	if r.steps != 30 {
-		t.Fatalf("→ on a side panel: step %d", r.steps)
+	if r.st.steps != 30 {
+		t.Fatalf("→ on a side panel: step %d", r.st.steps)
 	}
 }
 
@@ -133,8 +133,8 @@ func TestTooSmallTakesNoKeys(t *testing.T) {
 	a.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
 	r := runnerOf(t, a)
 	press(a, "n", " ", "esc", "r", "2")
-	if a.screen != r || r.steps != 0 || r.running {
-		t.Fatalf("keys acted while too small: on the screen %v, step %d, running %v", a.screen == r, r.steps, r.running)
+	if a.screen != r || r.st.steps != 0 || r.st.running {
+		t.Fatalf("keys acted while too small: on the screen %v, step %d, running %v", a.screen == r, r.st.steps, r.st.running)
 	}
 	if _, cmd := a.Update(keyMsg("q")); cmd == nil {
 		t.Fatal("q did not quit")
@@ -147,18 +147,18 @@ func TestLiveRunPausesAtItsEpochs(t *testing.T) {
 	a := newTestApp(Options{Topic: topic.Backprop, Values: topic.Backprop.Defaults(), Seed: 1})
 	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	r := runnerOf(t, a)
-	bp := r.s.(*backprop)
+	bp := unitOf(r).(*backprop)
 	press(a, " ")
-	for i := 0; r.running && i < 100000; i++ {
+	for i := 0; r.st.running && i < 100000; i++ {
 		a.Update(tickMsg{r.gen})
 	}
-	if r.running || bp.tr.Epoch != 1 || !strings.Contains(a.View(), "1 epoch(s) trained: paused") {
-		t.Fatalf("running %v, epoch %d, batches %d:\n%s", r.running, bp.tr.Epoch, bp.tr.Batches, a.View())
+	if r.st.running || bp.tr.Epoch != 1 || !strings.Contains(a.View(), "1 epoch(s) trained: paused") {
+		t.Fatalf("running %v, epoch %d, batches %d:\n%s", r.st.running, bp.tr.Epoch, bp.tr.Batches, a.View())
 	}
 	press(a, " ")
 	a.Update(tickMsg{r.gen})
-	if !r.running || bp.tr.Epoch != 1 || bp.tr.Batches <= bp.tr.BatchesPerEpoch() {
-		t.Fatalf("space did not go on: running %v, batches %d", r.running, bp.tr.Batches)
+	if !r.st.running || bp.tr.Epoch != 1 || bp.tr.Batches <= bp.tr.BatchesPerEpoch() {
+		t.Fatalf("space did not go on: running %v, batches %d", r.st.running, bp.tr.Batches)
 	}
 }
 
@@ -207,15 +207,15 @@ func TestShareLineReproducesTheScreen(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := rows.Rows[len(rows.Rows)-1]
-	msd, _ := r.s.(*diffusion).d.MSD()
-	if last[0] != r.s.(*diffusion).d.T() || last[1] != msd {
-		t.Fatalf("headless ends at t = %v, MSD %v; the screen at t = %v, MSD %v", last[0], last[1], r.s.(*diffusion).d.T(), msd)
+	msd, _ := unitOf(r).(*diffusion).d.MSD()
+	if last[0] != unitOf(r).(*diffusion).d.T() || last[1] != msd {
+		t.Fatalf("headless ends at t = %v, MSD %v; the screen at t = %v, MSD %v", last[0], last[1], unitOf(r).(*diffusion).d.T(), msd)
 	}
 	b := newTestApp(Options{Topic: op.Topic, Values: op.Values, Seed: op.Seed, Steps: op.Steps})
 	b.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	rb := runnerOf(t, b)
-	if m, _ := rb.s.(*diffusion).d.MSD(); rb.steps != 137 || m != msd {
-		t.Fatalf("jclub open with the share line: step %d, MSD %v", rb.steps, m)
+	if m, _ := unitOf(rb).(*diffusion).d.MSD(); rb.st.steps != 137 || m != msd {
+		t.Fatalf("jclub open with the share line: step %d, MSD %v", rb.st.steps, m)
 	}
 }
 
@@ -240,4 +240,12 @@ func TestMenuFilter(t *testing.T) {
 	if a.screen == nil || a.screen.Topic() != topic.Boltzmann {
 		t.Fatalf("enter opened %v", a.screen)
 	}
+}
+
+// unitOf is the unit a runner drives.
+func unitOf(r *runner) any {
+	if lg, ok := r.st.u.(*legacy); ok {
+		return lg.s
+	}
+	return r.st.u
 }
