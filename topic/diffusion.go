@@ -49,10 +49,21 @@ func DiffusionParams(v Values) sims.DiffusionParams {
 	}
 }
 
-// StokesEinsteinD is the Stokes–Einstein coefficient of the calculator
-// parameters, in µm²/s.
-func StokesEinsteinD(v Values) float64 {
-	return sims.StokesEinstein(v.Float("temp"), v.Float("viscosity")*1e-3, v.Float("radius")*1e-6) * 1e12
+// Stokes is the Stokes–Einstein calculator's inputs, in the screen's units.
+type Stokes struct {
+	Temp      float64 // K
+	Viscosity float64 // mPa·s
+	Radius    float64 // µm
+}
+
+// StokesParams binds the calculator's values.
+func StokesParams(v Values) Stokes {
+	return Stokes{Temp: v.Float("temp"), Viscosity: v.Float("viscosity"), Radius: v.Float("radius")}
+}
+
+// D is the Stokes–Einstein coefficient in µm²/s.
+func (s Stokes) D() float64 {
+	return sims.StokesEinstein(s.Temp, s.Viscosity*1e-3, s.Radius*1e-6) * 1e12
 }
 
 func runDiffusion(v Values, seed uint64, steps, every int, out Out) error {

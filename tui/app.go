@@ -13,21 +13,28 @@ import (
 	"github.com/jclub/jclub/topic"
 )
 
-// screens builds the screen of each topic that has one; the others show as
-// "coming" on the menu.
-var screens = map[string]func(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen{
-	"diffusion":  newDiffusionScreen,
-	"anomalous":  newAnomalousScreen,
-	"reynolds":   newReynoldsScreen,
-	"perceptron": newPerceptronScreen,
-	"hopfield":   newHopfieldScreen,
-	"backprop":   newBackpropScreen,
-	"boltzmann":  newBoltzmannScreen,
-	"deep":       newDeepScreen,
+// screen is how a topic is shown: the unit of each of its experiments,
+// and the speed it starts at (an index into speeds).
+type screen struct {
+	unit  func(experiment string) unit
+	speed int
+	old   func(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen // before units
+}
+
+// screens is every topic's screen, by topic id.
+var screens = map[string]screen{
+	"diffusion":  {unit: newDiffusion, speed: 1},
+	"anomalous":  {old: newAnomalousScreen},
+	"reynolds":   {old: newReynoldsScreen},
+	"perceptron": {old: newPerceptronScreen},
+	"hopfield":   {old: newHopfieldScreen},
+	"backprop":   {old: newBackpropScreen},
+	"boltzmann":  {old: newBoltzmannScreen},
+	"deep":       {old: newDeepScreen},
 }
 
 // Openable reports whether a topic has a screen.
-func Openable(id string) bool { return screens[id] != nil }
+func Openable(id string) bool { _, ok := screens[id]; return ok }
 
 // Options configures a new explorer.
 type Options struct {
@@ -90,13 +97,17 @@ func Run(o Options) error {
 }
 
 func (a *App) open(t *topic.Topic, v topic.Values, seed uint64) tea.Cmd {
-	mk := screens[t.ID]
-	if mk == nil {
+	sc, ok := screens[t.ID]
+	if !ok {
 		a.flash = fmt.Sprintf("%s is coming: not built yet", t.ID)
 		return nil
 	}
 	a.leave()
-	a.screen = mk(a.c, t, v, seed)
+	if sc.old != nil {
+		a.screen = sc.old(a.c, t, v, seed)
+	} else {
+		a.screen = newRunner(a.c, t, sc.unit, v, seed, sc.speed)
+	}
 	a.visited[t.ID] = a.screen
 	a.showHelp = false
 	a.resize()

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -13,29 +12,16 @@ import (
 	"github.com/jclub/jclub/topic"
 )
 
-// diffusion is the standard-diffusion screen: the walkers, their MSD against
+// diffusion is the standard-diffusion unit: the walkers, their MSD against
 // Einstein's 2dDt, their x profile against Fick's Gaussian, and a
 // Stokes–Einstein calculator.
 type diffusion struct {
-	c        *Common
-	d        *sims.Diffusion
-	p        sims.DiffusionParams
-	field    *field
-	msd      plot
-	prof     plot
-	l        columns
-	scale    float64 // half-width of the field window; grows, never shrinks
-	fieldOut string
-	outside  int
-	profNote string
-	chartsAt time.Time // when the charts were last drawn
+	d    *sims.Diffusion
+	p    sims.DiffusionParams
+	logX bool // the MSD chart on log-log axes
 }
 
-func newDiffusionScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen {
-	s := &diffusion{c: c, field: newField(c)}
-	s.msd.c, s.prof.c = c, c
-	return newRunner(c, t, legacyOf(func() sim { return s }), v, seed, 1)
-}
+func newDiffusion(string) unit { return &diffusion{} }
 
 func (s *diffusion) reset(v topic.Values, seed uint64) error {
 	p := topic.DiffusionParams(v)
@@ -43,7 +29,7 @@ func (s *diffusion) reset(v topic.Values, seed uint64) error {
 	if err != nil {
 		return err
 	}
-	s.d, s.p, s.scale = d, p, 0
+	s.d, s.p = d, p
 	return nil
 }
 
@@ -51,27 +37,17 @@ func (s *diffusion) step() { s.d.Step() }
 
 func (s *diffusion) tabs() []string { return []string{"Theory", "Stokes–Einstein"} }
 
-func (s *diffusion) keys() []key.Binding { return []key.Binding{s.c.Keys.Log} }
+var logKey = key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "log axes"))
+
+func (s *diffusion) keys() []key.Binding { return []key.Binding{logKey} }
 
 func (s *diffusion) key(msg tea.KeyMsg) bool {
-	if key.Matches(msg, s.c.Keys.Log) {
-		s.msd.logX = !s.msd.logX
-		s.msd.logY = s.msd.logX
+	if key.Matches(msg, logKey) {
+		s.logX = !s.logX
 		return true
 	}
 	return false
 }
-
-// Layout: left column the field, the last update and the side panel; right
-// column the MSD chart over the profile chart.
-func (s *diffusion) setSize(w, h int) {
-	s.l = columns{w, h}
-	s.field.setSize(s.l.leftW()-2, s.l.mainH()-2)
-	s.msd.setSize(s.l.rightW()-2, s.l.rightH(0, 2)-3)
-	s.prof.setSize(s.l.rightW()-2, s.l.rightH(1, 2)-3)
-}
-
-func (s *diffusion) panelSize() (int, int) { return s.l.panelSize() }
 
 func (s *diffusion) status() string {
 	m, se := s.d.MSD()
@@ -88,36 +64,54 @@ func (s *diffusion) fitD() string {
 	return fmt.Sprintf("fit D %.3g±%.2g", D, se)
 }
 
-func (s *diffusion) redraw(v topic.Values, live bool) {
-	if s.d == nil || s.l.w == 0 {
-		return
+// Layout: the field over the last update and the side panel; on the right
+// the MSD chart over the profile chart.
+func (s *diffusion) layout(d *drawer) layout {
+	scale := "linear"
+	if s.logX {
+		scale = "log-log"
 	}
-	t := s.d.T()
-	// the field window: ±3.5σ of the theory, on a ladder of round numbers, growing only
-	// (both axes: the window is wider than tall in world units when the
-	// field is wider than twice its height)
-	sigma := s.p.SigmaTheory(math.Max(t, 20*s.p.Dt))
-	if need := niceCeil(3.5 * sigma / math.Min(1, s.field.extentY(1))); need > s.scale {
-		s.scale = need
+	chi := s.profileNote()
+	return layout{
+		main:   s.fieldBox(d),
+		update: s.lastUpdate(d),
+		right: []box{
+			d.chart("msd", "MSD vs t · "+scale+" (g) · theory "+s.msdTheoryName(),
+				legend(d, "data", "theory")+"  "+s.fitD(), s.drawMSD),
+			d.chart("profile", fmt.Sprintf("profile at t = %s", num(s.d.T())),
+				legend(d, "x hist", "Fick")+"  "+chi, s.drawProfile),
+		},
 	}
-	xs, ys := s.d.Positions()
-	s.fieldOut, s.outside = s.field.draw(xs, ys, s.scale, math.Sqrt(s.p.MSDTheory(t)))
-	if live && time.Since(s.chartsAt) < chartPeriod {
-		return
-	}
-	s.chartsAt = time.Now()
-	s.drawMSD()
-	s.drawProfile()
 }
 
-func (s *diffusion) drawMSD() {
+// fieldBox draws the walkers in a window of ±3.5σ of the theory, on a
+// ladder of round numbers (σ grows with t, so the window only grows).
+func (s *diffusion) fieldBox(d *drawer) box {
+	b := box{title: string(s.p.Mode) + " walkers"}
+	b.draw = func(w, h int) string {
+		f := d.field("walkers", w, h)
+		sigma := s.p.SigmaTheory(math.Max(s.d.T(), 20*s.p.Dt))
+		scale := niceCeil(3.5 * sigma / math.Min(1, f.extentY(1)))
+		xs, ys := s.d.Positions()
+		out, outside := f.draw(xs, ys, scale, math.Sqrt(s.p.MSDTheory(s.d.T())))
+		note := fmt.Sprintf("window ±%s", num(scale))
+		if outside > 0 {
+			note += fmt.Sprintf(", %d outside", outside)
+		}
+		return strings.Join(strings.Split(out, "\n")[:max(0, h-1)], "\n") + "\n" + d.S().Dim.Render(note)
+	}
+	return b
+}
+
+func (s *diffusion) drawMSD(p *plot) string {
+	p.logX, p.logY = s.logX, s.logX
 	h := s.d.History()
 	tmax := math.Max(s.d.T(), 10*s.p.Dt)
 	theory := func(n int, lo float64) ([]float64, []float64) {
 		xs, ys := make([]float64, n), make([]float64, n)
 		for i := range xs {
 			f := float64(i) / float64(n-1)
-			if s.msd.logX {
+			if s.logX {
 				xs[i] = lo * math.Pow(tmax/lo, f)
 			} else {
 				xs[i] = f * tmax
@@ -126,7 +120,8 @@ func (s *diffusion) drawMSD() {
 		}
 		return xs, ys
 	}
-	if s.msd.logX {
+	S := p.c.S
+	if s.logX {
 		lo := s.p.Dt
 		tx, ty := theory(120, lo)
 		ymin, ymax := ty[0], ty[len(ty)-1]
@@ -135,28 +130,29 @@ func (s *diffusion) drawMSD() {
 				ymin, ymax = math.Min(ymin, m), math.Max(ymax, m)
 			}
 		}
-		s.msd.draw([2]float64{lo, tmax}, [2]float64{ymin / 1.5, ymax * 1.5},
-			series{xs: tx, ys: ty, style: s.c.S.Series[1]},
-			series{xs: h.T, ys: h.MSD, style: s.c.S.Series[0]})
-		return
+		p.draw([2]float64{lo, tmax}, [2]float64{ymin / 1.5, ymax * 1.5},
+			series{xs: tx, ys: ty, style: S.Series[1]},
+			series{xs: h.T, ys: h.MSD, style: S.Series[0]})
+		return ""
 	}
 	tx, ty := theory(120, 0)
 	ymax := ty[len(ty)-1]
 	for _, m := range h.MSD {
 		ymax = math.Max(ymax, m)
 	}
-	s.msd.draw([2]float64{0, tmax}, [2]float64{0, ymax * 1.1},
-		series{xs: tx, ys: ty, style: s.c.S.Series[1]},
-		series{xs: h.T, ys: h.MSD, style: s.c.S.Series[0]})
+	p.draw([2]float64{0, tmax}, [2]float64{0, ymax * 1.1},
+		series{xs: tx, ys: ty, style: S.Series[1]},
+		series{xs: h.T, ys: h.MSD, style: S.Series[0]})
+	return ""
 }
 
-func (s *diffusion) drawProfile() {
-	bins := max(8, min(60, s.prof.w/2))
-	pr := s.d.Profile(bins)
+// profileBins is how many bins the profile has in a chart w wide.
+func profileBins(w int) int { return max(8, min(60, w/2)) }
+
+func (s *diffusion) drawProfile(p *plot) string {
+	pr := s.d.Profile(profileBins(p.w))
 	if len(pr.Count) == 0 {
-		s.profNote = "every walker is at the origin"
-		s.prof.clear()
-		return
+		return "every walker is at the origin: step to spread them"
 	}
 	sigma := s.p.SigmaTheory(s.d.T())
 	var hx, hy []float64
@@ -176,36 +172,24 @@ func (s *diffusion) drawProfile() {
 		fx = append(fx, x)
 		fy = append(fy, n*w*math.Exp(-x*x/(2*sigma*sigma))/(sigma*math.Sqrt(2*math.Pi)))
 	}
-	s.prof.draw([2]float64{lo, hi}, [2]float64{0, math.Max(ymax*1.15, 1)},
-		series{xs: fx, ys: fy, style: s.c.S.Series[1]},
-		series{xs: hx, ys: hy, style: s.c.S.Series[0]})
-	chi2, dof, p := pr.ChiSquare()
-	if dof > 0 {
-		s.profNote = fmt.Sprintf("χ² %.1f/%d p %.2g", chi2, dof, p)
-	} else {
-		s.profNote = "too few walkers for a χ² test"
-	}
+	p.draw([2]float64{lo, hi}, [2]float64{0, math.Max(ymax*1.15, 1)},
+		series{xs: fx, ys: fy, style: p.c.S.Series[1]},
+		series{xs: hx, ys: hy, style: p.c.S.Series[0]})
+	return ""
 }
 
-func (s *diffusion) body(panel func(h int) string) string {
-	l := s.l
-	title := fmt.Sprintf("%s walkers · window ±%s", s.p.Mode, num(s.scale))
-	if s.outside > 0 {
-		title += fmt.Sprintf(" · %d outside", s.outside)
+// profileNote is the χ² test of the profile against Fick's Gaussian (in 30
+// bins whatever the chart's width, so every view shows the same test).
+func (s *diffusion) profileNote() string {
+	pr := s.d.Profile(30)
+	if len(pr.Count) == 0 {
+		return ""
 	}
-	field := s.c.box(title, s.fieldOut, l.leftW(), l.mainH(), false)
-	scale := "linear"
-	if s.msd.logX {
-		scale = "log-log"
+	chi2, dof, p := pr.ChiSquare()
+	if dof > 0 {
+		return fmt.Sprintf("χ² %.1f/%d p %.2g", chi2, dof, p)
 	}
-	legend := s.legend("data", "theory") + "  " + s.fitD()
-	msd := s.c.chartBox("MSD vs t, "+scale+" (g) · theory "+s.msdTheoryName(), &s.msd, legend, l.rightW(), l.rightH(0, 2))
-	profTitle := fmt.Sprintf("profile at t = %s", num(s.d.T()))
-	prof := s.c.chartBox(profTitle, &s.prof, s.legend("x hist", "Fick")+"  "+s.profNote, l.rightW(), l.rightH(1, 2))
-	if s.prof.out == "" {
-		prof = s.c.box(profTitle, "\n  "+s.c.S.Dim.Render(s.profNote+": step to spread them"), l.rightW(), l.rightH(1, 2), false)
-	}
-	return l.compose(field, s.lastUpdate(l.leftW()-1), panel, msd, prof)
+	return "too few walkers for a χ² test"
 }
 
 func (s *diffusion) msdTheoryName() string {
@@ -215,14 +199,15 @@ func (s *diffusion) msdTheoryName() string {
 	return "2dDt"
 }
 
-func (s *diffusion) legend(measured, theory string) string {
-	return s.c.S.Series[0].Render("━ "+measured) + "  " + s.c.S.Series[1].Render("━ "+theory)
+// legend names a measured series and its theory in their colours.
+func legend(d *drawer, measured, theory string) string {
+	return d.S().Series[0].Render("━ "+measured) + "  " + d.S().Series[1].Render("━ "+theory)
 }
 
 // lastUpdate shows the update rule walker ● just had, with its numbers.
-func (s *diffusion) lastUpdate(w int) string {
+func (s *diffusion) lastUpdate(d *drawer) string {
 	if s.d.Steps() == 0 {
-		return s.c.S.Dim.Render(wrap("press n to take one step and see walker ●'s update with its numbers", w))
+		return d.S().Dim.Render("press n to take one step and see walker ●'s update with its numbers")
 	}
 	l := s.d.Last
 	dt := s.p.Dt
@@ -238,64 +223,36 @@ func (s *diffusion) lastUpdate(w int) string {
 		rule = fmt.Sprintf("●: v ← %.3g·%+.3g + %.3g·%+.2f = %+.3g, Δx = %.3g·v + %.3g·ξ₁ + %.3g·ξ₂ = %+.3g",
 			decay, l.Vx0, sv, l.Xi1, l.Vx, drift, sx1, sx2, l.X-l.X0)
 	}
-	pos := fmt.Sprintf("  now at (%.3g, %.3g), |r|² = %.3g", l.X, l.Y, l.X*l.X+l.Y*l.Y)
-	return s.c.S.Accent.Render(wrap(rule, w)) + "\n" + s.c.S.Accent.Render(wrap(pos, w))
+	pos := fmt.Sprintf("now at (%.3g, %.3g), |r|² = %.3g", l.X, l.Y, l.X*l.X+l.Y*l.Y)
+	return d.S().Accent.Render(rule + "\n" + pos)
 }
 
-func (s *diffusion) panel(name string, v topic.Values, w, h int) string {
+func (s *diffusion) panel(d *drawer, name string, w int) string {
 	switch name {
 	case "Theory":
-		return diffusionTheory(w)
+		return wrap(diffusionTheory, w)
 	case "Stokes–Einstein":
-		return s.stokesPanel(v, w)
+		return wrap(stokesPanel(topic.StokesParams(d.v)), w)
 	}
 	return ""
 }
 
-func diffusionTheory(w int) string {
-	return wrap(`Fick: j = −D ∂n/∂x and ∂n/∂t = D ∂²n/∂x². From a point source n(x,t) = N/√(4πDt)·exp(−x²/4Dt): the profile chart.
+const diffusionTheory = `Fick: j = −D ∂n/∂x and ∂n/∂t = D ∂²n/∂x². From a point source n(x,t) = N/√(4πDt)·exp(−x²/4Dt): the profile chart.
 Einstein (1905): ⟨r²⟩ = 2dDt, d = 2 here: linear, not quadratic, in t (slope 1 on log-log, key g).
 Random walk: n steps of ±a sum to a Gaussian (central limit theorem) with D = a²/(2dt): mode lattice.
 Langevin (1908): m dv = −γv dt + √(2γkT) dW, τ = m/γ, D = kT/γ. ⟨r²⟩ = 2dD[t − τ(1−e^(−t/τ))]: ballistic (slope 2) for t ≪ τ, diffusive after.
-Ask: why does the ring (radius √⟨r²⟩) grow as √t? When does inertia matter?`, w)
-}
+Ask: why does the ring (radius √⟨r²⟩) grow as √t? When does inertia matter?`
 
-func (s *diffusion) stokesPanel(v topic.Values, w int) string {
-	D := topic.StokesEinsteinD(v) // µm²/s
-	r := v.Float("radius")
-	lines := []string{
+func stokesPanel(p topic.Stokes) string {
+	D, r := p.D(), p.Radius // µm²/s, µm
+	return strings.Join([]string{
 		"D = k_B·T / (6π·η·r)",
-		fmt.Sprintf("T = %s K, η = %s mPa·s, r = %s µm", num(v.Float("temp")), num(v.Float("viscosity")), num(r)),
+		fmt.Sprintf("T = %s K, η = %s mPa·s, r = %s µm", num(p.Temp), num(p.Viscosity), num(r)),
 		fmt.Sprintf("D = %s µm²/s", num(D)),
 		fmt.Sprintf("in 1 s: %s µm per axis (√(2Dt)), %s µm in 3-D (√(6Dt))",
 			num(sims.RMSDisplacement(D, 1, 1)), num(sims.RMSDisplacement(D, 1, 3))),
 		fmt.Sprintf("time to move its own radius in 3-D: r²/6D = %s s", num(r*r/(6*D))),
 		"",
 		"set temp, viscosity and radius under Parameters (tab)",
-	}
-	return wrap(strings.Join(lines, "\n"), w)
-}
-
-// niceCeil is the smallest value ≥ x (x > 0) on the ladder 1, 1.5, 2, 3,
-// 5, 7.5, 10, 15, ...
-func niceCeil(x float64) float64 {
-	if !(x > 0) || math.IsInf(x, 0) {
-		return 1
-	}
-	e := math.Pow(10, math.Floor(math.Log10(x)))
-	for _, m := range []float64{1, 1.5, 2, 3, 5, 7.5, 10} {
-		if m*e >= x*(1-1e-12) {
-			return m * e
-		}
-	}
-	return 10 * e
-}
-
-// num prints a number compactly for status lines: 4 significant digits,
-// and never NaN or Inf on screen.
-func num(f float64) string {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return "–"
-	}
-	return fmt.Sprintf("%.4g", f)
+	}, "\n")
 }

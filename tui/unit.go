@@ -104,7 +104,8 @@ func (d *drawer) chart(name, title, legend string, fn func(p *plot) string) box 
 		}
 		if p.w != w || p.h != h || !d.live || time.Since(p.at) >= chartPeriod {
 			p.w, p.h, p.at = w, h, time.Now()
-			p.out, p.note = "", fn(p)
+			p.out = ""
+			p.note = fn(p)
 		}
 		if p.note != "" {
 			return "\n  " + d.c.S.Dim.Render(p.note)

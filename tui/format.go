@@ -1,0 +1,30 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+)
+
+// niceCeil is the smallest value ≥ x (x > 0) on the ladder 1, 1.5, 2, 3,
+// 5, 7.5, 10, 15, ...
+func niceCeil(x float64) float64 {
+	if !(x > 0) || math.IsInf(x, 0) {
+		return 1
+	}
+	e := math.Pow(10, math.Floor(math.Log10(x)))
+	for _, m := range []float64{1, 1.5, 2, 3, 5, 7.5, 10} {
+		if m*e >= x*(1-1e-12) {
+			return m * e
+		}
+	}
+	return 10 * e
+}
+
+// num prints a number compactly for status lines: 4 significant digits,
+// and never NaN or Inf on screen.
+func num(f float64) string {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return "–"
+	}
+	return fmt.Sprintf("%.4g", f)
+}
