@@ -141,6 +141,12 @@ func (p AnomalousParams) AlphaTheory() (alpha float64, ok bool) {
 	return 0, false
 }
 
+// Robust reports whether the MSD is infinite (a CTRW with μ-stable jumps,
+// μ < 2), so that the fractional moment of RobustQ is the one to fit.
+func (p AnomalousParams) Robust() bool {
+	return p.Model == CTRW && p.Jump == JumpLevy && p.Mu < 2
+}
+
 // RobustQ is the order q of the fractional moment ⟨|r|^q⟩^(2/q) shown for
 // Lévy flights: q = μ/2 < μ, where the moment is finite.
 func (p AnomalousParams) RobustQ() float64 {

@@ -109,6 +109,12 @@ func keepTargetAlpha(v *Values, changed string, before Values) {
 
 func trim(x float64) string { return fmtNum(math.Round(x*1e6) / 1e6) }
 
+// AnomalousFit is how α is fitted: over t ∈ [tmin, tmax] (tmax 0: up to
+// now), to the fractional moment where the MSD is infinite.
+func AnomalousFit(v Values) (tmin, tmax float64, robust bool) {
+	return v.Float("fitmin"), v.Float("fitmax"), AnomalousParams(v).Robust()
+}
+
 func runAnomalous(v Values, seed uint64, steps, every int, out Out) error {
 	p := AnomalousParams(v)
 	steps = min(steps, p.Length) // the tracks end there
@@ -132,7 +138,7 @@ func runAnomalous(v Values, seed uint64, steps, every int, out Out) error {
 		}
 		out.Row([]float64{r.t, r.msd, th, r.robust, a.MeanTAMSD(int(r.t))})
 	}
-	if fit, ok := a.FitAlpha(v.Float("fitmin"), v.Float("fitmax"), p.Model == sims.CTRW && p.Jump == sims.JumpLevy && p.Mu < 2); ok {
+	if fit, ok := a.FitAlpha(AnomalousFit(v)); ok {
 		out.Meta("alpha_fit", fit.Alpha)
 		if !math.IsNaN(fit.SE) {
 			out.Meta("alpha_se", fit.SE)

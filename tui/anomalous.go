@@ -5,7 +5,6 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -15,25 +14,15 @@ import (
 	"github.com/jclub/jclub/topic"
 )
 
-// anomalous is the anomalous-diffusion screen: the walkers (waiting ones
+// anomalous is the anomalous-diffusion unit: the walkers (waiting ones
 // faint, long jumps as streaks), the MSD on log-log axes with the fitted α,
-// and one of three views: time averages against the ensemble, the waiting
-// times or the jump lengths against the laws they were drawn from.
+// and one of four charts: time averages against the ensemble, the waiting
+// times or the jump lengths against the laws they were drawn from, the
+// local slope.
 type anomalous struct {
-	c        *Common
-	l        columns
-	a        *sims.Anomalous
-	p        sims.AnomalousParams
-	field    *field
-	msd      plot
-	lower    plot
-	view     int // 0 time averages, 1 waiting times, 2 jump lengths, 3 local slope
-	scale    float64
-	fieldOut string
-	outside  int
-	chartsAt time.Time
-	fitMin   float64
-	fitMax   float64
+	a    *sims.Anomalous
+	p    sims.AnomalousParams
+	view int // 0 time averages, 1 waiting times, 2 jump lengths, 3 local slope
 	// the laws the samples were drawn from, computed once per reset
 	waitLaw, jumpLaw [2][]float64
 }
@@ -42,12 +31,7 @@ var views = []string{"time averages", "waiting times", "jump lengths", "local sl
 
 var viewKey = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "next chart"))
 
-func newAnomalousScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen {
-	s := &anomalous{c: c, field: newField(c)}
-	s.msd.c, s.lower.c = c, c
-	s.msd.logX, s.msd.logY = true, true
-	return newRunner(c, t, legacyOf(func() sim { return s }), v, seed, 1)
-}
+func newAnomalous(string) unit { return &anomalous{} }
 
 func (s *anomalous) reset(v topic.Values, seed uint64) error {
 	p := topic.AnomalousParams(v)
@@ -55,7 +39,7 @@ func (s *anomalous) reset(v topic.Values, seed uint64) error {
 	if err != nil {
 		return err
 	}
-	s.a, s.p, s.scale = a, p, 0
+	s.a, s.p = a, p
 	s.waitLaw, s.jumpLaw = s.laws()
 	return nil
 }
@@ -95,16 +79,8 @@ func (s *anomalous) laws() (wait, jump [2][]float64) {
 
 func (s *anomalous) step() { s.a.Step() }
 
-func (s *anomalous) setSize(w, h int) {
-	s.l = columns{w, h}
-	s.field.setSize(s.l.leftW()-2, s.l.mainH()-2)
-	s.msd.setSize(s.l.rightW()-2, s.l.rightH(0, 2)-3)
-	s.lower.setSize(s.l.rightW()-2, s.l.rightH(1, 2)-3)
-}
-
-func (s *anomalous) panelSize() (int, int) { return s.l.panelSize() }
-func (s *anomalous) tabs() []string        { return []string{"Theory"} }
-func (s *anomalous) keys() []key.Binding   { return []key.Binding{viewKey} }
+func (s *anomalous) tabs() []string      { return []string{"Theory"} }
+func (s *anomalous) keys() []key.Binding { return []key.Binding{viewKey} }
 
 func (s *anomalous) key(msg tea.KeyMsg) bool {
 	if key.Matches(msg, viewKey) {
@@ -123,36 +99,30 @@ func (s *anomalous) status() string {
 }
 
 // robust reports whether the robust measure, not the MSD, is the one to fit.
-func (s *anomalous) robust() bool {
-	return s.p.Model == sims.CTRW && s.p.Jump == sims.JumpLevy && s.p.Mu < 2
-}
+func (s *anomalous) robust() bool { return s.p.Robust() }
 
-func (s *anomalous) redraw(v topic.Values, live bool) {
-	if s.a == nil || s.l.w == 0 {
-		return
-	}
-	s.fitMin, s.fitMax = v.Float("fitmin"), v.Float("fitmax")
-	// the field window grows with the spread of the walkers (median distance)
-	xs, ys := s.a.Positions()
-	rs := make([]float64, 0, len(xs))
-	for i := range xs {
-		rs = append(rs, math.Hypot(xs[i], ys[i]))
-	}
-	med := median(rs)
-	if need := niceCeil(math.Max(3*med, 8) / math.Min(1, s.field.extentY(1))); need > s.scale {
-		s.scale = need
-	}
-	var paused []bool
-	if s.p.Model == sims.CTRW {
-		paused = s.a.Paused
-	}
-	s.fieldOut, s.outside = s.field.drawWith(xs, ys, s.scale, 0, paused, s.a.Streaks)
-	if live && time.Since(s.chartsAt) < chartPeriod {
-		return
-	}
-	s.chartsAt = time.Now()
-	s.drawMSD()
-	s.drawLower()
+// fieldBox draws the walkers in a window that grows with their spread
+// (three median distances, on a ladder of round numbers).
+func (s *anomalous) fieldBox(d *drawer) box {
+	return box{title: s.p.Model, draw: func(w, h int) string {
+		f := d.field("walkers", w, h-1)
+		xs, ys := s.a.Positions()
+		rs := make([]float64, 0, len(xs))
+		for i := range xs {
+			rs = append(rs, math.Hypot(xs[i], ys[i]))
+		}
+		scale := d.grow("window", niceCeil(math.Max(3*median(rs), 8)/math.Min(1, f.extentY(1))))
+		var paused []bool
+		if s.p.Model == sims.CTRW {
+			paused = s.a.Paused
+		}
+		out, outside := f.drawWith(xs, ys, scale, 0, paused, s.a.Streaks)
+		note := fmt.Sprintf("window ±%s", num(scale))
+		if outside > 0 {
+			note += fmt.Sprintf(", %d outside", outside)
+		}
+		return out + "\n" + d.S().Dim.Render(note)
+	}}
 }
 
 func median(v []float64) float64 {
@@ -164,7 +134,9 @@ func median(v []float64) float64 {
 	return s[len(s)/2]
 }
 
-func (s *anomalous) drawMSD() {
+func (s *anomalous) drawMSD(p *plot) string {
+	p.logX, p.logY = true, true
+	S := p.c.S
 	a := s.a
 	tmax := math.Max(10, float64(a.Time()))
 	var mx, my, rx, ry []float64
@@ -194,7 +166,7 @@ func (s *anomalous) drawMSD() {
 		xs := []float64{1, tmax}
 		return series{xs: xs, ys: []float64{anchor, anchor * math.Pow(tmax, alpha)}, style: st}
 	}
-	ss = append(ss, line(1, s.c.S.Dim), line(2, s.c.S.Dim))
+	ss = append(ss, line(1, S.Dim), line(2, S.Dim))
 	if _, ok := s.p.MSDTheory(1); ok && !s.robust() {
 		var tx, ty []float64
 		for k := 0; k <= 60; k++ {
@@ -202,29 +174,30 @@ func (s *anomalous) drawMSD() {
 			y, _ := s.p.MSDTheory(t)
 			tx, ty = append(tx, t), append(ty, y)
 		}
-		ss = append(ss, series{xs: tx, ys: ty, style: s.c.S.Series[1]})
+		ss = append(ss, series{xs: tx, ys: ty, style: S.Series[1]})
 	} else if al, ok := s.p.RobustAlpha(); ok {
-		ss = append(ss, line(al, s.c.S.Series[1]))
+		ss = append(ss, line(al, S.Series[1]))
 	}
-	ss = append(ss, series{xs: mx, ys: my, style: s.c.S.Series[0]})
+	ss = append(ss, series{xs: mx, ys: my, style: S.Series[0]})
 	if s.robust() {
-		ss = append(ss, series{xs: rx, ys: ry, style: s.c.S.Series[2]})
+		ss = append(ss, series{xs: rx, ys: ry, style: S.Series[2]})
 	}
 	if !(ymax > 0) {
 		ymin, ymax = 0.1, 10
 	}
-	s.msd.draw([2]float64{1, tmax}, [2]float64{math.Max(ymin/3, 1e-6), ymax * 3}, ss...)
+	p.draw([2]float64{1, tmax}, [2]float64{math.Max(ymin/3, 1e-6), ymax * 3}, ss...)
+	return ""
 }
 
-func (s *anomalous) drawLower() {
+func (s *anomalous) drawLower(p *plot) string {
 	a := s.a
-	s.lower.logX, s.lower.logY = true, true
+	S := p.c.S
+	p.logX, p.logY = true, true
 	switch s.view {
 	case 0:
 		T := a.Time()
 		if T < 4 || len(a.TrackX) == 0 {
-			s.lower.clear()
-			return
+			return s.emptyLower()
 		}
 		var lags []int
 		for l := 1.0; l <= float64(T)/2; l *= 1.25 {
@@ -245,7 +218,7 @@ func (s *anomalous) drawLower() {
 					ymin, ymax = math.Min(ymin, y), math.Max(ymax, y)
 				}
 			}
-			ss = append(ss, series{xs: lx, ys: ys, style: s.c.S.Series[2]})
+			ss = append(ss, series{xs: lx, ys: ys, style: S.Series[2]})
 		}
 		var mx, my []float64
 		for i, t := range a.T {
@@ -254,29 +227,27 @@ func (s *anomalous) drawLower() {
 				ymin, ymax = math.Min(ymin, a.MSD[i]), math.Max(ymax, a.MSD[i])
 			}
 		}
-		ss = append(ss, series{xs: mx, ys: my, style: s.c.S.Series[0]})
+		ss = append(ss, series{xs: mx, ys: my, style: S.Series[0]})
 		if !(ymax > 0) {
-			s.lower.clear()
-			return
+			return s.emptyLower()
 		}
-		s.lower.draw([2]float64{1, math.Max(2, float64(T)/2)}, [2]float64{ymin / 2, ymax * 2}, ss...)
+		p.draw([2]float64{1, math.Max(2, float64(T)/2)}, [2]float64{ymin / 2, ymax * 2}, ss...)
 	case 3:
 		ts, sl := a.LocalSlope(s.robust())
 		if len(ts) < 2 {
-			s.lower.clear()
-			return
+			return s.emptyLower()
 		}
-		s.lower.logY = false
+		p.logY = false
 		lo, hi := 0.0, 2.2
 		for _, v := range sl {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 		ss := []series{}
 		if al, ok := s.p.RobustAlpha(); ok {
-			ss = append(ss, series{xs: []float64{1, ts[len(ts)-1]}, ys: []float64{al, al}, style: s.c.S.Series[1]})
+			ss = append(ss, series{xs: []float64{1, ts[len(ts)-1]}, ys: []float64{al, al}, style: S.Series[1]})
 		}
-		ss = append(ss, series{xs: ts, ys: sl, style: s.c.S.Series[0]})
-		s.lower.draw([2]float64{1, math.Max(2, ts[len(ts)-1])}, [2]float64{lo, hi}, ss...)
+		ss = append(ss, series{xs: ts, ys: sl, style: S.Series[0]})
+		p.draw([2]float64{1, math.Max(2, ts[len(ts)-1])}, [2]float64{lo, hi}, ss...)
 	case 1, 2:
 		h, law := &a.Waits, s.waitLaw
 		if s.view == 2 {
@@ -284,31 +255,25 @@ func (s *anomalous) drawLower() {
 		}
 		xs, ds := h.Density()
 		if len(xs) == 0 {
-			s.lower.clear()
-			return
+			return s.emptyLower()
 		}
 		xmin, xmax := xs[0]/2, xs[len(xs)-1]*2
 		ymin, ymax := math.Inf(1), math.Inf(-1)
 		for _, d := range ds {
 			ymin, ymax = math.Min(ymin, d), math.Max(ymax, d)
 		}
-		s.lower.draw([2]float64{xmin, xmax}, [2]float64{ymin / 3, ymax * 3},
-			series{xs: law[0], ys: law[1], style: s.c.S.Series[1]},
-			series{xs: xs, ys: ds, style: s.c.S.Series[0], glyph: '●'})
+		p.draw([2]float64{xmin, xmax}, [2]float64{ymin / 3, ymax * 3},
+			series{xs: law[0], ys: law[1], style: S.Series[1]},
+			series{xs: xs, ys: ds, style: S.Series[0], glyph: '●'})
 	}
+	return ""
 }
 
-func (s *anomalous) body(panel func(h int) string) string {
-	l, a, p := s.l, s.a, s.p
-	title := fmt.Sprintf("%s · window ±%s", p.Model, num(s.scale))
-	if s.outside > 0 {
-		title += fmt.Sprintf(" · %d outside", s.outside)
-	}
-	field := s.c.box(title, s.fieldOut, l.leftW(), l.mainH(), false)
-
-	// the MSD chart and its fit
+func (s *anomalous) layout(d *drawer) layout {
+	a, p, S := s.a, s.p, d.S()
+	tmin, tmax, _ := topic.AnomalousFit(d.v)
 	fit := "fit: needs more steps"
-	if f, ok := a.FitAlpha(s.fitMin, s.fitMax, s.robust()); ok {
+	if f, ok := a.FitAlpha(tmin, tmax, s.robust()); ok {
 		fit = fmt.Sprintf("fit α = %.3f ± %.3f", f.Alpha, f.Err())
 		if !math.IsNaN(f.SE) {
 			fit += fmt.Sprintf(" (stat %.3f, drift %.3f)", f.SE, f.Sys)
@@ -321,18 +286,22 @@ func (s *anomalous) body(panel func(h int) string) string {
 	}
 	measured := "━ MSD"
 	if s.robust() {
-		measured = "━ MSD  " + s.c.S.Series[2].Render(fmt.Sprintf("━ ⟨|r|^%.2g⟩^(2/q)", p.RobustQ()))
+		measured = "━ MSD  " + S.Series[2].Render(fmt.Sprintf("━ ⟨|r|^%.2g⟩^(2/q)", p.RobustQ()))
 	}
-	win := fmt.Sprintf("fit over t ∈ [%s, %s]", num(s.fitMin), map[bool]string{true: "now", false: num(s.fitMax)}[s.fitMax <= 0])
-	msdBox := s.c.chartBox("MSD on log-log axes · "+win, &s.msd,
-		s.c.S.Series[0].Render(measured)+"  "+s.c.S.Series[1].Render("━ "+theory)+s.c.S.Dim.Render("  ━ slopes 1, 2")+"  "+fit, l.rightW(), l.rightH(0, 2))
-
-	lowerTitle, legend := s.lowerText()
-	lower := s.c.chartBox(lowerTitle+" (v: next)", &s.lower, legend, l.rightW(), l.rightH(1, 2))
-	if s.lower.out == "" {
-		lower = s.c.box(lowerTitle+" (v: next)", "\n  "+s.c.S.Dim.Render(s.emptyLower())+"\n"+legend, l.rightW(), l.rightH(1, 2), false)
+	upto := num(tmax)
+	if tmax <= 0 {
+		upto = "now"
 	}
-	return l.compose(field, s.lastUpdate(l.leftW()-1), panel, msdBox, lower)
+	lowerTitle, lowerLegend := s.lowerText(d)
+	return layout{
+		main:   s.fieldBox(d),
+		update: s.lastUpdate(d),
+		right: []box{
+			d.chart("msd", fmt.Sprintf("MSD · log-log · fit over t ∈ [%s, %s]", num(tmin), upto),
+				S.Series[0].Render(measured)+"  "+S.Series[1].Render("━ "+theory)+S.Dim.Render("  ━ slopes 1, 2")+"  "+fit, s.drawMSD),
+			d.chart("lower", lowerTitle+" (v: next)", lowerLegend, s.drawLower),
+		},
+	}
 }
 
 func (s *anomalous) emptyLower() string {
@@ -349,7 +318,8 @@ func (s *anomalous) emptyLower() string {
 	return "no samples yet"
 }
 
-func (s *anomalous) lowerText() (title, legend string) {
+func (s *anomalous) lowerText(d *drawer) (title, legend string) {
+	S := d.S()
 	switch s.view {
 	case 0:
 		eb := "EB: needs more steps"
@@ -378,7 +348,7 @@ func (s *anomalous) lowerText() (title, legend string) {
 			single = "  single-track α " + strings.Join(as, " ")
 		}
 		return "time-averaged MSD of single tracks against the ensemble",
-			s.c.S.Series[2].Render("━ δ²(Δ) of 5 tracks") + "  " + s.c.S.Series[0].Render("━ ensemble") + "  " + eb + single
+			S.Series[2].Render("━ δ²(Δ) of 5 tracks") + "  " + S.Series[0].Render("━ ensemble") + "  " + eb + single
 	case 3:
 		now := "needs more steps"
 		if _, sl := s.a.LocalSlope(s.robust()); len(sl) > 0 {
@@ -388,23 +358,23 @@ func (s *anomalous) lowerText() (title, legend string) {
 		if al, ok := s.p.RobustAlpha(); ok {
 			th = fmt.Sprintf("asymptote α = %.3g", al)
 		}
-		return "local slope d log MSD / d log t (log t)", s.c.S.Series[0].Render("━ local slope "+now) + "  " + s.c.S.Series[1].Render("━ "+th)
+		return "local slope d log MSD / d log t (log t)", S.Series[0].Render("━ local slope "+now) + "  " + S.Series[1].Render("━ "+th)
 	case 1:
 		name := "waiting times"
 		if s.p.Model == sims.LevyWalk {
 			name = "flight durations"
 		}
-		return name + " against their law", s.c.S.Series[0].Render("● sampled") + "  " + s.c.S.Series[1].Render("━ law") +
+		return name + " against their law", S.Series[0].Render("● sampled") + "  " + S.Series[1].Render("━ law") +
 			fmt.Sprintf("  median %s", num(s.a.Waits.Median()))
 	}
-	return "jump lengths |Δx| against their law", s.c.S.Series[0].Render("● sampled") + "  " + s.c.S.Series[1].Render("━ law") +
+	return "jump lengths |Δx| against their law", S.Series[0].Render("● sampled") + "  " + S.Series[1].Render("━ law") +
 		fmt.Sprintf("  median %s", num(s.a.Jumps.Median()))
 }
 
-func (s *anomalous) lastUpdate(w int) string {
+func (s *anomalous) lastUpdate(d *drawer) string {
 	a := s.a
 	if a.Time() == 0 {
-		return s.c.S.Dim.Render(wrap("press n to advance one unit of time and see walker ●'s update with its numbers", w))
+		return d.S().Dim.Render("press n to advance one unit of time and see walker ●'s update with its numbers")
 	}
 	l := a.Last
 	var line1 string
@@ -431,11 +401,11 @@ func (s *anomalous) lastUpdate(w int) string {
 	case sims.Ballistic:
 		line1 = fmt.Sprintf("●: x += v = (%+.3g, %+.3g), the same every step", l.X-l.X0, l.Y-l.Y0)
 	}
-	pos := fmt.Sprintf("  at (%.4g, %.4g)", l.X, l.Y)
-	return s.c.S.Accent.Render(wrap(line1, w)) + "\n" + s.c.S.Accent.Render(wrap(pos, w))
+	pos := fmt.Sprintf("at (%.4g, %.4g)", l.X, l.Y)
+	return d.S().Accent.Render(line1 + "\n" + pos)
 }
 
-func (s *anomalous) panel(name string, v topic.Values, w, h int) string {
+func (s *anomalous) panel(d *drawer, name string, w int) string {
 	return wrap(`Anomalous diffusion: ⟨r²⟩ ∝ t^α, subdiffusive for α < 1, superdiffusive for 1 < α < 2, ballistic at α = 2. It needs steps that are not independent or not identically timed.
 CTRW: wait τ, then jump. Exponential waits and Gaussian jumps: Brownian. Power-law waits ψ(τ) ∝ τ^(−1−α), α < 1 (mean wait infinite): α-subdiffusion, and single tracks are not ergodic: their time-averaged MSD is linear in the lag, ages as T^(α−1), and scatters with EB = 2Γ²(1+α)/Γ(1+2α) − 1.
 Stable jumps of index μ < 2 (Lévy flights): the MSD is infinite and dominated by rare huge jumps, so the screen fits ⟨|r|^q⟩^(2/q) with q = μ/2 instead, growing as t^(2α/μ).

@@ -24,7 +24,7 @@ type screen struct {
 // screens is every topic's screen, by topic id.
 var screens = map[string]screen{
 	"diffusion":  {unit: newDiffusion, speed: 1},
-	"anomalous":  {old: newAnomalousScreen},
+	"anomalous":  {unit: newAnomalous, speed: 1},
 	"reynolds":   {old: newReynoldsScreen},
 	"perceptron": {old: newPerceptronScreen},
 	"hopfield":   {old: newHopfieldScreen},

@@ -349,6 +349,10 @@ func (r *runner) render(live bool) {
 		head = r.c.S.Title.Render(st.t.Title) + "  " + r.c.S.Bad.Render("✗ "+r.msg)
 	}
 	r.d.v, r.d.live = st.v, live
+	if r.d.resets != st.resets {
+		clear(r.d.grown)
+		r.d.resets = st.resets
+	}
 	var body string
 	var at []placed
 	if lg, ok := st.u.(*legacy); ok {

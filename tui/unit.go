@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"reflect"
 	"time"
 
@@ -83,10 +84,20 @@ type drawer struct {
 	live   bool // drawing a running loop: charts may skip frames
 	plots  map[string]*plot
 	fields map[string]*field
+	grown  map[string]float64 // see grow
+	resets int                // the state's resets when grown was last cleared
 }
 
 func newDrawer(c *Common) *drawer {
-	return &drawer{c: c, plots: map[string]*plot{}, fields: map[string]*field{}}
+	return &drawer{c: c, plots: map[string]*plot{}, fields: map[string]*field{}, grown: map[string]float64{}}
+}
+
+// grow returns the largest x asked for under name since the run was reset:
+// a window that grows with the data and never shrinks back in this view.
+func (d *drawer) grow(name string, x float64) float64 {
+	x = math.Max(x, d.grown[name])
+	d.grown[name] = x
+	return x
 }
 
 // S is the theme.
@@ -142,6 +153,7 @@ type state struct {
 	speed   int // index into speeds
 	running bool
 	pastEnd bool // the run went on past its end (its epochs): no more pauses there
+	resets  int  // how many times the unit was reset
 }
 
 // MNIST digits are read once and shared read-only by every net: a copy of a
@@ -176,6 +188,7 @@ func (s *state) apply(v topic.Values) error {
 		return err
 	}
 	s.u, s.exp, s.v, s.steps, s.pastEnd = u, exp, v, 0, false
+	s.resets++
 	return nil
 }
 
