@@ -85,7 +85,20 @@ var Reynolds = &Topic{
 }
 
 // Calculator returns the swimmer and fluid the calculator values describe.
-func Calculator(v Values) (sims.Swimmer, sims.Fluid) {
+func Calculator(v Values) Calc {
+	sw, fl := calculator(v)
+	return Calc{Swimmer: sw, Fluid: fl, D: v.Float("diffusivity")}
+}
+
+// Calc is the calculator's inputs: a swimmer in a fluid, and the
+// diffusivity D (m²/s) of the nutrient of Purcell's S.
+type Calc struct {
+	Swimmer sims.Swimmer
+	Fluid   sims.Fluid
+	D       float64
+}
+
+func calculator(v Values) (sims.Swimmer, sims.Fluid) {
 	s := sims.Swimmer{Name: "custom", L: v.Float("length"), U: v.Float("speed"), Density: 1000}
 	if i := v.index("swimmer"); int(v.v[i]) < len(sims.Swimmers) {
 		s = sims.Swimmers[int(v.v[i])]

@@ -25,7 +25,7 @@ type screen struct {
 var screens = map[string]screen{
 	"diffusion":  {unit: newDiffusion, speed: 1},
 	"anomalous":  {unit: newAnomalous, speed: 1},
-	"reynolds":   {old: newReynoldsScreen},
+	"reynolds":   {unit: newReynolds, speed: 2},
 	"perceptron": {old: newPerceptronScreen},
 	"hopfield":   {old: newHopfieldScreen},
 	"backprop":   {old: newBackpropScreen},

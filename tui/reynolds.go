@@ -12,235 +12,170 @@ import (
 	"github.com/jclub/jclub/topic"
 )
 
-// reynolds is the low-Reynolds-number screen: the scallop in two fluids,
-// the three-sphere swimmer with its loop in shape space, or run-and-tumble
-// cells; with Purcell's calculator and S number in side panels.
-type reynolds struct {
-	c      *Common
-	l      columns
-	model  string
-	sc     *sims.Scallop
-	sw     *sims.ThreeSphere
-	rt     *sims.RunTumble
-	top    plot
-	bottom plot
-	field  *field
-	scale  float64
-	// the scallops' midpoints over time, and the swimmer's speed against φ
-	lowT, highT  trace
-	phis, speeds []float64
-	drift        trace
-	fieldOut     string
-}
+// The low-Reynolds-number topic has three units: the scallop in two
+// fluids, the three-sphere swimmer with its loop in shape space, and
+// run-and-tumble cells. All three share the side panels: Purcell's
+// calculator, his S number and the theory.
 
-func newReynoldsScreen(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen {
-	s := &reynolds{c: c, field: newField(c)}
-	s.top.c, s.bottom.c = c, c
-	return newRunner(c, t, legacyOf(func() sim { return s }), v, seed, 2)
-}
-
-func (s *reynolds) reset(v topic.Values, seed uint64) error {
-	model := v.Choice("model")
-	var err error
-	var sc *sims.Scallop
-	var sw *sims.ThreeSphere
-	var rt *sims.RunTumble
+func newReynolds(model string) unit {
 	switch model {
 	case topic.ModelScallop:
-		sc, err = sims.NewScallop(topic.ScallopParams(v))
+		return &scallop{}
 	case topic.ModelSwimmer:
-		sw, err = sims.NewThreeSphere(topic.SwimmerParams(v))
-	default:
-		rt, err = sims.NewRunTumble(topic.RunTumbleParams(v), seed)
+		return &swimmer{}
 	}
+	return &cells{}
+}
+
+// purcellPanels are the side panels every Reynolds unit has.
+type purcellPanels struct{}
+
+func (purcellPanels) tabs() []string      { return []string{"Reynolds", "Purcell's S", "Theory"} }
+func (purcellPanels) keys() []key.Binding { return nil }
+func (purcellPanels) key(tea.KeyMsg) bool { return false }
+
+func (purcellPanels) panel(d *drawer, name string, w int) string {
+	c := topic.Calculator(d.v)
+	sw, fl := c.Swimmer, c.Fluid
+	switch name {
+	case "Reynolds":
+		r := sims.Reynolds(sw.L, sw.U, sw.Density, fl.Density, fl.Eta)
+		return wrap(strings.Join([]string{
+			fmt.Sprintf("%s in %s: L = %s m, U = %s m/s", sw.Name, fl.Name, num(sw.L), num(sw.U)),
+			fmt.Sprintf("ρ = %s kg/m³, η = %s Pa·s, ν = η/ρ = %s m²/s", num(fl.Density), num(fl.Eta), num(r.Nu)),
+			d.S().Accent.Render(fmt.Sprintf("R = ρUL/η = %.3g", r.R)) + ": " + r.Regime,
+			fmt.Sprintf("drag %.3g N (%s)", r.Drag, r.DragForm),
+			coastLine(r),
+			"set swimmer and fluid under Parameters",
+			"",
+			"in water, real cruising speeds beside Purcell's round figures:",
+			swimmersInWater(),
+		}, "\n"), w)
+	case "Purcell's S":
+		S, out := sims.PurcellS(sw.U, sw.L, c.D)
+		verdict := "S < 1: swimming does not help; the cell should wait for food to diffuse to it"
+		if S > 1 {
+			verdict = "S > 1: swimming beats diffusion over this distance"
+		}
+		return wrap(strings.Join([]string{
+			"S = vℓ/D: transport by swimming over diffusion (the Péclet number)",
+			fmt.Sprintf("v = %s m/s, ℓ = %s m (the swimmer's size), D = %s m²/s", num(sw.U), num(sw.L), num(c.D)),
+			d.S().Accent.Render(fmt.Sprintf("S = %.3g", S)) + ": " + verdict,
+			fmt.Sprintf("to outrun diffusion it must swim ℓ > D/v = %s µm", num(out*1e6)),
+			"Purcell: E. coli, S ≈ 0.03, would have to swim about 30 µm",
+		}, "\n"), w)
+	}
+	return wrap(reynoldsTheory, w)
+}
+
+const reynoldsTheory = `Navier–Stokes made dimensionless leaves R = ρUL/η = UL/ν. At R ≪ 1 it is Stokes' equation ∇p = η∇²u: no inertia, and time does not matter, only the sequence of shapes.
+Scallop theorem: a reciprocal stroke (the same shapes forward then backward) gets nowhere at R ≪ 1 however fast or slow each half; with inertia it does. Here the scallop is two hinged plates under resistive force theory (ζ⊥ = 2ζ∥): Ẋ = g(θ)·θ̇, so any stroke that retraces its shapes integrates to zero. Let the plates telescope out of step with the opening (stretch, lag): the stroke encloses area in shape space and swims.
+A stroke that encloses area in shape space swims: Najafi and Golestanian's three spheres with a phase lag φ, V ≈ (7/24)·a·d₁d₂·ω·sin φ/L².
+E. coli runs and tumbles: D = v²τ/(d(1 − ⟨cos θ⟩)); lengthening runs up an attractant gradient makes the population drift up it.`
+
+// scallop is the scallop theorem: one stroke in syrup (R ≪ 1) and in
+// water (R ≫ 1), their midpoints over time and per cycle.
+type scallop struct {
+	purcellPanels
+	sc          *sims.Scallop
+	lowT, highT trace // the midpoints over time
+}
+
+func (s *scallop) reset(v topic.Values, _ uint64) error {
+	sc, err := sims.NewScallop(topic.ScallopParams(v))
 	if err != nil {
 		return err
 	}
-	s.model, s.sc, s.sw, s.rt, s.scale = model, sc, sw, rt, 0
+	s.sc = sc
 	s.lowT.reset()
 	s.highT.reset()
-	s.drift.reset()
-	if sw != nil {
-		// the swimmer's net speed over a range of phase lags, each one stroke
-		s.phis, s.speeds = nil, nil
-		p := sw.Params()
-		for k := -12; k <= 12; k++ {
-			p.Phase = math.Pi * float64(k) / 12
-			if v, err := sims.MeanSpeed(p); err == nil {
-				s.phis, s.speeds = append(s.phis, p.Phase), append(s.speeds, v)
-			}
-		}
-	}
 	s.record()
 	return nil
 }
 
-func (s *reynolds) record() {
-	switch {
-	case s.sc != nil:
-		s.lowT.add(s.sc.T, s.sc.MidLow())
-		s.highT.add(s.sc.T, s.sc.MidHigh())
-	case s.rt != nil:
-		m, _ := s.rt.MeanX()
-		s.drift.add(s.rt.T(), m)
-	case s.sw != nil:
-		s.lowT.add(s.sw.T, s.sw.Centre())
+func (s *scallop) record() {
+	s.lowT.add(s.sc.T, s.sc.MidLow())
+	s.highT.add(s.sc.T, s.sc.MidHigh())
+}
+
+func (s *scallop) step() { s.sc.Step(); s.record() }
+
+func (s *scallop) status() string { return fmt.Sprintf("t %.3g · cycle %d", s.sc.T, s.sc.Cycles) }
+
+func (s *scallop) layout(d *drawer) layout {
+	sc, S := s.sc, d.S()
+	th, dth, pl, _ := sc.Params().Shape(sc.T)
+	per := "per cycle: needs a whole stroke"
+	if n := len(sc.PerLow); n > 0 {
+		per = fmt.Sprintf("last cycle: R≪1 %+.1e, R≫1 %+.4f", sc.PerLow[n-1], sc.PerHigh[n-1])
+	}
+	return layout{
+		main: box{title: "the scallop theorem", draw: func(w, h int) string { return s.picture(d, w) }},
+		update: S.Accent.Render(fmt.Sprintf("θ %.1f°, θ̇ %+.3f, ℓ %.2f · R≪1 Ẋ %+.4f · R≫1 v %+.4f",
+			th*180/math.Pi, dth, pl, sc.Params().LowRate(sc.T), sc.VHigh)),
+		right: []box{
+			d.chart("mid", "midpoint against time", S.Series[1].Render("━ R ≪ 1")+"  "+S.Series[0].Render("━ R ≫ 1"), s.drawMid),
+			d.chart("cycle", "net displacement per cycle", S.Series[1].Render("○ R ≪ 1")+"  "+S.Series[0].Render("● R ≫ 1")+"  "+per, s.drawCycles),
+		},
 	}
 }
 
-func (s *reynolds) step() {
-	switch {
-	case s.sc != nil:
-		s.sc.Step()
-	case s.sw != nil:
-		s.sw.Step()
-	default:
-		s.rt.Step()
+func (s *scallop) picture(d *drawer, w int) string {
+	sc, S := s.sc, d.S()
+	p := sc.Params()
+	tip := sc.Tip()
+	th, _, pl, _ := p.Shape(sc.T)
+	// a window that follows each scallop: world units, centred on its midpoint
+	span := 4 * p.Plate * (1 + p.Stretch)
+	draw := func(hinge, mid float64) string {
+		lo := math.Floor(mid/span)*span - span/4
+		return lane(hinge-tip, hinge, lo, lo+1.5*span, w) + "\n" + S.Dim.Render(fmt.Sprintf("midpoint %+.6f", mid))
 	}
-	s.record()
+	var b strings.Builder
+	b.WriteString(S.Series[1].Render("R ≪ 1 (syrup): no inertia") + "\n")
+	b.WriteString(draw(sc.XLow, sc.MidLow()) + "\n\n")
+	b.WriteString(S.Series[0].Render("R ≫ 1 (water): inertia, drag") + "\n")
+	b.WriteString(draw(sc.XHigh(), sc.MidHigh()) + "\n\n")
+	kind := "the same reciprocal stroke"
+	if !p.Reciprocal() {
+		kind = "a non-reciprocal stroke (the stretch lags the opening)"
+	}
+	b.WriteString(S.Dim.Render(wrap(fmt.Sprintf("%s: opening θ = %.0f°, plates %.2f; opens in %.3g, closes in %.3g (ratio %.3g)",
+		kind, th*180/math.Pi, pl, p.Open, p.Close, p.Open/p.Close), w)))
+	return b.String()
 }
 
-func (s *reynolds) setSize(w, h int) {
-	s.l = columns{w, h}
-	s.field.setSize(s.l.leftW()-2, s.l.mainH()-2)
-	s.top.setSize(s.l.rightW()-2, s.l.rightH(0, 2)-3)
-	s.bottom.setSize(s.l.rightW()-2, s.l.rightH(1, 2)-3)
-}
-
-func (s *reynolds) panelSize() (int, int) { return s.l.panelSize() }
-func (s *reynolds) tabs() []string        { return []string{"Reynolds", "Purcell's S", "Theory"} }
-func (s *reynolds) keys() []key.Binding   { return nil }
-func (s *reynolds) key(tea.KeyMsg) bool   { return false }
-
-func (s *reynolds) status() string {
-	switch {
-	case s.sc != nil:
-		return fmt.Sprintf("t %.3g · cycle %d", s.sc.T, s.sc.Cycles)
-	case s.sw != nil:
-		return fmt.Sprintf("t %.3g · cycle %d", s.sw.T, s.sw.Cycles)
-	}
-	return fmt.Sprintf("t %.4g · %d tumbles", s.rt.T(), s.rt.Tumbles)
-}
-
-func (s *reynolds) redraw(v topic.Values, live bool) {
-	if s.l.w == 0 {
-		return
-	}
-	switch {
-	case s.sc != nil:
-		s.drawScallop()
-	case s.sw != nil:
-		s.drawSwimmer()
-	default:
-		s.drawCells()
-	}
-}
-
-func (s *reynolds) drawScallop() {
-	sc := s.sc
+func (s *scallop) drawMid(p *plot) string {
+	sc, S := s.sc, p.c.S
 	xmax := math.Max(sc.Params().Period(), sc.T)
 	ymin, ymax := math.Inf(1), math.Inf(-1)
 	for _, y := range append(append([]float64{}, s.lowT.ys...), s.highT.ys...) {
 		ymin, ymax = math.Min(ymin, y), math.Max(ymax, y)
 	}
 	pad := math.Max(0.5, (ymax-ymin)*0.1)
-	s.top.draw([2]float64{0, xmax}, [2]float64{ymin - pad, ymax + pad},
-		series{xs: s.lowT.xs, ys: s.lowT.ys, style: s.c.S.Series[1]},
-		series{xs: s.highT.xs, ys: s.highT.ys, style: s.c.S.Series[0]})
+	p.draw([2]float64{0, xmax}, [2]float64{ymin - pad, ymax + pad},
+		series{xs: s.lowT.xs, ys: s.lowT.ys, style: S.Series[1]},
+		series{xs: s.highT.xs, ys: s.highT.ys, style: S.Series[0]})
+	return ""
+}
+
+func (s *scallop) drawCycles(p *plot) string {
+	sc, S := s.sc, p.c.S
 	n := len(sc.PerLow)
+	if n == 0 {
+		return "run a whole stroke to see the displacement per cycle"
+	}
 	cx := make([]float64, n)
 	lim := 1e-3
 	for i := range cx {
 		cx[i] = float64(i + 1)
 		lim = math.Max(lim, math.Max(math.Abs(sc.PerLow[i]), math.Abs(sc.PerHigh[i])))
 	}
-	if n == 0 {
-		s.bottom.clear()
-		return
-	}
-	s.bottom.draw([2]float64{0, math.Max(5, float64(n)+1)}, [2]float64{-lim * 1.2, lim * 1.2},
-		series{xs: []float64{0, math.Max(5, float64(n)+1)}, ys: []float64{0, 0}, style: s.c.S.Dim},
-		series{xs: cx, ys: sc.PerLow, style: s.c.S.Series[1], glyph: '○'},
-		series{xs: cx, ys: sc.PerHigh, style: s.c.S.Series[0], glyph: '●'})
-}
-
-func (s *reynolds) drawSwimmer() {
-	sw := s.sw
-	p := sw.Params()
-	var lx, ly []float64
-	for k := 0; k <= 100; k++ {
-		t := 2 * math.Pi / p.Omega * float64(k) / 100
-		a, b := p.Arms(t)
-		lx, ly = append(lx, a), append(ly, b)
-	}
-	a, b := p.Arms(sw.T)
-	r := math.Max(p.D1, p.D2) * 1.3
-	s.top.draw([2]float64{p.L - r, p.L + r}, [2]float64{p.L - r, p.L + r},
-		series{xs: lx, ys: ly, style: s.c.S.Series[1]},
-		series{xs: []float64{a}, ys: []float64{b}, style: s.c.S.Warn, glyph: '●'})
-	var fx, fy []float64
-	q := p
-	for k := 0; k <= 100; k++ {
-		q.Phase = -math.Pi + 2*math.Pi*float64(k)/100
-		fx, fy = append(fx, q.Phase), append(fy, q.SpeedFormula())
-	}
-	lim := math.Abs(q.SpeedFormula())
-	for _, v := range append(fy, s.speeds...) {
-		lim = math.Max(lim, math.Abs(v))
-	}
-	lim = math.Max(lim, 1e-12) * 1.2
-	s.bottom.draw([2]float64{-math.Pi, math.Pi}, [2]float64{-lim, lim},
-		series{xs: []float64{p.Phase, p.Phase}, ys: []float64{-lim, lim}, style: s.c.S.Dim},
-		series{xs: fx, ys: fy, style: s.c.S.Series[1]},
-		series{xs: s.phis, ys: s.speeds, style: s.c.S.Series[0], glyph: '●'})
-}
-
-func (s *reynolds) drawCells() {
-	rt := s.rt
-	xs, ys := rt.Positions()
-	rms := math.Sqrt(math.Max(rt.MSD(), 1))
-	if need := niceCeil(math.Max(2.5*rms, 5) / math.Min(1, s.field.extentY(1))); need > s.scale {
-		s.scale = need
-	}
-	s.fieldOut, _ = s.field.draw(xs, ys, s.scale, 0)
-	p := rt.Params()
-	h := rt.History()
-	tmax := math.Max(rt.T(), 1)
-	var tx, ty []float64
-	tp := p.Tau / (1 - p.MeanCos()) // persistence time
-	for k := 0; k <= 100; k++ {
-		t := tmax * float64(k) / 100
-		tx = append(tx, t)
-		ty = append(ty, 2*p.V*p.V*tp*(t-tp*(1-math.Exp(-t/tp))))
-	}
-	ymax := ty[len(ty)-1]
-	for _, m := range h.MSD {
-		ymax = math.Max(ymax, m)
-	}
-	s.top.draw([2]float64{0, tmax}, [2]float64{0, math.Max(ymax*1.1, 1)},
-		series{xs: tx, ys: ty, style: s.c.S.Series[1]},
-		series{xs: h.T, ys: h.MSD, style: s.c.S.Series[0]})
-	lo, hi := -1.0, 1.0
-	for _, y := range s.drift.ys {
-		lo, hi = math.Min(lo, y), math.Max(hi, y)
-	}
-	s.bottom.draw([2]float64{0, tmax}, [2]float64{lo * 1.2, hi * 1.2},
-		series{xs: []float64{0, tmax}, ys: []float64{0, 0}, style: s.c.S.Dim},
-		series{xs: s.drift.xs, ys: s.drift.ys, style: s.c.S.Series[0]})
-}
-
-func (s *reynolds) body(panel func(h int) string) string {
-	l := s.l
-	var main, top, bottom string
-	switch {
-	case s.sc != nil:
-		main, top, bottom = s.scallopBoxes()
-	case s.sw != nil:
-		main, top, bottom = s.swimmerBoxes()
-	default:
-		main, top, bottom = s.cellBoxes()
-	}
-	return l.compose(main, s.lastUpdate(l.leftW()-1), panel, top, bottom)
+	p.draw([2]float64{0, math.Max(5, float64(n)+1)}, [2]float64{-lim * 1.2, lim * 1.2},
+		series{xs: []float64{0, math.Max(5, float64(n)+1)}, ys: []float64{0, 0}, style: S.Dim},
+		series{xs: cx, ys: sc.PerLow, style: S.Series[1], glyph: '○'},
+		series{xs: cx, ys: sc.PerHigh, style: S.Series[0], glyph: '●'})
+	return ""
 }
 
 // lane draws a two-sphere scallop on one line of width w: a big sphere at
@@ -263,48 +198,54 @@ func lane(x1, x2, lo, hi float64, w int) string {
 	return string(b)
 }
 
-func (s *reynolds) scallopBoxes() (main, top, bottom string) {
-	l, sc := s.l, s.sc
-	p := sc.Params()
-	w := l.leftW() - 2
-	tip := sc.Tip()
-	th, _, pl, _ := p.Shape(sc.T)
-	// a window that follows each scallop: world units, centred on its midpoint
-	span := 4 * p.Plate * (1 + p.Stretch)
-	draw := func(hinge, mid float64) string {
-		lo := math.Floor(mid/span)*span - span/4
-		return lane(hinge-tip, hinge, lo, lo+1.5*span, w) + "\n" + s.c.S.Dim.Render(fmt.Sprintf("midpoint %+.6f", mid))
-	}
-	var b strings.Builder
-	b.WriteString(s.c.S.Series[1].Render("R ≪ 1 (syrup): no inertia") + "\n")
-	b.WriteString(draw(sc.XLow, sc.MidLow()) + "\n\n")
-	b.WriteString(s.c.S.Series[0].Render("R ≫ 1 (water): inertia, drag") + "\n")
-	b.WriteString(draw(sc.XHigh(), sc.MidHigh()) + "\n\n")
-	kind := "the same reciprocal stroke"
-	if !p.Reciprocal() {
-		kind = "a non-reciprocal stroke (the stretch lags the opening)"
-	}
-	b.WriteString(s.c.S.Dim.Render(wrap(fmt.Sprintf("%s: opening θ = %.0f°, plates %.2f; opens in %.3g, closes in %.3g (ratio %.3g)",
-		kind, th*180/math.Pi, pl, p.Open, p.Close, p.Open/p.Close), w)))
-	main = s.c.box("the scallop theorem", b.String(), l.leftW(), l.mainH(), false)
-	top = s.c.chartBox("midpoint against time", &s.top,
-		s.c.S.Series[1].Render("━ R ≪ 1")+"  "+s.c.S.Series[0].Render("━ R ≫ 1"), l.rightW(), l.rightH(0, 2))
-	per := "per cycle: needs a whole stroke"
-	if n := len(sc.PerLow); n > 0 {
-		per = fmt.Sprintf("last cycle: R≪1 %+.1e, R≫1 %+.4f", sc.PerLow[n-1], sc.PerHigh[n-1])
-	}
-	legend := s.c.S.Series[1].Render("○ R ≪ 1") + "  " + s.c.S.Series[0].Render("● R ≫ 1") + "  " + per
-	bottom = s.c.chartBox("net displacement per cycle", &s.bottom, legend, l.rightW(), l.rightH(1, 2))
-	if s.bottom.out == "" {
-		bottom = s.c.box("net displacement per cycle", "\n  "+s.c.S.Dim.Render("run a whole stroke to see the displacement per cycle")+"\n"+legend, l.rightW(), l.rightH(1, 2), false)
-	}
-	return main, top, bottom
+// swimmer is Najafi and Golestanian's three-sphere swimmer: its spheres,
+// its stroke in shape space and its net speed against the phase lag φ.
+type swimmer struct {
+	purcellPanels
+	sw           *sims.ThreeSphere
+	phis, speeds []float64 // the net speed over a range of phase lags
 }
 
-func (s *reynolds) swimmerBoxes() (main, top, bottom string) {
-	l, sw := s.l, s.sw
+func (s *swimmer) reset(v topic.Values, _ uint64) error {
+	sw, err := sims.NewThreeSphere(topic.SwimmerParams(v))
+	if err != nil {
+		return err
+	}
+	s.sw, s.phis, s.speeds = sw, nil, nil
 	p := sw.Params()
-	w := l.leftW() - 2
+	for k := -12; k <= 12; k++ {
+		p.Phase = math.Pi * float64(k) / 12
+		if v, err := sims.MeanSpeed(p); err == nil {
+			s.phis, s.speeds = append(s.phis, p.Phase), append(s.speeds, v)
+		}
+	}
+	return nil
+}
+
+func (s *swimmer) step()          { s.sw.Step() }
+func (s *swimmer) status() string { return fmt.Sprintf("t %.3g · cycle %d", s.sw.T, s.sw.Cycles) }
+
+func (s *swimmer) layout(d *drawer) layout {
+	sw, S := s.sw, d.S()
+	p := sw.Params()
+	area := "the loop has area: the stroke is not reciprocal"
+	if math.Abs(math.Sin(p.Phase)) < 1e-9 {
+		area = "φ = 0: the loop has no area, the swimmer goes nowhere"
+	}
+	return layout{
+		main: box{title: fmt.Sprintf("three-sphere swimmer, φ = %.2f", p.Phase), draw: func(w, h int) string { return s.picture(w) }},
+		update: S.Accent.Render(fmt.Sprintf("force-free at every instant: Σf = %.1e; the spheres only push on each other through the fluid",
+			sw.Forces[0]+sw.Forces[1]+sw.Forces[2])),
+		right: []box{
+			d.chart("loop", "stroke in shape space (L₁, L₂)", S.Series[1].Render("━ loop")+"  "+S.Warn.Render("● now")+"  "+area, s.drawLoop),
+			d.chart("speed", "net speed against φ", S.Series[0].Render("● integrated")+"  "+S.Series[1].Render("━ (7/24)·a·d₁d₂·ω·sin φ/L²"), s.drawSpeed),
+		},
+	}
+}
+
+func (s *swimmer) picture(w int) string {
+	sw := s.sw
+	p := sw.Params()
 	x := sw.Positions()
 	mid := sw.Centre()
 	span := 3 * p.L
@@ -325,103 +266,155 @@ func (s *reynolds) swimmerBoxes() (main, top, bottom string) {
 		line[c] = '┼'
 	}
 	a, b := p.Arms(sw.T)
-	var sb strings.Builder
-	sb.WriteString("\n" + string(line) + "\n\n")
-	sb.WriteString(fmt.Sprintf("arms L₁ = %.4f, L₂ = %.4f (L = %g, d = %g, a = %g)\n", a, b, p.L, p.D1, p.A))
-	sb.WriteString(fmt.Sprintf("forces f = (%+.3f, %+.3f, %+.3f), Σf = %.1e\n", sw.Forces[0], sw.Forces[1], sw.Forces[2], sw.Forces[0]+sw.Forces[1]+sw.Forces[2]))
-	sb.WriteString(fmt.Sprintf("centre %+.6f after %d strokes", mid, sw.Cycles))
+	lines := []string{
+		fmt.Sprintf("arms L₁ = %.4f, L₂ = %.4f (L = %g, d = %g, a = %g)", a, b, p.L, p.D1, p.A),
+		fmt.Sprintf("forces f = (%+.3f, %+.3f, %+.3f), Σf = %.1e", sw.Forces[0], sw.Forces[1], sw.Forces[2], sw.Forces[0]+sw.Forces[1]+sw.Forces[2]),
+		fmt.Sprintf("centre %+.6f after %d strokes", mid, sw.Cycles)}
 	if n := len(sw.PerCyc); n > 0 {
-		sb.WriteString(fmt.Sprintf("\nlast stroke %+.3e; formula %+.3e", sw.PerCyc[n-1], p.SpeedFormula()*2*math.Pi/p.Omega))
+		lines = append(lines, fmt.Sprintf("last stroke %+.3e; formula %+.3e", sw.PerCyc[n-1], p.SpeedFormula()*2*math.Pi/p.Omega))
 	}
-	main = s.c.box(fmt.Sprintf("three-sphere swimmer, φ = %.2f", p.Phase), sb.String(), l.leftW(), l.mainH(), false)
-	area := "the loop has area: the stroke is not reciprocal"
-	if math.Abs(math.Sin(p.Phase)) < 1e-9 {
-		area = "φ = 0: the loop has no area, the swimmer goes nowhere"
-	}
-	top = s.c.chartBox("stroke in shape space (L₁, L₂)", &s.top, s.c.S.Series[1].Render("━ loop")+"  "+s.c.S.Warn.Render("● now")+"  "+area, l.rightW(), l.rightH(0, 2))
-	bottom = s.c.chartBox("net speed against φ", &s.bottom,
-		s.c.S.Series[0].Render("● integrated")+"  "+s.c.S.Series[1].Render("━ (7/24)·a·d₁d₂·ω·sin φ/L²"), l.rightW(), l.rightH(1, 2))
-	return main, top, bottom
+	return "\n" + string(line) + "\n\n" + wrap(strings.Join(lines, "\n"), w)
 }
 
-func (s *reynolds) cellBoxes() (main, top, bottom string) {
-	l, rt := s.l, s.rt
+func (s *swimmer) drawLoop(pl *plot) string {
+	sw, S := s.sw, pl.c.S
+	p := sw.Params()
+	var lx, ly []float64
+	for k := 0; k <= 100; k++ {
+		t := 2 * math.Pi / p.Omega * float64(k) / 100
+		a, b := p.Arms(t)
+		lx, ly = append(lx, a), append(ly, b)
+	}
+	a, b := p.Arms(sw.T)
+	r := math.Max(p.D1, p.D2) * 1.3
+	pl.draw([2]float64{p.L - r, p.L + r}, [2]float64{p.L - r, p.L + r},
+		series{xs: lx, ys: ly, style: S.Series[1]},
+		series{xs: []float64{a}, ys: []float64{b}, style: S.Warn, glyph: '●'})
+	return ""
+}
+
+func (s *swimmer) drawSpeed(pl *plot) string {
+	S := pl.c.S
+	p := s.sw.Params()
+	var fx, fy []float64
+	q := p
+	for k := 0; k <= 100; k++ {
+		q.Phase = -math.Pi + 2*math.Pi*float64(k)/100
+		fx, fy = append(fx, q.Phase), append(fy, q.SpeedFormula())
+	}
+	lim := math.Abs(q.SpeedFormula())
+	for _, v := range append(fy, s.speeds...) {
+		lim = math.Max(lim, math.Abs(v))
+	}
+	lim = math.Max(lim, 1e-12) * 1.2
+	pl.draw([2]float64{-math.Pi, math.Pi}, [2]float64{-lim, lim},
+		series{xs: []float64{p.Phase, p.Phase}, ys: []float64{-lim, lim}, style: S.Dim},
+		series{xs: fx, ys: fy, style: S.Series[1]},
+		series{xs: s.phis, ys: s.speeds, style: S.Series[0], glyph: '●'})
+	return ""
+}
+
+// cells is E. coli's run and tumble: the cells, their MSD against the
+// persistent walk's, and their drift up an attractant gradient.
+type cells struct {
+	purcellPanels
+	rt    *sims.RunTumble
+	drift trace // the mean position along the gradient
+}
+
+func (s *cells) reset(v topic.Values, seed uint64) error {
+	rt, err := sims.NewRunTumble(topic.RunTumbleParams(v), seed)
+	if err != nil {
+		return err
+	}
+	s.rt = rt
+	s.drift.reset()
+	s.record()
+	return nil
+}
+
+func (s *cells) record() {
+	m, _ := s.rt.MeanX()
+	s.drift.add(s.rt.T(), m)
+}
+
+func (s *cells) step()          { s.rt.Step(); s.record() }
+func (s *cells) status() string { return fmt.Sprintf("t %.4g · %d tumbles", s.rt.T(), s.rt.Tumbles) }
+
+func (s *cells) layout(d *drawer) layout {
+	rt, S := s.rt, d.S()
 	p := rt.Params()
-	title := fmt.Sprintf("run and tumble, %s turns · window ±%s", p.Tumble, num(s.scale))
+	title := fmt.Sprintf("run and tumble, %s turns", p.Tumble)
 	if p.G > 0 {
 		title += " · attractant rises to the right →"
 	}
-	main = s.c.box(title, s.fieldOut, l.leftW(), l.mainH(), false)
 	fit := "fit: needs more time"
 	if D, se, ok := rt.FitD(20 * p.Tau); ok {
 		fit = fmt.Sprintf("fit D %.3g±%.2g (theory %.3g)", D, se, p.DTheory())
 	}
-	top = s.c.chartBox("MSD against t", &s.top, s.c.S.Series[0].Render("━ data")+"  "+
-		s.c.S.Series[1].Render("━ persistent walk")+"  "+fit, l.rightW(), l.rightH(0, 2))
 	m, se := rt.MeanX()
 	drift := fmt.Sprintf("⟨x⟩ = %.3g ± %.2g", m, se)
 	if t := rt.T(); t > 0 {
 		drift += fmt.Sprintf(", drift %.3g per unit time", m/t)
 	}
-	bottom = s.c.chartBox("mean position along the gradient", &s.bottom, s.c.S.Series[0].Render("━ ⟨x⟩")+"  "+drift, l.rightW(), l.rightH(1, 2))
-	return main, top, bottom
+	update := S.Dim.Render("press n to advance the cells by one observation interval")
+	if rt.T() > 0 {
+		l := rt.Last
+		update = S.Accent.Render(fmt.Sprintf("cell ●: %d tumble(s); heading %.0f°, tumble rate %.3g (1/τ = %.3g)", l.Tumbles, l.Theta*180/math.Pi, l.Rate, 1/p.Tau))
+	}
+	return layout{
+		main:   box{title: title, draw: func(w, h int) string { return s.field(d, w, h) }},
+		update: update,
+		right: []box{
+			d.chart("msd", "MSD against t", S.Series[0].Render("━ data")+"  "+S.Series[1].Render("━ persistent walk")+"  "+fit, s.drawMSD),
+			d.chart("drift", "mean position along the gradient", S.Series[0].Render("━ ⟨x⟩")+"  "+drift, s.drawDrift),
+		},
+	}
 }
 
-func (s *reynolds) lastUpdate(w int) string {
-	var line string
-	switch {
-	case s.sc != nil:
-		sc := s.sc
-		th, dth, l, _ := sc.Params().Shape(sc.T)
-		line = fmt.Sprintf("θ %.1f°, θ̇ %+.3f, ℓ %.2f · R≪1 Ẋ %+.4f · R≫1 v %+.4f",
-			th*180/math.Pi, dth, l, sc.Params().LowRate(sc.T), sc.VHigh)
-	case s.sw != nil:
-		line = fmt.Sprintf("force-free at every instant: Σf = %.1e; the spheres only push on each other through the fluid", s.sw.Forces[0]+s.sw.Forces[1]+s.sw.Forces[2])
-	default:
-		l := s.rt.Last
-		if s.rt.T() == 0 {
-			return s.c.S.Dim.Render(wrap("press n to advance the cells by one observation interval", w))
-		}
-		line = fmt.Sprintf("cell ●: %d tumble(s); heading %.0f°, tumble rate %.3g (1/τ = %.3g)", l.Tumbles, l.Theta*180/math.Pi, l.Rate, 1/s.rt.Params().Tau)
-	}
-	return s.c.S.Accent.Render(wrap(line, w))
+// field draws the cells in a window that grows with their spread.
+func (s *cells) field(d *drawer, w, h int) string {
+	f := d.field("cells", w, h-1)
+	xs, ys := s.rt.Positions()
+	rms := math.Sqrt(math.Max(s.rt.MSD(), 1))
+	scale := d.grow("window", niceCeil(math.Max(2.5*rms, 5)/math.Min(1, f.extentY(1))))
+	out, _ := f.draw(xs, ys, scale, 0)
+	return out + "\n" + d.S().Dim.Render(fmt.Sprintf("window ±%s", num(scale)))
 }
 
-func (s *reynolds) panel(name string, v topic.Values, w, h int) string {
-	sw, fl := topic.Calculator(v)
-	switch name {
-	case "Reynolds":
-		c := sims.Reynolds(sw.L, sw.U, sw.Density, fl.Density, fl.Eta)
-		return wrap(strings.Join([]string{
-			fmt.Sprintf("%s in %s: L = %s m, U = %s m/s", sw.Name, fl.Name, num(sw.L), num(sw.U)),
-			fmt.Sprintf("ρ = %s kg/m³, η = %s Pa·s, ν = η/ρ = %s m²/s", num(fl.Density), num(fl.Eta), num(c.Nu)),
-			s.c.S.Accent.Render(fmt.Sprintf("R = ρUL/η = %.3g", c.R)) + ": " + c.Regime,
-			fmt.Sprintf("drag %.3g N (%s)", c.Drag, c.DragForm),
-			coastLine(c),
-			"set swimmer and fluid under Parameters",
-			"",
-			"in water, real cruising speeds beside Purcell's round figures:",
-			swimmersInWater(),
-		}, "\n"), w)
-	case "Purcell's S":
-		D := v.Float("diffusivity")
-		S, out := sims.PurcellS(sw.U, sw.L, D)
-		verdict := "S < 1: swimming does not help; the cell should wait for food to diffuse to it"
-		if S > 1 {
-			verdict = "S > 1: swimming beats diffusion over this distance"
-		}
-		return wrap(strings.Join([]string{
-			"S = vℓ/D: transport by swimming over diffusion (the Péclet number)",
-			fmt.Sprintf("v = %s m/s, ℓ = %s m (the swimmer's size), D = %s m²/s", num(sw.U), num(sw.L), num(D)),
-			s.c.S.Accent.Render(fmt.Sprintf("S = %.3g", S)) + ": " + verdict,
-			fmt.Sprintf("to outrun diffusion it must swim ℓ > D/v = %s µm", num(out*1e6)),
-			"Purcell: E. coli, S ≈ 0.03, would have to swim about 30 µm",
-		}, "\n"), w)
+func (s *cells) drawMSD(pl *plot) string {
+	rt, S := s.rt, pl.c.S
+	p := rt.Params()
+	h := rt.History()
+	tmax := math.Max(rt.T(), 1)
+	var tx, ty []float64
+	tp := p.Tau / (1 - p.MeanCos()) // persistence time
+	for k := 0; k <= 100; k++ {
+		t := tmax * float64(k) / 100
+		tx = append(tx, t)
+		ty = append(ty, 2*p.V*p.V*tp*(t-tp*(1-math.Exp(-t/tp))))
 	}
-	return wrap(`Navier–Stokes made dimensionless leaves R = ρUL/η = UL/ν. At R ≪ 1 it is Stokes' equation ∇p = η∇²u: no inertia, and time does not matter, only the sequence of shapes.
-Scallop theorem: a reciprocal stroke (the same shapes forward then backward) gets nowhere at R ≪ 1 however fast or slow each half; with inertia it does. Here the scallop is two hinged plates under resistive force theory (ζ⊥ = 2ζ∥): Ẋ = g(θ)·θ̇, so any stroke that retraces its shapes integrates to zero. Let the plates telescope out of step with the opening (stretch, lag): the stroke encloses area in shape space and swims.
-A stroke that encloses area in shape space swims: Najafi and Golestanian's three spheres with a phase lag φ, V ≈ (7/24)·a·d₁d₂·ω·sin φ/L².
-E. coli runs and tumbles: D = v²τ/(d(1 − ⟨cos θ⟩)); lengthening runs up an attractant gradient makes the population drift up it.`, w)
+	ymax := ty[len(ty)-1]
+	for _, m := range h.MSD {
+		ymax = math.Max(ymax, m)
+	}
+	pl.draw([2]float64{0, tmax}, [2]float64{0, math.Max(ymax*1.1, 1)},
+		series{xs: tx, ys: ty, style: S.Series[1]},
+		series{xs: h.T, ys: h.MSD, style: S.Series[0]})
+	return ""
+}
+
+func (s *cells) drawDrift(pl *plot) string {
+	S := pl.c.S
+	tmax := math.Max(s.rt.T(), 1)
+	lo, hi := -1.0, 1.0
+	for _, y := range s.drift.ys {
+		lo, hi = math.Min(lo, y), math.Max(hi, y)
+	}
+	pl.draw([2]float64{0, tmax}, [2]float64{lo * 1.2, hi * 1.2},
+		series{xs: []float64{0, tmax}, ys: []float64{0, 0}, style: S.Dim},
+		series{xs: s.drift.xs, ys: s.drift.ys, style: S.Series[0]})
+	return ""
 }
 
 // swimmersInWater lists every swimmer's R in water, one per line.
