@@ -26,7 +26,7 @@ var screens = map[string]screen{
 	"diffusion":  {unit: newDiffusion, speed: 1},
 	"anomalous":  {unit: newAnomalous, speed: 1},
 	"reynolds":   {unit: newReynolds, speed: 2},
-	"perceptron": {old: newPerceptronScreen},
+	"perceptron": {unit: newPerceptron, speed: 0},
 	"hopfield":   {old: newHopfieldScreen},
 	"backprop":   {old: newBackpropScreen},
 	"boltzmann":  {old: newBoltzmannScreen},

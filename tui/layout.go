@@ -173,3 +173,13 @@ func shorten(s string, w int) string {
 }
 
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
+
+// fitParts fits a status line of parts joined by " · " into w cells by
+// leaving out whole parts from the end, so that no number is cut.
+func fitParts(s string, w int) string {
+	parts := strings.Split(s, " · ")
+	for len(parts) > 1 && ansi.StringWidth(strings.Join(parts, " · ")) > w {
+		parts = parts[:len(parts)-1]
+	}
+	return fit(strings.Join(parts, " · "), w)
+}

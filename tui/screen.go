@@ -360,7 +360,7 @@ func (r *runner) render(live bool) {
 	} else {
 		body, at = r.c.place(st.u.layout(r.d), r.w, r.h-1, r.panelView)
 	}
-	r.out, r.at = fit(head, r.w)+"\n"+padLines(body, r.w, r.h-1), at
+	r.out, r.at = fitParts(head, r.w)+"\n"+padLines(body, r.w, r.h-1), at
 }
 
 // panelView draws the side panel: the tab strip on its top edge and the
@@ -446,8 +446,9 @@ func (r *runner) paramsView(w, h int) string {
 	if r.staged != nil {
 		help = strings.Split(wrap("* staged: enter restarts the run with them (its work is lost), esc keeps the run", w), "\n")
 	}
-	if len(help) > 2 {
-		help = help[:2]
+	// the help takes the rows the list leaves, at least two
+	if keep := max(2, h-len(lines)-1); len(help) > keep {
+		help = help[:keep]
 	}
 	// scroll the list so the selection stays in view above the help
 	room := max(1, h-len(help)-1)
