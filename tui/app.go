@@ -27,7 +27,7 @@ var screens = map[string]screen{
 	"anomalous":  {unit: newAnomalous, speed: 1},
 	"reynolds":   {unit: newReynolds, speed: 2},
 	"perceptron": {unit: newPerceptron, speed: 0},
-	"hopfield":   {old: newHopfieldScreen},
+	"hopfield":   {unit: newHopfield, speed: 2},
 	"backprop":   {old: newBackpropScreen},
 	"boltzmann":  {old: newBoltzmannScreen},
 	"deep":       {old: newDeepScreen},

@@ -295,12 +295,20 @@ func TestHopfieldDrawing(t *testing.T) {
 	if h.editing {
 		t.Fatal("e did not end drawing")
 	}
-	// click the top-left spin: body row gridY is screen row gridY+1
+	// click the middle of the grid's box: the spin under it flips, and only it
 	a.View()
-	old := net.S[0]
-	a.Update(tea.MouseMsg{X: h.gridX, Y: h.gridY + 1, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
-	if net.S[0] == old {
-		t.Fatalf("a click at (%d,%d) did not flip spin 0", h.gridX, h.gridY+1)
+	main := r.at[0].r
+	old := append([]float64(nil), net.S...)
+	x, y := main.x+main.w/2, main.y+main.h/2
+	a.Update(tea.MouseMsg{X: x, Y: y + 1, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	changed := 0
+	for i := range old {
+		if net.S[i] != old[i] {
+			changed++
+		}
+	}
+	if changed != 1 {
+		t.Fatalf("a click at (%d,%d) flipped %d spins, want 1", x, y+1, changed)
 	}
 	if math.Abs(net.E-net.Energy()) > 1e-9 {
 		t.Fatal("energy out of step after hand flips")

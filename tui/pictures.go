@@ -17,7 +17,7 @@ func (c *Common) picture(v []float64, thr float64, maxRows int) []string {
 			spins[i] = 1
 		}
 	}
-	pic, _, _ := newSpinCodes(c).render(spins, 28, 28, -1, -1, maxRows)
+	pic, _, _ := newSpinCodes(c.S).render(spins, 28, 28, -1, -1, maxRows)
 	return strings.Split(pic, "\n")
 }
 
@@ -46,6 +46,137 @@ func joinPics(pics [][]string) string {
 		}
 		for _, p := range pics {
 			b.WriteString(p[y] + "  ")
+		}
+	}
+	return b.String()
+}
+
+// spinCodes are the escape codes of the spin grid's colours.
+type spinCodes struct{ on, hit, cur styleCodes }
+
+func newSpinCodes(S Styles) spinCodes {
+	return spinCodes{on: codes(S.Accent), hit: codes(S.Warn), cur: codes(S.Bad)}
+}
+
+// render draws spins (w columns, h rows, row-major) two rows to a line
+// with half blocks: █ both +1, ▀ upper, ▄ lower, blank both −1. The glyphs
+// carry the state without colour; the last-updated cell is coloured (and
+// dotted when blank) and the drawing cursor shown as ◆. When that needs
+// more than maxRows lines it draws 2×4 spins to a character in braille
+// (a dot for +1). It returns the picture and the spins per character
+// across and down.
+func (sc spinCodes) render(s []float64, w, h, hit, cursor, maxRows int) (string, int, int) {
+	cw, ch := 1, 2
+	if (h+1)/2 > maxRows {
+		cw, ch = 2, 4
+	}
+	var b strings.Builder
+	on := func(r, c int) bool {
+		i := r*w + c
+		return r < h && c < w && i < len(s) && s[i] > 0
+	}
+	has := func(r, c, idx int) bool { // is spin idx in the character at (r, c)?
+		if idx < 0 {
+			return false
+		}
+		ir, ic := idx/w, idx%w
+		return ir >= r && ir < r+ch && ic >= c && ic < c+cw
+	}
+	for r := 0; r < h; r += ch {
+		if r > 0 {
+			b.WriteByte('\n')
+		}
+		open := styleCodes{}
+		for c := 0; c < w; c += cw {
+			st, isCur, isHit := sc.on, has(r, c, cursor), has(r, c, hit)
+			switch {
+			case isCur:
+				st = sc.cur
+			case isHit:
+				st = sc.hit
+			}
+			if st != open {
+				b.WriteString(open.post)
+				b.WriteString(st.pre)
+				open = st
+			}
+			var g rune
+			if cw == 1 {
+				switch up, down := on(r, c), on(r+1, c); {
+				case up && down:
+					g = '█'
+				case up:
+					g = '▀'
+				case down:
+					g = '▄'
+				default:
+					g = ' '
+				}
+			} else {
+				g = 0x2800
+				for dy := 0; dy < 4; dy++ {
+					for dx := 0; dx < 2; dx++ {
+						if on(r+dy, c+dx) {
+							g |= brailleDot[dy][dx]
+						}
+					}
+				}
+			}
+			switch {
+			case isCur:
+				g = '◆'
+			case isHit && (g == ' ' || g == 0x2800):
+				g = '·' // mark where the update was, even on blank
+			case g == 0x2800:
+				g = ' ' // an empty braille cell: a plain blank renders everywhere
+			}
+			b.WriteRune(g)
+		}
+		b.WriteString(open.post)
+	}
+	return b.String(), cw, ch
+}
+
+// brailleDot is the bit of each dot of a braille character, by row and column.
+var brailleDot = [4][2]rune{{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}}
+
+// spinZoom is the largest m ≥ 1 at which a grid of w×h spins, each drawn
+// 2m columns by m rows (square on a terminal), fits in maxW×maxH cells; 0
+// if even m = 1 does not.
+func spinZoom(w, h, maxW, maxH int) int {
+	m := 0
+	for 2*(m+1)*w <= maxW && (m+1)*h <= maxH {
+		m++
+	}
+	return m
+}
+
+// renderZoomed draws spins m times larger than render's half blocks: each
+// spin a block of 2m×m cells, █ for +1 and blank for −1, the last-updated
+// one coloured (dotted when blank) and the cursor ◆.
+func (sc spinCodes) renderZoomed(s []float64, w, h, hit, cursor, m int) string {
+	var b strings.Builder
+	for r := 0; r < h; r++ {
+		for k := 0; k < m; k++ {
+			if r > 0 || k > 0 {
+				b.WriteByte('\n')
+			}
+			for c := 0; c < w; c++ {
+				i := r*w + c
+				on := i < len(s) && s[i] > 0
+				g, st := " ", styleCodes{}
+				switch {
+				case i == cursor:
+					g, st = "◆", sc.cur
+				case i == hit && on:
+					g, st = "█", sc.hit
+				case i == hit:
+					g, st = "·", sc.hit
+				case on:
+					g, st = "█", sc.on
+				}
+				b.WriteString(st.pre + strings.Repeat(g, 2*m) + st.post)
+			}
 		}
 	}
 	return b.String()

@@ -256,6 +256,9 @@ func (r *runner) nudge(dir int) {
 	switch {
 	case p.Live:
 		st.v.Set(p.Name, v.Format(r.sel))
+		if l, ok := st.u.(liver); ok {
+			l.live(st.v)
+		}
 		if r.staged != nil {
 			r.staged.Set(p.Name, v.Format(r.sel))
 		}

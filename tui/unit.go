@@ -44,6 +44,10 @@ type finisher interface {
 	finished(v topic.Values) (done bool, why string)
 }
 
+// liver is implemented by a unit whose simulation reads a live parameter
+// (one that applies without a restart): live is called when one changes.
+type liver interface{ live(v topic.Values) }
+
 // modal is implemented by a unit that sometimes takes every key itself (a
 // drawing mode); while modal() is true the runner passes keys straight on.
 type modal interface{ modal() bool }
