@@ -56,6 +56,10 @@ func MLPParams(v Values) models.MLPParams {
 	}
 }
 
+// Epochs is how many epochs a run trains (backprop, the RBM, the deep
+// nets' fine-tuning): jclub run stops there, a live run pauses there.
+func Epochs(v Values) int { return v.Int("epochs") }
+
 func runBackprop(v Values, seed uint64, steps, every int, out Out) error {
 	data, err := models.LoadMNISTFrom(v.MNISTDir())
 	if err != nil {
@@ -67,7 +71,7 @@ func runBackprop(v Values, seed uint64, steps, every int, out Out) error {
 	}
 	net := tr.Net
 	out.Row([]float64{0, 0, math.NaN(), net.Accuracy(data.Val), net.Accuracy(data.Test)})
-	for e := 1; e <= v.Int("epochs"); e++ {
+	for e := 1; e <= Epochs(v); e++ {
 		for !tr.Step() {
 		}
 		out.Row([]float64{float64(e), float64(tr.Samples()), tr.DoneLoss, net.Accuracy(data.Val), net.Accuracy(data.Test)})

@@ -84,7 +84,7 @@ func runBoltzmann(v Values, seed uint64, steps, every int, out Out) error {
 		if err != nil {
 			return err
 		}
-		total := v.Int("epochs") * tr.Data.Train.Len() / tr.RBM.Params().Batch
+		total := Epochs(v) * tr.Data.Train.Len() / tr.RBM.Params().Batch
 		stepRows(total, every, tr.Step, func() { out.Row([]float64{float64(tr.Batches), tr.Last, tr.FreeEnergyGap()}) })
 		return nil
 	}

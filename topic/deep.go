@@ -297,7 +297,7 @@ func runDeep(v Values, seed uint64, steps, every int, out Out) error {
 			return err
 		}
 	}
-	total := v.Int("epochs") * tr.BatchesPerEpoch()
+	total := Epochs(v) * tr.BatchesPerEpoch()
 	out.Row([]float64{0, tr.Net.Accuracy(data.Test)})
 	stepRows(total, every, func() { tr.Step() }, func() { out.Row([]float64{float64(tr.Batches), tr.Net.Accuracy(data.Test)}) })
 	return nil

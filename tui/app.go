@@ -28,7 +28,7 @@ var screens = map[string]screen{
 	"reynolds":   {unit: newReynolds, speed: 2},
 	"perceptron": {unit: newPerceptron, speed: 0},
 	"hopfield":   {unit: newHopfield, speed: 2},
-	"backprop":   {old: newBackpropScreen},
+	"backprop":   {unit: newBackprop, speed: 3},
 	"boltzmann":  {old: newBoltzmannScreen},
 	"deep":       {old: newDeepScreen},
 }
