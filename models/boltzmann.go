@@ -510,6 +510,32 @@ func (e *Encoder) Gibbs(T float64, sweeps int, hist []float64) {
 	}
 }
 
+// SamplingKL samples the free machine at temperature T from its current
+// state and returns, after each of the sweep counts ns (increasing), the KL
+// divergence KL(sampled ‖ exact) of the states visited from the exact
+// Boltzmann distribution: how fast sampling approaches equilibrium. The
+// machine is left as it was: the samples draw on a random stream of their
+// own (from seed), and the state is restored.
+func (e *Encoder) SamplingKL(T float64, ns []int, seed uint64) []float64 {
+	saved, rng := append([]float64(nil), e.S...), e.rng
+	e.rng = rand.New(rand.NewPCG(seed, 0x5a3b1e))
+	defer func() { copy(e.S, saved); e.rng = rng }()
+	p := e.Exact(T)
+	hist := make([]float64, len(p))
+	q := make([]float64, len(p))
+	var kl []float64
+	total := 0
+	for _, n := range ns {
+		e.Gibbs(T, n-total, hist)
+		total = n
+		for x := range q {
+			q[x] = hist[x] / float64(total)
+		}
+		kl = append(kl, KL(q, p))
+	}
+	return kl
+}
+
 // KL is Σ p log(p/q) over states with p > 0 (nats), q floored.
 func KL(p, q []float64) float64 {
 	var s float64

@@ -104,9 +104,11 @@ func (d *DBN) InitMLP(m *MLP) error {
 
 // Dream generates a digit: Gibbs sampling for steps at the top RBM,
 // started from the propagated image start of the data, then one pass
-// down the stack to the pixels.
-func (d *DBN) Dream(start, steps int) []float64 {
+// down the stack to the pixels. It samples on a stream of its own (from
+// seed), leaving the nets' training as it would have been.
+func (d *DBN) Dream(start, steps int, seed uint64) []float64 {
 	top := len(d.RBMs) - 1
+	defer d.RBMs[top].ownStream(seed)()
 	V := d.up(Images(d.data, []int{start}), top)
 	r := d.RBMs[top]
 	for range steps {

@@ -278,6 +278,14 @@ func (r *RBM) PseudoLikelihood(d Digits, idx []int) float64 {
 	return s / float64(len(idx))
 }
 
+// ownStream makes the machine sample from a stream of its own (from
+// seed) until the function it returns puts its training stream back.
+func (r *RBM) ownStream(seed uint64) (restore func()) {
+	saved := r.rng
+	r.rng = rand.New(rand.NewPCG(seed, 0xd4ea3))
+	return func() { r.rng = saved }
+}
+
 // Reconstruct returns the one-step mean-field reconstruction of v.
 func (r *RBM) Reconstruct(v []float64) []float64 {
 	V := mat.NewDense(1, len(v), append([]float64(nil), v...))
@@ -286,8 +294,11 @@ func (r *RBM) Reconstruct(v []float64) []float64 {
 }
 
 // Dream runs Gibbs sampling from v for k steps and returns the visible
-// probabilities at the end: a sample of what the machine believes in.
-func (r *RBM) Dream(v []float64, k int) []float64 {
+// probabilities at the end: a sample of what the machine believes in. It
+// draws on a random stream of its own (from seed), so that dreaming leaves
+// the machine's training exactly as it would have been.
+func (r *RBM) Dream(v []float64, k int, seed uint64) []float64 {
+	defer r.ownStream(seed)()
 	V := mat.NewDense(1, len(v), append([]float64(nil), v...))
 	for range k {
 		V = r.visibleProbs(r.sample(r.hiddenProbs(V)))

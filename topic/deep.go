@@ -142,8 +142,24 @@ func DeepCompare(data *models.MNIST, hidden []int, eta float64, pretrain, budget
 	return acc, nil
 }
 
-// DeepLayers parses the hidden widths.
-func DeepLayers(v Values) []int {
+// DeepSetup is the deep topic's values, bound once.
+type DeepSetup struct {
+	Hidden   []int   // hidden layer widths
+	Init     string  // jclub run's start and the sweep's
+	Eta      float64 // fine-tuning learning rate
+	Pretrain int     // pretraining mini-batches per layer
+	Budget   int     // fine-tuning updates per net of the sweep, or per start with Seeds
+	Seeds    int
+}
+
+// DeepParams binds the deep topic's values.
+func DeepParams(v Values) DeepSetup {
+	return DeepSetup{Hidden: deepLayers(v), Init: v.Choice("init"), Eta: v.Float("eta"),
+		Pretrain: v.Int("pretrain"), Budget: v.Int("budget"), Seeds: v.Int("seeds")}
+}
+
+// deepLayers parses the hidden widths.
+func deepLayers(v Values) []int {
 	var out []int
 	for _, f := range strings.Split(v.Choice("layers"), ",") {
 		n, _ := strconv.Atoi(f)
@@ -253,7 +269,8 @@ func runDeep(v Values, seed uint64, steps, every int, out Out) error {
 		return err
 	}
 	if v.Choice("experiment") == "sweep" {
-		sw, err := NewDepthSweep(data, DeepLayers(v)[0], v.Choice("init"), v.Float("eta"), v.Int("pretrain"), v.Int("budget"), seed)
+		d := DeepParams(v)
+		sw, err := NewDepthSweep(data, d.Hidden[0], d.Init, d.Eta, d.Pretrain, d.Budget, seed)
 		if err != nil {
 			return err
 		}
@@ -270,7 +287,8 @@ func runDeep(v Values, seed uint64, steps, every int, out Out) error {
 	if k := v.Int("seeds"); k > 1 {
 		per := make([][]float64, len(DeepInits))
 		for s := range k {
-			acc, err := DeepCompare(data, DeepLayers(v), v.Float("eta"), v.Int("pretrain"), v.Int("budget"), seed+uint64(s))
+			d := DeepParams(v)
+			acc, err := DeepCompare(data, d.Hidden, d.Eta, d.Pretrain, d.Budget, seed+uint64(s))
 			if err != nil {
 				return err
 			}
@@ -286,7 +304,8 @@ func runDeep(v Values, seed uint64, steps, every int, out Out) error {
 		}
 		return nil
 	}
-	tr, dbn, err := NewDeepRun(data, DeepLayers(v), v.Choice("init"), v.Float("eta"), v.Int("pretrain"), seed)
+	d := DeepParams(v)
+	tr, dbn, err := NewDeepRun(data, d.Hidden, d.Init, d.Eta, d.Pretrain, seed)
 	if err != nil {
 		return err
 	}

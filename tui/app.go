@@ -18,7 +18,6 @@ import (
 type screen struct {
 	unit  func(experiment string) unit
 	speed int
-	old   func(c *Common, t *topic.Topic, v topic.Values, seed uint64) Screen // before units
 }
 
 // screens is every topic's screen, by topic id.
@@ -29,8 +28,8 @@ var screens = map[string]screen{
 	"perceptron": {unit: newPerceptron, speed: 0},
 	"hopfield":   {unit: newHopfield, speed: 2},
 	"backprop":   {unit: newBackprop, speed: 3},
-	"boltzmann":  {old: newBoltzmannScreen},
-	"deep":       {old: newDeepScreen},
+	"boltzmann":  {unit: newBoltzmann, speed: 8},
+	"deep":       {unit: newDeep, speed: 4},
 }
 
 // Openable reports whether a topic has a screen.
@@ -103,11 +102,7 @@ func (a *App) open(t *topic.Topic, v topic.Values, seed uint64) tea.Cmd {
 		return nil
 	}
 	a.leave()
-	if sc.old != nil {
-		a.screen = sc.old(a.c, t, v, seed)
-	} else {
-		a.screen = newRunner(a.c, t, sc.unit, v, seed, sc.speed)
-	}
+	a.screen = newRunner(a.c, t, sc.unit, v, seed, sc.speed)
 	a.visited[t.ID] = a.screen
 	a.showHelp = false
 	a.resize()

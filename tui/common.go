@@ -237,13 +237,18 @@ func hjoin(blocks ...string) string {
 	return b.String()
 }
 
-// wrap breaks plain text into lines of at most w cells, at spaces.
+// wrap breaks text into lines of at most w cells, at spaces; a line that
+// fits is kept as it is.
 func wrap(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
 	var out []string
 	for _, para := range strings.Split(s, "\n") {
+		if ansi.StringWidth(para) <= w { // fits: kept as it is, spaces and all
+			out = append(out, para)
+			continue
+		}
 		line := ""
 		for _, word := range strings.Fields(para) {
 			switch {

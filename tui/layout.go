@@ -134,8 +134,8 @@ func (c *Common) drawBox(b box, w, h int) string {
 
 // shorten fits a title into w cells giving up words before numbers: first
 // the parts between " · " that hold no digit, then bracketed hints, then
-// single words without digits from the end; only then is it cut, at a
-// space, with an ellipsis.
+// trailing words without digits; only then is it cut, at a space, with an
+// ellipsis (whole words go, never part of a number).
 func shorten(s string, w int) string {
 	width := ansi.StringWidth
 	if width(s) <= w {
@@ -156,10 +156,8 @@ func shorten(s string, w int) string {
 		s = s[:i] + s[j+1:]
 	}
 	words := strings.Split(s, " ")
-	for i := len(words) - 1; i > 0 && width(strings.Join(words, " ")) > w; i-- {
-		if !hasDigit(words[i]) {
-			words = append(words[:i], words[i+1:]...)
-		}
+	for len(words) > 1 && width(strings.Join(words, " ")) > w && !hasDigit(words[len(words)-1]) {
+		words = words[:len(words)-1]
 	}
 	s = strings.Join(words, " ")
 	for len(words) > 1 && width(s) > w {

@@ -159,10 +159,6 @@ func (r *runner) Update(msg tea.Msg) tea.Cmd {
 
 // click passes a click (body coordinates) to the box under it.
 func (r *runner) click(x, y int) bool {
-	if lg, ok := r.st.u.(*legacy); ok {
-		m, ok := lg.s.(interface{ mouse(x, y int) bool })
-		return ok && m.mouse(x, y)
-	}
 	for _, p := range r.at {
 		if p.b.click != nil && p.r.contains(x, y) {
 			return p.b.click(x-p.r.x-1, y-p.r.y-1)
@@ -356,13 +352,7 @@ func (r *runner) render(live bool) {
 		clear(r.d.grown)
 		r.d.resets = st.resets
 	}
-	var body string
-	var at []placed
-	if lg, ok := st.u.(*legacy); ok {
-		body = lg.whole(r.d, r.w, r.h-1, r.panelView)
-	} else {
-		body, at = r.c.place(st.u.layout(r.d), r.w, r.h-1, r.panelView)
-	}
+	body, at := r.c.place(st.u.layout(r.d), r.w, r.h-1, r.panelView)
 	r.out, r.at = fitParts(head, r.w)+"\n"+padLines(body, r.w, r.h-1), at
 }
 

@@ -243,9 +243,4 @@ func TestMenuFilter(t *testing.T) {
 }
 
 // unitOf is the unit a runner drives.
-func unitOf(r *runner) any {
-	if lg, ok := r.st.u.(*legacy); ok {
-		return lg.s
-	}
-	return r.st.u
-}
+func unitOf(r *runner) unit { return r.st.u }
