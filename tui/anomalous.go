@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -337,15 +336,15 @@ func (s *anomalous) lowerText(d *drawer) (title, legend string) {
 				eb += ", theory " + why
 			}
 		}
-		var as []string
+		single := ""
+		lo, hi, n := math.Inf(1), math.Inf(-1), 0
 		for k := range s.a.TrackX {
 			if al, ok := s.a.TrackAlpha(k); ok {
-				as = append(as, fmt.Sprintf("%.2f", al))
+				lo, hi, n = math.Min(lo, al), math.Max(hi, al), n+1
 			}
 		}
-		single := ""
-		if len(as) > 0 {
-			single = "  single-track α " + strings.Join(as, " ")
+		if n > 0 {
+			single = fmt.Sprintf("  single-track α %.2f to %.2f", lo, hi)
 		}
 		return "time-averaged MSD of single tracks against the ensemble",
 			S.Series[2].Render("━ δ²(Δ) of 5 tracks") + "  " + S.Series[0].Render("━ ensemble") + "  " + eb + single

@@ -162,7 +162,7 @@ func (s *deep) stack(d *drawer) string {
 		name := fmt.Sprintf("%4d units", sizes[i])
 		switch {
 		case i == len(sizes)-1:
-			name += "  softmax (fine-tuning only)"
+			name += "  softmax, fine-tuning"
 		case i == 0:
 			name += "  pixels"
 		}
@@ -209,13 +209,13 @@ func (s *deep) barsView(d *drawer, w int) string {
 		return d.S().Dim.Render("the nets start when pretraining is done")
 	}
 	m, sd, g := s.stats[0], s.stats[1], s.stats[2]
-	bw := max(6, (w-30)/2)
+	bw := max(3, (w-27)/2) // a row: layer, bar, mean±sd, bar, norm
 	gmax := 0.0
 	for _, x := range g {
 		gmax = math.Max(gmax, math.Log10(x+1e-12))
 	}
 	var b strings.Builder
-	b.WriteString(fmt.Sprintf("%-6s %-*s %s\n", "layer", bw+12, "activation mean ± sd", "∇ norm (log)"))
+	b.WriteString(wrap("layer, activation mean ± sd, gradient norm", w) + "\n")
 	for l := range m {
 		n := int(math.Round(m[l] * float64(bw)))
 		act := strings.Repeat("█", max(0, min(bw, n))) + strings.Repeat("·", max(0, bw-n))
@@ -272,7 +272,7 @@ func (s *depthSweep) status() string {
 
 func (s *depthSweep) layout(d *drawer) layout {
 	return layout{
-		main:   box{title: "depth sweep", draw: func(w, h int) string { return s.table() }},
+		main:   box{title: "depth sweep", draw: func(w, h int) string { return wrap(s.table(), w) }},
 		update: d.S().Dim.Render("space runs the sweep: each depth trains, then the next"),
 		right: []box{
 			d.chart("sweep", "final test accuracy against hidden layers", "", s.drawSweep),

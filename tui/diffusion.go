@@ -76,8 +76,8 @@ func (s *diffusion) layout(d *drawer) layout {
 		main:   s.fieldBox(d),
 		update: s.lastUpdate(d),
 		right: []box{
-			d.chart("msd", "MSD vs t · "+scale+" (g) · theory "+s.msdTheoryName(),
-				legend(d, "data", "theory")+"  "+s.fitD(), s.drawMSD),
+			d.chart("msd", "MSD vs t · "+scale+" (g)",
+				legend(d, "data", "theory "+s.msdTheoryName())+"  "+s.fitD(), s.drawMSD),
 			d.chart("profile", fmt.Sprintf("profile at t = %s", num(s.d.T())),
 				legend(d, "x hist", "Fick")+"  "+chi, s.drawProfile),
 		},

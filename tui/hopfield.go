@@ -74,12 +74,8 @@ func (s *hopfield) step() {
 	s.eTrace.add(float64(s.net.Updates), s.net.E)
 }
 
-func (s *hopfield) keys() []key.Binding {
-	if s.editing {
-		return drawKeys
-	}
-	return []key.Binding{sweepKey, editKey}
-}
+func (s *hopfield) keys() []key.Binding      { return []key.Binding{sweepKey, editKey} }
+func (s *hopfield) modalKeys() []key.Binding { return drawKeys }
 
 // modal: while drawing, the unit takes the keys the runner would.
 func (s *hopfield) modal() bool { return s.editing }
@@ -161,7 +157,7 @@ func (s *hopfield) layout(d *drawer) layout {
 		legend = S.Accent.Render("drawing: arrows move, space flips, c clears, enter stores, e ends")
 	}
 	main := s.gridBox(d)
-	main.title = fmt.Sprintf("%d neurons · %d %s memories · %s rule · T = %s", p.N, len(h.Xi), p.Kind, p.Rule, num(p.Temp))
+	main.title = fmt.Sprintf("N = %d · %d %s · %s · T = %s", p.N, len(h.Xi), p.Kind, p.Rule, num(p.Temp))
 	main.legend = s.settled() + "\n" + legend
 	main.focused = s.editing
 	return layout{
@@ -353,7 +349,7 @@ func (s *capacity) layout(d *drawer) layout {
 		update: s.lastUpdate(d),
 		right: []box{
 			{title: "measured", min: len(models.CapacityLoads) + 1, draw: s.measured},
-			{title: fmt.Sprintf("signal to noise, measured at N = %d", N), min: len(s.cross) + 2, draw: s.signalToNoise},
+			{title: fmt.Sprintf("signal to noise · measured at N = %d", N), min: len(s.cross) + 2, draw: s.signalToNoise},
 		},
 	}
 }

@@ -12,7 +12,7 @@ import (
 // each box shows and needs; only this file does size arithmetic.
 
 // maxUpdateLines is the most lines the last-update text may take, and
-// maxLegendLines the most a chart's legend may.
+// maxLegendLines the most a chart's legend may (or half its box, if more).
 const (
 	maxUpdateLines = 5
 	maxLegendLines = 3
@@ -26,10 +26,12 @@ type rect struct{ x, y, w, h int }
 
 func (r rect) contains(x, y int) bool { return x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h }
 
-// placed is a box with its place on the screen, for mouse clicks.
+// placed is a box with its place on the screen (for mouse clicks) and
+// what was drawn there (for tests).
 type placed struct {
-	b box
-	r rect
+	b   box
+	r   rect
+	out string
 }
 
 // split is the column widths and the left column's heights at w×h.
@@ -54,9 +56,11 @@ func (c *Common) place(l layout, w, h int, panel panelFunc) (string, []placed) {
 	s := splitAt(w, h, l.update)
 	var at []placed
 	left := c.drawBox(l.main, s.leftW, s.mainH)
-	at = append(at, placed{l.main, rect{0, 0, s.leftW, s.mainH}})
+	at = append(at, placed{l.main, rect{0, 0, s.leftW, s.mainH}, left})
 	if s.updateH > 0 {
-		left += "\n" + block(wrap(l.update, s.leftW), s.leftW, s.updateH)
+		upd := block(wrap(l.update, s.leftW), s.leftW, s.updateH)
+		at = append(at, placed{box{legend: l.update}, rect{0, s.mainH, s.leftW, s.updateH}, upd})
+		left += "\n" + upd
 	}
 	left += "\n" + panel(s.leftW, s.panelH)
 
@@ -64,8 +68,9 @@ func (c *Common) place(l layout, w, h int, panel panelFunc) (string, []placed) {
 	var right []string
 	y := 0
 	for i, b := range l.right {
-		right = append(right, c.drawBox(b, s.rightW, heights[i]))
-		at = append(at, placed{b, rect{s.leftW, y, s.rightW, heights[i]}})
+		out := c.drawBox(b, s.rightW, heights[i])
+		right = append(right, out)
+		at = append(at, placed{b, rect{s.leftW, y, s.rightW, heights[i]}, out})
 		y += heights[i]
 	}
 	return hjoin(padLines(left, s.leftW, h), padLines(strings.Join(right, "\n"), s.rightW, h)), at
@@ -112,7 +117,7 @@ func (c *Common) drawBox(b box, w, h int) string {
 	var leg []string
 	if b.legend != "" {
 		leg = strings.Split(wrap(b.legend, w-2), "\n")
-		leg = leg[:min(len(leg), maxLegendLines, max(0, h-3))]
+		leg = leg[:min(len(leg), max(maxLegendLines, (h-2)/2), max(0, h-3))]
 	}
 	ch := h - 2 - len(leg)
 	content := ""
@@ -132,22 +137,16 @@ func (c *Common) drawBox(b box, w, h int) string {
 	return c.box(shorten(title, w-5), content, w, h, b.focused)
 }
 
-// shorten fits a title into w cells giving up words before numbers: first
-// the parts between " · " that hold no digit, then bracketed hints, then
-// trailing words without digits; only then is it cut, at a space, with an
-// ellipsis (whole words go, never part of a number).
+// shorten fits a title into w cells giving up words before numbers:
+// first bracketed hints that hold no digit, then the parts between " · "
+// that hold none, then the trailing words of such parts; only then is it
+// cut, at a space, with an ellipsis (whole words go, never part of a
+// number).
 func shorten(s string, w int) string {
 	width := ansi.StringWidth
 	if width(s) <= w {
 		return s
 	}
-	parts := strings.Split(s, " · ")
-	for i := len(parts) - 1; i > 0 && width(strings.Join(parts, " · ")) > w; i-- {
-		if !hasDigit(parts[i]) {
-			parts = append(parts[:i], parts[i+1:]...)
-		}
-	}
-	s = strings.Join(parts, " · ")
 	for width(s) > w {
 		i, j := strings.LastIndex(s, " ("), strings.LastIndex(s, ")")
 		if i < 0 || j < i || hasDigit(s[i:j]) {
@@ -155,11 +154,22 @@ func shorten(s string, w int) string {
 		}
 		s = s[:i] + s[j+1:]
 	}
-	words := strings.Split(s, " ")
-	for len(words) > 1 && width(strings.Join(words, " ")) > w && !hasDigit(words[len(words)-1]) {
-		words = words[:len(words)-1]
+	parts := strings.Split(s, " · ")
+	joined := func() string { return strings.Join(parts, " · ") }
+	for i := len(parts) - 1; i > 0 && width(joined()) > w; i-- {
+		if !hasDigit(parts[i]) {
+			parts = append(parts[:i], parts[i+1:]...)
+		}
 	}
-	s = strings.Join(words, " ")
+	for i := len(parts) - 1; i >= 0 && width(joined()) > w; i-- {
+		words := strings.Split(parts[i], " ")
+		for len(words) > 1 && !hasDigit(parts[i]) && width(joined()) > w {
+			words = words[:len(words)-1]
+			parts[i] = strings.Join(words, " ")
+		}
+	}
+	s = joined()
+	words := strings.Split(s, " ")
 	for len(words) > 1 && width(s) > w {
 		words = words[:len(words)-1]
 		s = strings.Join(words, " ") + " …"

@@ -462,6 +462,9 @@ func (r *runner) paramsView(w, h int) string {
 
 func (r *runner) ShortHelp() []key.Binding {
 	k := r.c.Keys
+	if m, ok := r.st.u.(modal); ok && m.modal() {
+		return append(m.modalKeys(), k.Quit)
+	}
 	b := []key.Binding{k.Run, k.Step, k.Tab}
 	if r.staged != nil {
 		b = []key.Binding{
@@ -477,9 +480,13 @@ func (r *runner) ShortHelp() []key.Binding {
 
 func (r *runner) FullHelp() [][]key.Binding {
 	k := r.c.Keys
-	return [][]key.Binding{
+	groups := [][]key.Binding{
 		{k.Run, k.Step, k.Faster, k.Slower, k.Reset, k.Seed},
 		append([]key.Binding{k.Tab, k.Up, k.Down, k.Left, k.Right}, r.st.u.keys()...),
 		{k.Help, k.Back, k.Jump, k.Quit},
 	}
+	if m, ok := r.st.u.(modal); ok {
+		groups = append(groups, m.modalKeys())
+	}
+	return groups
 }

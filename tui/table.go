@@ -37,15 +37,22 @@ func table(header []string, rows [][]string, w, h int) string {
 	}
 	shown := all
 	hiddenRows := 0
+	// note says what is left out, as fully as w allows
 	note := func() string {
-		var parts []string
+		var long, short []string
 		if hiddenRows > 0 {
-			parts = append(parts, fmt.Sprintf("+%d rows", hiddenRows))
+			long, short = append(long, fmt.Sprintf("+%d rows", hiddenRows)), append(short, fmt.Sprintf("+%dr", hiddenRows))
 		}
 		if c := len(header) - cols; c > 0 {
-			parts = append(parts, fmt.Sprintf("+%d columns", c))
+			long, short = append(long, fmt.Sprintf("+%d columns", c)), append(short, fmt.Sprintf("+%dc", c))
 		}
-		return strings.Join(parts, ", ") + " (wider or taller terminal)"
+		n := strings.Join(long, ", ")
+		for _, cand := range []string{n + " (a larger terminal shows them)", n, strings.Join(short, " ")} {
+			if ansi.StringWidth(cand) <= w {
+				return cand
+			}
+		}
+		return ""
 	}
 	if cols < len(header) || len(all) > h {
 		room := h - 1 // the last line says what is left out
@@ -75,7 +82,7 @@ func table(header []string, rows [][]string, w, h int) string {
 		if len(shown) > 0 {
 			b.WriteByte('\n')
 		}
-		b.WriteString(ansi.Truncate(note(), w, "…"))
+		b.WriteString(note())
 	}
 	return b.String()
 }

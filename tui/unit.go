@@ -49,8 +49,12 @@ type finisher interface {
 type liver interface{ live(v topic.Values) }
 
 // modal is implemented by a unit that sometimes takes every key itself (a
-// drawing mode); while modal() is true the runner passes keys straight on.
-type modal interface{ modal() bool }
+// drawing mode); while modal() is true the runner passes keys straight on,
+// and the bottom bar shows modalKeys.
+type modal interface {
+	modal() bool
+	modalKeys() []key.Binding
+}
 
 // layout is what a unit shows, for the runner to place (layout.go): the
 // main picture on the left over the last update and the side panel, and a

@@ -1,0 +1,182 @@
+package tui
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/jclub/jclub/topic"
+)
+
+// anExperiment is one unit of a topic with values that step it quickly.
+type anExperiment struct {
+	name string
+	t    *topic.Topic
+	v    topic.Values
+}
+
+// everyExperiment lists each experiment of each topic: every value of its
+// experiment parameter. The deep nets are small so that they fine-tune
+// within a few steps.
+func everyExperiment(t *testing.T) []anExperiment {
+	var out []anExperiment
+	for _, tp := range topic.All {
+		if !Openable(tp.ID) {
+			continue
+		}
+		base := tp.Defaults()
+		if tp == topic.Deep {
+			for name, val := range map[string]string{"layers": "100", "pretrain": "3", "budget": "30"} {
+				if err := base.Set(name, val); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		k := topic.ExperimentParam(tp.Params)
+		if k < 0 {
+			out = append(out, anExperiment{tp.ID, tp, base})
+			continue
+		}
+		p := tp.Params[k]
+		choices := p.Choices
+		if p.Kind == topic.Bool {
+			choices = []string{"false", "true"}
+		}
+		for _, c := range choices {
+			v := base.Clone()
+			if err := v.Set(p.Name, c); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, anExperiment{tp.ID + "/" + c, tp, v})
+		}
+	}
+	return out
+}
+
+// cut finds an ellipsis right after a digit, a sign or "=": a number cut.
+var cut = regexp.MustCompile(`[0-9+\-−=±.,×%]…`)
+
+// number is a number as the screens print them.
+var number = regexp.MustCompile(`[-+−]?[0-9][0-9.,]*(e[-+][0-9]+)?`)
+
+// flat is a drawn box as one line of plain text: borders and styles gone.
+func flat(s string) string {
+	s = ansi.Strip(s)
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune("│╭╮╰╯─", r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// checkNoCut fails if a line of the screen cuts a number, or if a number a
+// box's title or legend (or the last update) holds is missing from what the
+// layout drew of it.
+func checkNoCut(t *testing.T, a *App, w, h int, when string) {
+	t.Helper()
+	a.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	view := a.View()
+	for i, line := range strings.Split(view, "\n") {
+		if m := cut.FindString(ansi.Strip(line)); m != "" {
+			t.Errorf("%s at %d×%d: line %d cuts a number (%q):\n%s", when, w, h, i, m, view)
+			return
+		}
+	}
+	r := a.screen.(*runner)
+	_, at := r.c.place(r.st.u.layout(r.d), r.w, r.h-1, r.panelView)
+	for _, p := range at {
+		drawn := map[string]bool{}
+		for _, n := range number.FindAllString(flat(p.out), -1) {
+			drawn[n] = true
+		}
+		for _, n := range number.FindAllString(ansi.Strip(p.b.title+" "+p.b.legend), -1) {
+			if !drawn[n] {
+				t.Errorf("%s at %d×%d: %s is not on the screen in the box %q:\n%s", when, w, h, n, p.b.title, view)
+				return
+			}
+		}
+	}
+}
+
+// Every experiment of every topic, at 80×24, 100×30 and 200×60, after one
+// step and after running: no line cuts a number, and every number a box
+// means to show is shown.
+func TestNothingCut(t *testing.T) {
+	sizes := [][2]int{{80, 24}, {100, 30}, {200, 60}}
+	for _, e := range everyExperiment(t) {
+		for _, seed := range []uint64{2, 7} {
+			t.Run(fmt.Sprintf("%s/seed%d", e.name, seed), func(t *testing.T) { nothingCut(t, e, seed, sizes) })
+		}
+	}
+}
+
+func nothingCut(t *testing.T, e anExperiment, seed uint64, sizes [][2]int) {
+	a := newTestApp(Options{Topic: e.t, Values: e.v, Seed: seed})
+	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	for _, sz := range sizes {
+		checkNoCut(t, a, sz[0], sz[1], "fresh")
+	}
+	press(a, "n")
+	for _, sz := range sizes {
+		checkNoCut(t, a, sz[0], sz[1], "after one step")
+	}
+	r := a.screen.(*runner)
+	press(a, " ")
+	for range 30 { // about a third of a second of compute at most
+		if !r.st.running {
+			break
+		}
+		a.Update(tickMsg{r.gen})
+	}
+	for _, sz := range sizes {
+		checkNoCut(t, a, sz[0], sz[1], fmt.Sprintf("running, step %d", r.st.steps))
+	}
+}
+
+// Titles give up words before numbers, and are cut only at spaces.
+func TestShorten(t *testing.T) {
+	cases := []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"MSD vs t · linear (g)", 40, "MSD vs t · linear (g)"},
+		{"separable fraction against P/N · N = 20", 27, "separable fraction · N = 20"},
+		{"recall against load p/N · N = 256 · random · cue 20% flipped", 35, "recall · N = 256 · cue 20% flipped"},
+		{"weights of hidden units (dots: w above the mean)", 30, "weights of hidden units"},
+		{"a 12345 b 67890", 12, "a 12345 b …"},
+	}
+	for _, c := range cases {
+		got := shorten(c.in, c.w)
+		if got != c.want || ansi.StringWidth(got) > c.w {
+			t.Errorf("shorten(%q, %d) = %q, want %q", c.in, c.w, got, c.want)
+		}
+		if cut.MatchString(got) {
+			t.Errorf("shorten(%q, %d) = %q cuts a number", c.in, c.w, got)
+		}
+	}
+	if !cut.MatchString("x = 0.12…") || !cut.MatchString("Δ = -…") || cut.MatchString("the mean …") {
+		t.Error("the cut pattern misses a cut number or flags a word")
+	}
+}
+
+// A table too big for its box leaves out whole rows and columns and says
+// how many; it never cuts a cell.
+func TestTableLeavesOutWhole(t *testing.T) {
+	header := []string{"a", "bb", "ccccccccccccccc"}
+	rows := [][]string{{"1", "22", "333"}, {"4", "55", "666"}, {"7", "88", "999"}}
+	for w, note := range map[int]string{19: "+2 rows, +1 columns", 8: "+2r +1c"} {
+		if got, want := table(header, rows, w, 3), "a bb\n1 22\n"+note; got != want {
+			t.Errorf("table at width %d:\n%s\nwant\n%s", w, got, want)
+		}
+	}
+	if got := table(header, rows, 20, 10); strings.Count(got, "\n") != 3 || strings.Contains(got, "+") {
+		t.Errorf("a table that fits:\n%s", got)
+	}
+}
