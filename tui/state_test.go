@@ -244,3 +244,53 @@ func TestMenuFilter(t *testing.T) {
 
 // unitOf is the unit a runner drives.
 func unitOf(r *runner) unit { return r.st.u }
+
+// Two views draw one state, each at its own size: a step taken through
+// one shows in both.
+func TestTwoViewsOneState(t *testing.T) {
+	a := newTestApp(Options{Topic: topic.Diffusion, Seed: 4})
+	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	r := runnerOf(t, a)
+	other := r.view(NewCommon(asciiRenderer()))
+	other.SetSize(200, 59)
+	press(a, "n", "n", "n")
+	other.Update(keyMsg("tab")) // the follower's own panel choice
+	for _, v := range []struct {
+		view string
+		w, h int
+	}{{r.View(), 80, 23}, {other.View(), 200, 59}} {
+		lines := strings.Split(v.view, "\n")
+		if len(lines) != v.h || !strings.Contains(lines[0], "step 3 ") {
+			t.Fatalf("a view at %d×%d: %d lines, status %q", v.w, v.h, len(lines), lines[0])
+		}
+	}
+	if r.tab != 0 || other.tab != 1 {
+		t.Fatalf("the panel choice leaked between views: %d, %d", r.tab, other.tab)
+	}
+}
+
+// A copy of a state is deep: stepped alike, the copy and the original stay
+// identical (weights and random streams copied), and stepping the copy
+// leaves the original alone.
+func TestCloneRunsOnAlone(t *testing.T) {
+	for _, e := range everyExperiment(t) {
+		t.Run(e.name, func(t *testing.T) {
+			a := newTestApp(Options{Topic: e.t, Values: e.v, Seed: 3})
+			a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+			r := runnerOf(t, a)
+			r.Advance(7)
+			cp := &runner{c: r.c, d: newDrawer(r.c), st: r.st.clone()}
+			cp.SetSize(100, 29)
+			drawn := func(r *runner) string { r.render(false); return r.View() }
+			before := drawn(r)
+			cp.Advance(5)
+			if drawn(r) != before {
+				t.Fatal("stepping the copy changed the original")
+			}
+			r.Advance(5)
+			if got, want := drawn(cp), drawn(r); got != want {
+				t.Fatalf("the copy and the original differ after the same steps:\n%s\n---\n%s", got, want)
+			}
+		})
+	}
+}
