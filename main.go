@@ -152,8 +152,11 @@ func topicCommand(cmd string, args []string, stdout io.Writer) error {
 				return nil
 			}})
 	}
-	stepsFlag := topic.Flag{Name: "steps", Arg: "N", Def: strconv.Itoa(t.Steps), Help: "updates to run (0..100000000)",
+	stepsFlag := topic.Flag{Name: "steps", Arg: "N", Def: strconv.Itoa(t.Steps), Help: "updates to run, as the screen counts them (0..100000000)",
 		Set: intSetter(&rf.steps, "steps", 0, 100_000_000)}
+	if t.Natural != nil {
+		stepsFlag.Def += "; without it, a run with epochs, cycles or trials runs them all"
+	}
 	if cmd == "open" {
 		rf.steps = 0
 		stepsFlag.Def, stepsFlag.Help = "0", "updates to take on opening, as the share line says (0..100000000)"
@@ -189,6 +192,9 @@ func topicCommand(cmd string, args []string, stdout io.Writer) error {
 	}
 	if err := unusedFlag(cmd, t, v, specs, given); err != nil {
 		return &exitError{2, err}
+	}
+	if cmd == "run" && !given["steps"] {
+		rf.steps = t.DefaultSteps(v) // −1: the run's own length (its epochs, cycles, trials)
 	}
 	if cmd == "open" {
 		return tui.Run(tui.Options{Topic: t, Values: v, Seed: rf.seed, Steps: rf.steps})

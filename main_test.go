@@ -93,10 +93,10 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run", "diffusion", "--every", "0"}, "every = 0: must be an integer 1..100000000"},
 		{[]string{"run", "diffusion", "--format", "xml"}, "format = xml: must be one of csv, json"},
 		{[]string{"run", "diffusion", "--seed", "x"}, "seed = x"},
-		{[]string{"open", "backprop", "--steps", "5"}, "--steps is not used; the flags it uses are"},
+		{[]string{"open", "deep", "--seeds", "3", "--steps", "5"}, "--steps is not used with --experiment compare; the flags it uses are"},
 		{[]string{"list", "x"}, "list takes no arguments"},
 		{[]string{"run", "boltzmann", "--hidden", "50"}, "--hidden is not used with --part encoder; the flags it uses are --part, --size"},
-		{[]string{"run", "backprop", "--steps", "5"}, "--steps is not used; the flags it uses are --hidden"},
+		{[]string{"run", "backprop", "--every", "5"}, "--every is not used; the flags it uses are --hidden"},
 		{[]string{"run", "reynolds", "--model", "scallop", "--every", "2"}, "--every is not used with --model scallop"},
 		{[]string{"open", "diffusion", "--mass", "2"}, "--mass is not used with --mode gauss"},
 	}

@@ -308,6 +308,12 @@ func (e *Encoder) SweepsPerCycle() int {
 	return 2 * e.settlings() * n
 }
 
+// CyclesDone is the learning cycles done, with the fraction of the current
+// one its sweeps have reached.
+func (e *Encoder) CyclesDone() float64 {
+	return float64(e.Cycles) + float64(e.Sweeps%e.SweepsPerCycle())/float64(e.SweepsPerCycle())
+}
+
 // Cycle runs the sweeps to the end of the current learning cycle.
 func (e *Encoder) Cycle() {
 	for !e.StepSweep() {

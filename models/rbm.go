@@ -258,8 +258,10 @@ func (r *RBM) MeanFreeEnergy(d Digits, idx []int) float64 {
 // PseudoLikelihood is the mean log pseudo-likelihood of binarised images
 // idx of d, estimated with one random pixel per image: N·log σ(F(ṽ) − F(v)),
 // ṽ being v with that pixel flipped. A proxy for the log-likelihood,
-// which reconstruction error is not.
-func (r *RBM) PseudoLikelihood(d Digits, idx []int) float64 {
+// which reconstruction error is not. The pixels are drawn from a stream of
+// their own (from seed): measuring leaves the training as it would have been.
+func (r *RBM) PseudoLikelihood(d Digits, idx []int, seed uint64) float64 {
+	rng := rand.New(rand.NewPCG(seed, 0x95e0d0))
 	var s float64
 	v := make([]float64, Pixels)
 	for _, i := range idx {
@@ -270,7 +272,7 @@ func (r *RBM) PseudoLikelihood(d Digits, idx []int) float64 {
 			}
 		}
 		f := r.FreeEnergy(v)
-		k := r.rng.IntN(Pixels)
+		k := rng.IntN(Pixels)
 		v[k] = 1 - v[k]
 		ft := r.FreeEnergy(v)
 		s += float64(Pixels) * math.Log(math.Max(sigmoid(ft-f), 1e-300))

@@ -29,9 +29,10 @@ var Backprop = &Topic{
 		{Name: "epochs", Kind: Int, Default: 1, Min: 1, Max: 1000, Live: true,
 			Help: "epochs to train: jclub run stops there (a row each), a live run pauses there"},
 	},
-	Uses:  func(Values) (bool, bool) { return false, false }, // epochs, a row each
-	Steps: 5000,
-	Every: 500,
+	Uses:    func(Values) (bool, bool) { return true, false }, // a row each epoch
+	Natural: func(Values) bool { return true },                // its epochs
+	Steps:   5000,
+	Every:   500,
 	Columns: func(Values) []string {
 		return []string{"epoch", "samples", "train_loss", "val_accuracy", "test_accuracy"}
 	},
@@ -71,10 +72,15 @@ func runBackprop(v Values, seed uint64, steps, every int, out Out) error {
 	}
 	net := tr.Net
 	out.Row([]float64{0, 0, math.NaN(), net.Accuracy(data.Val), net.Accuracy(data.Test)})
-	for e := 1; e <= Epochs(v); e++ {
-		for !tr.Step() {
+	per := tr.BatchesPerEpoch()
+	n := until(steps, Epochs(v)*per)
+	for i := 1; i <= n; i++ {
+		switch {
+		case tr.Step():
+			out.Row([]float64{float64(tr.Epoch), float64(tr.Samples()), tr.DoneLoss, net.Accuracy(data.Val), net.Accuracy(data.Test)})
+		case i == n: // a part of an epoch: its fraction, and the mean loss so far
+			out.Row([]float64{float64(tr.Batches) / float64(per), float64(tr.Samples()), tr.EpochLoss, net.Accuracy(data.Val), net.Accuracy(data.Test)})
 		}
-		out.Row([]float64{float64(e), float64(tr.Samples()), tr.DoneLoss, net.Accuracy(data.Val), net.Accuracy(data.Test)})
 	}
 	return nil
 }

@@ -41,9 +41,10 @@ var Boltzmann = &Topic{
 		{Name: "epochs", Kind: Int, Default: 1, Min: 1, Max: 100, If: part(PartRBM), Live: true,
 			Help: "rbm: epochs to train: jclub run stops there, a live run pauses there"},
 	},
-	Uses:  func(v Values) (bool, bool) { return false, v.Choice("part") == PartRBM }, // cycles or epochs
-	Steps: 1000,
-	Every: 10,
+	Uses:    func(v Values) (bool, bool) { return true, v.Choice("part") == PartRBM },
+	Natural: func(Values) bool { return true }, // cycles or epochs
+	Steps:   1000,
+	Every:   10,
 	Columns: func(v Values) []string {
 		if v.Choice("part") == PartRBM {
 			return []string{"batch", "recon_error", "free_energy_gap"}
@@ -84,7 +85,7 @@ func runBoltzmann(v Values, seed uint64, steps, every int, out Out) error {
 		if err != nil {
 			return err
 		}
-		total := Epochs(v) * tr.Data.Train.Len() / tr.RBM.Params().Batch
+		total := until(steps, Epochs(v)*tr.Data.Train.Len()/tr.RBM.Params().Batch)
 		stepRows(total, every, tr.Step, func() { out.Row([]float64{float64(tr.Batches), tr.Last, tr.FreeEnergyGap()}) })
 		return nil
 	}
@@ -92,14 +93,27 @@ func runBoltzmann(v Values, seed uint64, steps, every int, out Out) error {
 	if err != nil {
 		return err
 	}
-	for c := 1; c <= v.Int("cycles"); c++ {
-		e.Cycle()
+	row := func() {
 		ok, cs := e.Solved()
 		var right float64
 		for _, x := range cs {
 			right += x.PRight / float64(len(cs))
 		}
-		out.Row([]float64{float64(c), b2f(ok), right, e.G()})
+		out.Row([]float64{e.CyclesDone(), b2f(ok), right, e.G()})
+	}
+	if steps < 0 {
+		for range v.Int("cycles") {
+			e.Cycle()
+			row()
+		}
+		return nil
+	}
+	// the screen's steps are annealing sweeps: a row at each cycle's end
+	// and at the last sweep (the cycle column then has a fraction)
+	for i := 1; i <= steps; i++ {
+		if e.StepSweep() || i == steps {
+			row()
+		}
 	}
 	return nil
 }

@@ -31,8 +31,8 @@ var Deep = &Topic{
 		{Name: "layers", Kind: Choice, Default: 1,
 			Choices: []string{"100", "256,256", "500,500", "100,100,100,100", "256,256,256,256", "100,100,100,100,100"},
 			Help:    "hidden layer widths"},
-		{Name: "init", Kind: Choice, Choices: DeepInits,
-			Help: "jclub run and the sweep: pretrain (a DBN), glorot, or small random N(0, 0.01²)"},
+		{Name: "init", Kind: Choice, Choices: DeepInits, If: func(v Values) bool { return v.Choice("experiment") == "sweep" },
+			Help: "the sweep's start: pretrain (a DBN), glorot, or small random N(0, 0.01²)"},
 		{Name: "pretrain", Kind: Int, Default: 300, Min: 1, Max: 100000,
 			Help: "pretraining mini-batches of 100 per layer"},
 		{Name: "eta", Kind: Float, Default: 1, Min: 1e-3, Max: 100, Help: "fine-tuning learning rate (sigmoid units, softmax output); at 3 the small and Glorot starts fail on some seeds"},
@@ -42,14 +42,16 @@ var Deep = &Topic{
 		{Name: "epochs", Kind: Int, Default: 1, Min: 1, Max: 100, Live: true,
 			If:   func(v Values) bool { return v.Choice("experiment") == "compare" && v.Int("seeds") == 1 },
 			Help: "fine-tuning epochs: jclub run stops there, a live run pauses there"},
-		{Name: "seeds", Kind: Int, Default: 1, Min: 1, Max: 100, If: func(v Values) bool { return v.Choice("experiment") == "compare" },
+		{Name: "seeds", Kind: Int, Default: 1, Min: 1, Max: 100, Headless: true, If: func(v Values) bool { return v.Choice("experiment") == "compare" },
 			Help: "jclub run: above 1, compare the three starts on this many seeds (seed, seed+1, ...) at the budget: a row per seed, mean ± standard error in the JSON summary"},
 	},
-	Uses: func(v Values) (bool, bool) { // epochs, or whole nets
-		return false, v.Choice("experiment") == "compare" && v.Int("seeds") == 1
+	Uses: func(v Values) (bool, bool) { // --seeds K: whole nets at the budget
+		single := v.Choice("experiment") == "sweep" || v.Int("seeds") == 1
+		return single, v.Choice("experiment") == "compare" && v.Int("seeds") == 1
 	},
-	Steps: 5000,
-	Every: 1000,
+	Natural: func(Values) bool { return true }, // its epochs, or every depth
+	Steps:   5000,
+	Every:   1000,
 	Columns: func(v Values) []string {
 		if v.Choice("experiment") == "sweep" {
 			return []string{"depth", "test_accuracy"}
@@ -57,7 +59,7 @@ var Deep = &Topic{
 		if v.Int("seeds") > 1 {
 			return append([]string{"seed"}, DeepInits...)
 		}
-		return []string{"update", "test_accuracy"}
+		return append([]string{"update"}, CompareStarts...)
 	},
 	Run: runDeep,
 }
@@ -274,7 +276,7 @@ func runDeep(v Values, seed uint64, steps, every int, out Out) error {
 		if err != nil {
 			return err
 		}
-		for !sw.Done() {
+		for i := 0; !sw.Done() && (steps < 0 || i < steps); i++ {
 			if err := sw.Step(); err != nil {
 				return err
 			}
@@ -304,20 +306,40 @@ func runDeep(v Values, seed uint64, steps, every int, out Out) error {
 		}
 		return nil
 	}
+	// the comparison as the screen runs it: pretraining, then the three
+	// nets in step, a row of their test accuracies every `every` updates
 	d := DeepParams(v)
-	tr, dbn, err := NewDeepRun(data, d.Hidden, d.Init, d.Eta, d.Pretrain, seed)
+	c, err := NewDeepComparison(data, d.Hidden, d.Eta, d.Pretrain, seed)
 	if err != nil {
 		return err
 	}
-	if dbn != nil {
-		for !dbn.Step() {
+	printed := -1
+	row := func() {
+		printed = c.Runs[0].Batches
+		r := []float64{float64(c.Runs[0].Batches)}
+		for _, tr := range c.Runs {
+			r = append(r, tr.Net.Accuracy(data.Test))
 		}
-		if err := dbn.InitMLP(tr.Net); err != nil {
+		out.Row(r)
+	}
+	for i := 0; steps < 0 || i < steps; i++ {
+		if steps < 0 && c.Pretrained() && c.Runs[0].Epoch >= Epochs(v) {
+			break
+		}
+		was := c.Pretrained()
+		if err := c.Step(); err != nil {
 			return err
 		}
+		switch {
+		case !c.Pretrained():
+		case !was: // fine-tuning starts: the nets as they begin
+			row()
+		case c.Runs[0].Batches%every == 0 || i == steps-1:
+			row()
+		}
 	}
-	total := Epochs(v) * tr.BatchesPerEpoch()
-	out.Row([]float64{0, tr.Net.Accuracy(data.Test)})
-	stepRows(total, every, func() { tr.Step() }, func() { out.Row([]float64{float64(tr.Batches), tr.Net.Accuracy(data.Test)}) })
+	if c.Pretrained() && printed != c.Runs[0].Batches {
+		row()
+	}
 	return nil
 }

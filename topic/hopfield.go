@@ -42,9 +42,10 @@ var Hopfield = &Topic{
 		{Name: "sweeps", Kind: Int, Default: 50, Min: 1, Max: 1000, If: capacityOn,
 			Help: "sweeps before a recall run is stopped"},
 	},
-	Uses:  func(v Values) (bool, bool) { return !capacityOn(v), !capacityOn(v) },
-	Steps: 2000,
-	Every: 10,
+	Uses:    func(v Values) (bool, bool) { return true, !capacityOn(v) },
+	Natural: capacityOn, // its trials
+	Steps:   2000,
+	Every:   10,
 	Columns: func(v Values) []string {
 		if v.Bool("capacity") {
 			return []string{"load", "patterns", "trials", "overlap", "overlap_se", "recalled"}
@@ -79,15 +80,21 @@ func CapacityParams(v Values) models.CapacityParams {
 }
 
 // runHopfield: steps asynchronous updates of the cued network; with
-// --capacity, trials per load of the capacity experiment (steps unused).
+// --capacity, trials per load of the capacity experiment, or with --steps
+// that many sweeps (the screen's steps) of its trials.
 func runHopfield(v Values, seed uint64, steps, every int, out Out) error {
 	if v.Bool("capacity") {
 		c, err := models.NewCapacity(CapacityParams(v), seed)
 		if err != nil {
 			return err
 		}
-		for range v.Int("trials") * len(models.CapacityLoads) {
-			c.Trial()
+		if steps < 0 {
+			for range v.Int("trials") * len(models.CapacityLoads) {
+				c.Trial()
+			}
+		}
+		for range max(steps, 0) {
+			c.Step()
 		}
 		for i, load := range models.CapacityLoads {
 			m, se, r := c.Mean(i)

@@ -44,6 +44,9 @@ type Param struct {
 	// simulation: a side calculation (the Stokes–Einstein panel) or one the
 	// screen applies to the running simulation (a temperature).
 	Live bool
+	// Headless marks a parameter only jclub run has (a multi-seed
+	// comparison): the screen's parameter panel leaves it out.
+	Headless bool
 	// Experiment marks the topic's experiment (or mode) parameter, a
 	// Choice or a Bool: Modes refer to its values, and jclub run --help
 	// lists the columns of each.

@@ -140,7 +140,7 @@ func TestDepthSweepHeadless(t *testing.T) {
 		}
 	}
 	var rows Rows
-	if err := Deep.Run(v, 4, 0, 1, &rows); err != nil {
+	if err := Deep.Run(v, 4, -1, 1, &rows); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := models.LoadMNIST()

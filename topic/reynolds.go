@@ -72,9 +72,10 @@ var Reynolds = &Topic{
 		{Name: "diffusivity", Unit: "m²/s", Kind: Float, Default: 1e-9, Min: 1e-14, Max: 1e-3, Live: true,
 			Help: "Purcell's S: diffusivity D of the nutrient molecule (1e-9 m²/s: a small molecule in water)"},
 	},
-	Uses:  func(v Values) (bool, bool) { e := v.Choice("model") == ModelEcoli; return e, e },
-	Steps: 1000,
-	Every: 10,
+	Uses:    func(v Values) (bool, bool) { return true, v.Choice("model") == ModelEcoli },
+	Natural: func(v Values) bool { return v.Choice("model") != ModelEcoli }, // cycles
+	Steps:   1000,
+	Every:   10,
 	Columns: func(v Values) []string {
 		if v.Choice("model") == ModelEcoli {
 			return []string{"t", "msd", "mean_x"}
@@ -131,6 +132,18 @@ func RunTumbleParams(v Values) sims.RunTumbleParams {
 		G: v.Float("gradient"), Gain: v.Float("gain"), Dt: 0.1}
 }
 
+// cycleRows takes n time steps of a stroke, with a row at the start, at
+// the end of every cycle and at the end (in cycles, a fraction there).
+func cycleRows(n int, step func(), row func(cycle float64)) {
+	row(0)
+	for i := 1; i <= n; i++ {
+		step()
+		if i%sims.StepsPerCycle == 0 || i == n {
+			row(float64(i) / sims.StepsPerCycle)
+		}
+	}
+}
+
 func runReynolds(v Values, seed uint64, steps, every int, out Out) error {
 	switch v.Choice("model") {
 	case ModelScallop:
@@ -138,20 +151,12 @@ func runReynolds(v Values, seed uint64, steps, every int, out Out) error {
 		if err != nil {
 			return err
 		}
-		low := v.Choice("fluid") == "syrup"
-		out.Row([]float64{0, 0})
-		x := 0.0
-		for c := 1; c <= v.Int("cycles"); c++ {
-			for range sims.StepsPerCycle {
-				s.Step()
-			}
-			if low {
-				x += s.PerLow[c-1]
-			} else {
-				x += s.PerHigh[c-1]
-			}
-			out.Row([]float64{float64(c), x})
+		mid := s.MidHigh
+		if v.Choice("fluid") == "syrup" {
+			mid = s.MidLow
 		}
+		x0 := mid()
+		cycleRows(until(steps, v.Int("cycles")*sims.StepsPerCycle), s.Step, func(c float64) { out.Row([]float64{c, mid() - x0}) })
 		return nil
 	case ModelSwimmer:
 		p := SwimmerParams(v)
@@ -160,14 +165,11 @@ func runReynolds(v Values, seed uint64, steps, every int, out Out) error {
 			return err
 		}
 		x0 := s.Centre()
-		out.Row([]float64{0, 0})
-		for c := 1; c <= v.Int("cycles"); c++ {
-			for range sims.StepsPerCycle {
-				s.Step()
-			}
-			out.Row([]float64{float64(c), s.Centre() - x0})
+		n := until(steps, v.Int("cycles")*sims.StepsPerCycle)
+		cycleRows(n, s.Step, func(c float64) { out.Row([]float64{c, s.Centre() - x0}) })
+		if n > 0 {
+			out.Meta("speed", (s.Centre()-x0)/(float64(n)/sims.StepsPerCycle*2*math.Pi/p.Omega))
 		}
-		out.Meta("speed", (s.Centre()-x0)/(float64(v.Int("cycles"))*2*math.Pi/p.Omega))
 		out.Meta("speed_formula", p.SpeedFormula())
 		return nil
 	}

@@ -27,6 +27,11 @@ type Topic struct {
 	// Uses says whether a run with values v uses --steps and --every (nil:
 	// both); a run refuses the flags it does not use.
 	Uses func(v Values) (steps, every bool)
+	// Natural, if set, reports that without --steps a run with values v
+	// has a length of its own (its epochs, cycles or trials): Run then gets
+	// steps < 0. With --steps N it stops after exactly N updates as the
+	// screen counts them, so that the share line ends where the screen is.
+	Natural func(v Values) bool
 	// UsesMNIST topics take --mnist DIR to read the IDX files from DIR.
 	UsesMNIST bool
 	// Adjust, if set, is called after the parameter named changed was
@@ -40,6 +45,15 @@ func (t *Topic) UsesSteps(v Values) (steps, every bool) {
 		return true, true
 	}
 	return t.Uses(v)
+}
+
+// DefaultSteps is the --steps of a run with values v that does not give
+// it: the topic's Steps, or −1 where the run has a length of its own.
+func (t *Topic) DefaultSteps(v Values) int {
+	if t.Natural != nil && t.Natural(v) {
+		return -1
+	}
+	return t.Steps
 }
 
 // Built reports whether the topic can be run and opened.
@@ -126,6 +140,14 @@ func (r *Rows) Meta(name string, v float64) {
 
 // stepRows advances a run n times with step and calls row after every
 // `every` steps and after the last.
+// until is how many updates a run takes: steps, or natural where steps < 0.
+func until(steps, natural int) int {
+	if steps < 0 {
+		return natural
+	}
+	return steps
+}
+
 func stepRows(n, every int, step, row func()) {
 	for i := 1; i <= n; i++ {
 		step()

@@ -288,7 +288,7 @@ func (s *rbm) step() {
 			idx[i] = i
 		}
 		b := float64(s.tr.Batches)
-		s.pl.add(b, s.tr.RBM.PseudoLikelihood(s.tr.Data.Val, idx))
+		s.pl.add(b, s.tr.RBM.PseudoLikelihood(s.tr.Data.Val, idx, s.seed+uint64(s.tr.Batches)))
 		s.gap.add(b, s.tr.FreeEnergyGap())
 	}
 }

@@ -223,7 +223,7 @@ func (r *runner) moveSel(dir int) {
 	n := len(v.Params())
 	for i := 1; i <= n; i++ {
 		j := ((r.sel+dir*i)%n + n) % n
-		if v.Active(j) {
+		if v.Active(j) && !v.Params()[j].Headless {
 			r.sel = j
 			return
 		}
@@ -416,7 +416,7 @@ func (r *runner) paramsView(w, h int) string {
 	}
 	selLine := 0
 	for i, p := range ps {
-		if !v.Active(i) {
+		if !v.Active(i) || p.Headless {
 			continue
 		}
 		val := v.Format(i)

@@ -1,0 +1,151 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/jclub/jclub/models"
+	"github.com/jclub/jclub/sims"
+	"github.com/jclub/jclub/topic"
+)
+
+// headless is what a run printed: its columns and rows.
+type headless struct {
+	cols []string
+	rows [][]float64
+}
+
+// last is the named column of the last row.
+func (h headless) last(name string) float64 {
+	for j, c := range h.cols {
+		if c == name && len(h.rows) > 0 {
+			return h.rows[len(h.rows)-1][j]
+		}
+	}
+	return math.NaN()
+}
+
+// sum is the named column summed over the rows.
+func (h headless) sum(name string) float64 {
+	s := 0.0
+	for j, c := range h.cols {
+		if c == name {
+			for _, r := range h.rows {
+				s += r[j]
+			}
+		}
+	}
+	return s
+}
+
+// observed is a figure the screen shows and the headless run prints.
+type observed struct {
+	what         string
+	headless, on float64
+}
+
+// observables says, for each topic's units, which figures of the screen
+// the headless run must reproduce.
+func observables(r *runner, h headless) []observed {
+	v := r.st.v
+	switch u := r.st.u.(type) {
+	case *diffusion:
+		m, _ := u.d.MSD()
+		return []observed{{"t", h.last("t"), u.d.T()}, {"msd", h.last("msd"), m}}
+	case *anomalous:
+		m, _ := u.a.EnsembleMSD()
+		return []observed{{"t", h.last("t"), float64(u.a.Time())}, {"msd", h.last("msd"), m}}
+	case *scallop:
+		mid, x0 := u.sc.MidHigh(), u.highT.ys[0]
+		if v.Choice("fluid") == "syrup" {
+			mid, x0 = u.sc.MidLow(), u.lowT.ys[0]
+		}
+		return []observed{{"x", h.last("x"), mid - x0}}
+	case *swimmer:
+		fresh, _ := sims.NewThreeSphere(topic.SwimmerParams(v))
+		return []observed{{"x", h.last("x"), u.sw.Centre() - fresh.Centre()}}
+	case *cells:
+		return []observed{{"t", h.last("t"), u.rt.T()}, {"msd", h.last("msd"), u.rt.MSD()}}
+	case *perceptron:
+		return []observed{{"step", h.last("step"), float64(u.pc.Seen)}, {"mistakes", h.last("mistakes"), float64(u.pc.Mistakes)}}
+	case *cover:
+		return []observed{{"trials", h.sum("trials"), float64(u.tries())}}
+	case *hopfield:
+		return []observed{{"step", h.last("step"), float64(u.net.Updates)}, {"energy", h.last("energy"), u.net.E}}
+	case *capacity:
+		return []observed{{"trials", h.sum("trials"), float64(u.trials())}}
+	case *backprop:
+		return []observed{{"samples", h.last("samples"), float64(u.tr.Samples())},
+			{"test_accuracy", h.last("test_accuracy"), u.tr.Net.Accuracy(u.data.Test)}}
+	case *encoder:
+		return []observed{{"cycle", h.last("cycle"), u.enc.CyclesDone()}, {"G", h.last("kl"), u.enc.G()}}
+	case *rbm:
+		return []observed{{"batch", h.last("batch"), float64(u.tr.Batches)}, {"recon_error", h.last("recon_error"), u.tr.Last}}
+	case *deep:
+		if !u.cmp.Pretrained() {
+			return []observed{{"rows while pretraining", float64(len(h.rows)), 0}}
+		}
+		out := []observed{{"update", h.last("update"), float64(u.cmp.Runs[0].Batches)}}
+		for i, name := range topic.CompareStarts {
+			out = append(out, observed{name, h.last(name), u.cmp.Runs[i].Net.Accuracy(u.data.Test)})
+		}
+		return out
+	case *depthSweep:
+		out := []observed{{"depths done", float64(len(h.rows)), float64(len(u.sw.Acc))}}
+		for d, a := range u.sw.Acc {
+			out = append(out, observed{fmt.Sprintf("depth %d", d+1), h.rows[d][1], a})
+		}
+		return out
+	}
+	return nil
+}
+
+// The share line of every experiment, run headless, ends where the screen
+// is: the same step and the same figures; and jclub open with it opens the
+// same screen.
+func TestShareLineOfEveryExperiment(t *testing.T) {
+	if _, err := models.LoadMNIST(); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range everyExperiment(t) {
+		for _, k := range []int{7, 61} {
+			t.Run(fmt.Sprintf("%s/%d", e.name, k), func(t *testing.T) {
+				a := newTestApp(Options{Topic: e.t, Values: e.v, Seed: 5})
+				a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+				r := runnerOf(t, a)
+				r.Advance(k)
+				line := r.Command()
+				if !strings.Contains(line, fmt.Sprintf("--steps %d ", k)) {
+					t.Fatalf("share line %q has no --steps %d", line, k)
+				}
+				op, err := topic.ParseOpen(strings.Fields(line)[2:])
+				if err != nil {
+					t.Fatal(err)
+				}
+				var rows topic.Rows
+				if err := op.Topic.Run(op.Values, op.Seed, op.Steps, op.Topic.Every, &rows); err != nil {
+					t.Fatal(err)
+				}
+				h := headless{op.Topic.Columns(op.Values), rows.Rows}
+				obs := observables(r, h)
+				if len(obs) == 0 {
+					t.Fatalf("no observables for %T", r.st.u)
+				}
+				for _, o := range obs {
+					if !(math.Abs(o.headless-o.on) <= 1e-12*math.Max(1, math.Abs(o.on))) {
+						t.Errorf("%s: headless %v, on screen %v (%s)", o.what, o.headless, o.on, line)
+					}
+				}
+				b := newTestApp(Options{Topic: op.Topic, Values: op.Values, Seed: op.Seed, Steps: op.Steps})
+				b.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+				if rb := runnerOf(t, b); rb.st.steps != k || rb.st.u.status() != r.st.u.status() {
+					t.Errorf("jclub open with the share line: step %d, %q; the screen: step %d, %q", rb.st.steps, rb.st.u.status(), k, r.st.u.status())
+				}
+			})
+		}
+	}
+}
