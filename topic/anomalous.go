@@ -24,6 +24,17 @@ var Anomalous = &Topic{
 	Unit:    UnitDiffusion,
 	Title:   "Anomalous diffusion",
 	Summary: "CTRW, Lévy flights and walks, crowding, fBm; MSD ∝ t^α on log-log axes",
+	Papers: []string{
+		"Metzler and Klafter 2000: the random walk's guide to anomalous diffusion",
+		"Codling, Plank and Benhamou 2008: random walk models in biology",
+		"Höfling and Franosch 2013: anomalous transport in the crowded world of biological cells",
+	},
+	Questions: []string{
+		"Which processes are diffusive, which sub- or superdiffusive, and why?",
+		"What do long waits do that long jumps do not?",
+		"Is one track's time average the ensemble's (ergodicity)?",
+		"How do crowding and correlated steps give α < 1?",
+	},
 	Params: []Param{
 		{Name: "model", Experiment: true, Kind: Choice, Choices: sims.AnomalousModels,
 			Help: "ctrw: wait then jump; levywalk: flights of power-law duration; crowded: lattice with obstacles; fbm: correlated Gaussian steps; ballistic"},

@@ -9,10 +9,19 @@ import (
 // Backprop is a multilayer perceptron trained by backpropagation on MNIST,
 // with Nielsen's network.py settings as defaults.
 var Backprop = &Topic{
-	ID:        "backprop",
-	Unit:      UnitDeep,
-	Title:     "Backpropagation on MNIST",
-	Summary:   "a multilayer perceptron trained live: curves, predictions, confusion, gradient check",
+	ID:      "backprop",
+	Unit:    UnitDeep,
+	Title:   "Backpropagation on MNIST",
+	Summary: "a multilayer perceptron trained live: curves, predictions, confusion, gradient check",
+	Papers: []string{
+		"Rumelhart, Hinton and Williams 1986: learning representations by back-propagating errors",
+		"Nielsen 2015: neural networks and deep learning",
+	},
+	Questions: []string{
+		"Why is backpropagation so much cheaper than finite differences?",
+		"What do the four equations of backpropagation compute?",
+		"What do the hidden units learn, and which digits are confused?",
+	},
 	UsesMNIST: true,
 	Params: []Param{
 		{Name: "hidden", Kind: Int, Default: 30, Min: 1, Max: 1000, Help: "units in each hidden layer"},

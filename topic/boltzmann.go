@@ -12,10 +12,20 @@ func part(p string) func(Values) bool { return func(v Values) bool { return v.Ch
 
 // Boltzmann is learning in Boltzmann machines: the 1985 encoder and an RBM on MNIST.
 var Boltzmann = &Topic{
-	ID:        "boltzmann",
-	Unit:      UnitDeep,
-	Title:     "Boltzmann machines",
-	Summary:   "the 4-2-4 encoder awake and asleep; an RBM learning MNIST by contrastive divergence",
+	ID:      "boltzmann",
+	Unit:    UnitDeep,
+	Title:   "Boltzmann machines",
+	Summary: "the 4-2-4 encoder awake and asleep; an RBM learning MNIST by contrastive divergence",
+	Papers: []string{
+		"Ackley, Hinton and Sejnowski 1985: a learning algorithm for Boltzmann machines",
+		"Hinton 2002: training products of experts by minimizing contrastive divergence",
+		"Hinton 2010: a practical guide to training restricted Boltzmann machines",
+	},
+	Questions: []string{
+		"What is maximum likelihood, and why is the rule 'waking' minus 'sleeping'?",
+		"Why do hidden units matter so much (the encoder must invent a code)?",
+		"Why are restricted Boltzmann machines much easier to train?",
+	},
 	UsesMNIST: true,
 	Params: []Param{
 		{Name: "part", Experiment: true, Kind: Choice, Choices: []string{PartEncoder, PartRBM},

@@ -20,10 +20,20 @@ var DeepInits = []string{InitPretrain, models.InitGlorot, models.InitSmall}
 
 // Deep is deep belief nets against random and Glorot initialisation.
 var Deep = &Topic{
-	ID:        "deep",
-	Unit:      UnitDeep,
-	Title:     "Deep belief nets",
-	Summary:   "greedy RBM pretraining against random and Glorot initialisation",
+	ID:      "deep",
+	Unit:    UnitDeep,
+	Title:   "Deep belief nets",
+	Summary: "greedy RBM pretraining against random and Glorot initialisation",
+	Papers: []string{
+		"Hinton, Osindero and Teh 2006: a fast learning algorithm for deep belief nets",
+		"Hinton and Salakhutdinov 2006: reducing the dimensionality of data with neural networks",
+		"Glorot and Bengio 2010: understanding the difficulty of training deep feedforward neural networks",
+		"LeCun, Bengio and Hinton 2015: deep learning",
+	},
+	Questions: []string{
+		"When do extra layers help, and when do they hurt?",
+		"Why was pretraining needed, and why is it no longer used?",
+	},
 	UsesMNIST: true,
 	Params: []Param{
 		{Name: "experiment", Experiment: true, Kind: Choice, Choices: []string{"compare", "sweep"},

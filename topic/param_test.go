@@ -164,3 +164,13 @@ func TestDepthSweepHeadless(t *testing.T) {
 		}
 	}
 }
+
+// Every built topic names its papers and the questions its screen answers
+// (the home screen shows them).
+func TestTopicsHavePapersAndQuestions(t *testing.T) {
+	for _, tp := range All {
+		if tp.Built() && (len(tp.Papers) == 0 || len(tp.Questions) == 0) {
+			t.Errorf("%s: %d papers, %d questions", tp.ID, len(tp.Papers), len(tp.Questions))
+		}
+	}
+}

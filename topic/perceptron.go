@@ -14,6 +14,17 @@ var Perceptron = &Topic{
 	Unit:    UnitDeep,
 	Title:   "The perceptron",
 	Summary: "the perceptron rule one sample at a time, Novikoff's bound, XOR, Cover's capacity",
+	Papers: []string{
+		"Rosenblatt 1958: the perceptron",
+		"Novikoff 1962: on convergence proofs for perceptrons",
+		"Minsky and Papert 1969: Perceptrons",
+		"Cover 1965: geometrical and statistical properties of systems of linear inequalities",
+	},
+	Questions: []string{
+		"Why does the rule stop making mistakes on separable data, and after how many?",
+		"Why does it never settle on XOR?",
+		"How many random labellings can one unit learn (capacity 2N)?",
+	},
 	Params: []Param{
 		{Name: "experiment", Experiment: true, Kind: Choice, Choices: []string{ExpTrain, ExpCover},
 			Help: "train: the rule on 2-D data; cover: separable fraction of random labellings against P/N"},

@@ -14,9 +14,13 @@ type Topic struct {
 	Unit    string
 	Title   string
 	Summary string
-	Params  []Param
-	Steps   int // default --steps of jclub run
-	Every   int // default --every
+	// Papers are the club's readings, by author and year; Questions what
+	// the screen lets a student answer by experiment.
+	Papers    []string
+	Questions []string
+	Params    []Param
+	Steps     int // default --steps of jclub run
+	Every     int // default --every
 	// Columns names what Run emits for the given values (an experiment
 	// choice can change them); the first column is the step or time.
 	Columns func(v Values) []string

@@ -14,19 +14,21 @@ import (
 )
 
 // screen is how a topic is shown: the unit of each of its experiments,
-// and the speed it starts at (an index into speeds).
+// the speed it starts at (an index into speeds), and how many steps into a
+// fresh run the home screen's preview shows.
 type screen struct {
-	unit  func(experiment string) unit
-	speed int
+	unit    func(experiment string) unit
+	speed   int
+	preview int
 }
 
 // screens is every topic's screen, by topic id.
 var screens = map[string]screen{
-	"diffusion":  {unit: newDiffusion, speed: 1},
-	"anomalous":  {unit: newAnomalous, speed: 1},
-	"reynolds":   {unit: newReynolds, speed: 2},
-	"perceptron": {unit: newPerceptron, speed: 0},
-	"hopfield":   {unit: newHopfield, speed: 2},
+	"diffusion":  {unit: newDiffusion, speed: 1, preview: 40},
+	"anomalous":  {unit: newAnomalous, speed: 1, preview: 60},
+	"reynolds":   {unit: newReynolds, speed: 2, preview: 150},
+	"perceptron": {unit: newPerceptron, speed: 0, preview: 40},
+	"hopfield":   {unit: newHopfield, speed: 2, preview: 300},
 	"backprop":   {unit: newBackprop, speed: 3},
 	"boltzmann":  {unit: newBoltzmann, speed: 8},
 	"deep":       {unit: newDeep, speed: 4},
@@ -61,7 +63,8 @@ type App struct {
 	w, h     int
 	menu     menu
 	screen   Screen
-	visited  map[string]Screen // every topic opened, by id: leaving keeps its state
+	visited  map[string]Screen  // every topic opened, by id: leaving keeps its state
+	previews map[string]*runner // the home screen's views of them, or of fresh runs
 	help     help.Model
 	showHelp bool
 	flash    string
@@ -75,7 +78,7 @@ func New(o Options) *App {
 	}
 	c := NewCommon(r)
 	c.gate = o.Gate
-	a := &App{c: c, menu: newMenu(c), help: c.newHelp(MinWidth), visited: map[string]Screen{}}
+	a := &App{c: c, menu: newMenu(c), help: c.newHelp(MinWidth), visited: map[string]Screen{}, previews: map[string]*runner{}}
 	if o.Topic != nil && Openable(o.Topic.ID) {
 		v := o.Values
 		if len(v.Params()) == 0 {
@@ -130,6 +133,30 @@ func (a *App) leave() {
 }
 
 func (a *App) Init() tea.Cmd { return nil }
+
+// preview draws topic t's main picture for the home screen: its screen as
+// it was left, or a fresh run of its defaults a few steps in.
+func (a *App) preview(t *topic.Topic, w, h int) string {
+	p := a.previews[t.ID]
+	if s, ok := a.visited[t.ID].(*runner); ok && (p == nil || p.st != s.st) {
+		p = s.view(a.c)
+		a.previews[t.ID] = p
+	}
+	where := "as you left it"
+	if p == nil {
+		sc := screens[t.ID]
+		p = newRunner(a.c, t, sc.unit, t.Defaults(), 1, sc.speed)
+		p.Advance(sc.preview)
+		a.previews[t.ID] = p
+	}
+	if _, ok := a.visited[t.ID]; !ok {
+		where = "a fresh run"
+	}
+	p.d.v = p.st.v
+	main := p.st.u.layout(p.d).main
+	main.title = fmt.Sprintf("preview: %s, step %d · %s", where, p.st.steps, main.title)
+	return a.c.drawBox(main, w, h)
+}
 
 func (a *App) tooSmall() bool { return a.w < MinWidth || a.h < MinHeight }
 
@@ -247,7 +274,7 @@ func (a *App) View() string {
 	case a.screen != nil:
 		body = padLines(a.screen.View(), a.w, a.h-1) // screens draw exactly their size
 	default:
-		body = a.menu.view(a.w, a.h-1)
+		body = a.menu.view(a.w, a.h-1, a.preview)
 	}
 	bar := a.help.ShortHelpView(a.shortHelp())
 	if a.flash != "" {

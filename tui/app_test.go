@@ -78,6 +78,16 @@ func TestGoldenMenu(t *testing.T) {
 	golden.RequireEqual(t, []byte(v))
 }
 
+// On a large terminal the home screen shows the selected topic's papers,
+// questions and a preview of its screen beside the list.
+func TestGoldenMenuWide(t *testing.T) {
+	v := finalView(t, Options{}, 160, 45, "down", "down", "down", "down")
+	if !strings.Contains(v, "Hopfield 1982") || !strings.Contains(v, "preview: a fresh run, step 300") {
+		t.Fatalf("no papers or preview for hopfield:\n%s", v)
+	}
+	golden.RequireEqual(t, []byte(v))
+}
+
 func TestGoldenDiffusion(t *testing.T) {
 	v := finalView(t, Options{}, 100, 30, append([]string{"enter"}, repeat("n", 10)...)...)
 	if !strings.Contains(v, "step 10") {

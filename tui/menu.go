@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/jclub/jclub/topic"
 )
@@ -134,7 +135,39 @@ func (m *menu) key(msg tea.KeyMsg) (*topic.Topic, bool) {
 	return nil, false
 }
 
-func (m *menu) view(w, h int) string {
+// wideMenu is the width from which the home screen puts the selected
+// topic's papers, questions and a preview beside the list.
+const wideMenu = 120
+
+// view draws the home screen. On a wide terminal the list takes the left
+// and the selected topic's papers, questions and a preview of its screen
+// the right; on a narrow one the papers and questions go below the list
+// as far as they fit. preview draws a topic's main picture (nil: none).
+func (m *menu) view(w, h int, preview func(t *topic.Topic, w, h int) string) string {
+	lw := w
+	if w >= wideMenu {
+		lw = min(w/2, 90)
+	}
+	list := m.list(lw, w >= wideMenu)
+	t := topic.All[m.sel]
+	if w < wideMenu {
+		room := h - strings.Count(list, "\n") - 1
+		return block(list+"\n"+m.about(t, w, room), w, h)
+	}
+	rw := w - lw - 1
+	about := m.about(t, rw-2, h-2)
+	about = about[strings.Index(about, "\n")+1:] // the box is the rule
+	aboutH := min(h, strings.Count(about, "\n")+3)
+	right := m.c.box(t.Title, about, rw, aboutH, false)
+	if ph := h - aboutH; preview != nil && ph >= 12 && Openable(t.ID) {
+		right += "\n" + preview(t, rw, ph)
+	}
+	return hjoin(block(list, lw, h), block("", 1, h), block(right, rw, h))
+}
+
+// list is the topics by unit with the cursor and, if short, their titles
+// and summaries cut to w.
+func (m *menu) list(w int, short bool) string {
 	s := m.c.S
 	var lines []string
 	add := func(l string) { lines = append(lines, l) }
@@ -172,17 +205,67 @@ func (m *menu) view(w, h int) string {
 			name = s.Accent.Render(name)
 		}
 		m.lines[len(lines)] = i
-		add(fit(" "+cursor+name+" "+title+s.Dim.Render(" · "+t.Summary), w))
+		line := " " + cursor + name + " " + title
+		if room := w - ansi.StringWidth(line) - 3; !short && room > 10 {
+			line += s.Dim.Render(" · " + cutWords(t.Summary, room))
+		}
+		add(fit(line, w))
 	}
-	add("")
-	t := topic.All[m.sel]
-	add(s.Dim.Render(strings.Repeat("─", min(w, 60))))
+	return strings.Join(lines, "\n")
+}
+
+// about is the selected topic's summary, papers and questions in at most
+// h lines of w: whole lines, the questions first to go.
+func (m *menu) about(t *topic.Topic, w, h int) string {
+	s := m.c.S
+	var lines []string
+	add := func(text string, st func(...string) string) {
+		for _, l := range strings.Split(wrap(text, w), "\n") {
+			lines = append(lines, st(l))
+		}
+	}
+	plain := func(x ...string) string { return strings.Join(x, "") }
+	lines = append(lines, s.Dim.Render(strings.Repeat("─", min(w, 60))))
 	about := t.Summary
 	if !Openable(t.ID) {
 		about += " (coming: not built yet)"
 	} else {
 		about += fmt.Sprintf("  [enter, or jclub open %s]", t.ID)
 	}
-	add(wrap(about, w-2))
-	return block(strings.Join(lines, "\n"), w, h)
+	add(about, plain)
+	if len(t.Papers) > 0 {
+		lines = append(lines, "", s.Bold.Render("Papers"))
+		for _, p := range t.Papers {
+			add("· "+p, s.Dim.Render)
+		}
+	}
+	if len(t.Questions) > 0 {
+		lines = append(lines, "", s.Bold.Render("Questions the screen answers"))
+		for _, q := range t.Questions {
+			add("· "+q, plain)
+		}
+	}
+	if h >= 0 && len(lines) > h {
+		lines = lines[:max(0, h)]
+		// a heading with nothing under it goes too
+		for len(lines) > 0 && (lines[len(lines)-1] == "" || !strings.HasPrefix(ansi.Strip(lines[len(lines)-1]), "· ") && len(lines) > 2) {
+			lines = lines[:len(lines)-1]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// cutWords cuts s at a space to fit w cells, marking the cut with …
+func cutWords(s string, w int) string {
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	words := strings.Fields(s)
+	for len(words) > 1 {
+		words = words[:len(words)-1]
+		if c := strings.Join(words, " ") + " …"; ansi.StringWidth(c) <= w {
+			return c
+		}
+	}
+	return ansi.Truncate(s, w, "…")
 }
