@@ -318,7 +318,15 @@ func (s *capacity) reset(v topic.Values, seed uint64) error {
 	return nil
 }
 
-func (s *capacity) step()               { s.c.Step() }
+func (s *capacity) step()          { s.c.Step() }
+func (s *capacity) tabs() []string { return []string{"Signal to noise", "Theory"} }
+
+func (s *capacity) panel(d *drawer, name string, w int) string {
+	if name == "Signal to noise" {
+		return fmt.Sprintf("measured at N = %d\n", s.c.Params().N) + s.signalToNoise(w, 100)
+	}
+	return wrap(hopfieldTheory, w)
+}
 func (s *capacity) keys() []key.Binding { return nil }
 func (s *capacity) key(tea.KeyMsg) bool { return false }
 
@@ -349,7 +357,7 @@ func (s *capacity) layout(d *drawer) layout {
 		update: s.lastUpdate(d),
 		right: []box{
 			{title: "measured", min: len(models.CapacityLoads) + 1, draw: s.measured},
-			{title: fmt.Sprintf("signal to noise · measured at N = %d", N), min: len(s.cross) + 2, draw: s.signalToNoise},
+			{title: fmt.Sprintf("signal to noise at N = %d", N), min: len(s.cross) + 3, optional: true, draw: s.signalToNoise},
 		},
 	}
 }

@@ -64,16 +64,34 @@ func (c *Common) place(l layout, w, h int, panel panelFunc) (string, []placed) {
 	}
 	left += "\n" + panel(s.leftW, s.panelH)
 
-	heights := shareRows(l.right, h)
+	rightBoxes := withRoom(l.right, h)
+	heights := shareRows(rightBoxes, h)
 	var right []string
 	y := 0
-	for i, b := range l.right {
+	for i, b := range rightBoxes {
 		out := c.drawBox(b, s.rightW, heights[i])
 		right = append(right, out)
 		at = append(at, placed{b, rect{s.leftW, y, s.rightW, heights[i]}, out})
 		y += heights[i]
 	}
 	return hjoin(padLines(left, s.leftW, h), padLines(strings.Join(right, "\n"), s.rightW, h)), at
+}
+
+// withRoom leaves out the optional boxes, last first, while the boxes' rows
+// need more than h.
+func withRoom(bs []box, h int) []box {
+	need := 0
+	for _, b := range bs {
+		need += b.min + 2
+	}
+	out := append([]box(nil), bs...)
+	for i := len(out) - 1; i >= 0 && need > h; i-- {
+		if out[i].optional {
+			need -= out[i].min + 2
+			out = append(out[:i], out[i+1:]...)
+		}
+	}
+	return out
 }
 
 // shareRows divides h rows between boxes: equal shares when each box's

@@ -73,8 +73,11 @@ type box struct {
 	legend  string // under the content, wrapped to the width (up to three lines)
 	min     int    // content rows it needs at least
 	focused bool
-	draw    func(w, h int) string
-	click   func(x, y int) bool // a click at content cell (x, y); true if used
+	// optional boxes are left out where the others leave them less than
+	// min rows (what they show is in a side-panel tab too)
+	optional bool
+	draw     func(w, h int) string
+	click    func(x, y int) bool // a click at content cell (x, y); true if used
 }
 
 // textBox is a box of text, wrapped to its width.
@@ -127,7 +130,7 @@ func (d *drawer) chart(name, title, legend string, fn func(p *plot) string) box 
 			p.note = fn(p)
 		}
 		if p.note != "" {
-			return "\n  " + d.c.S.Dim.Render(p.note)
+			return "\n" + d.c.S.Dim.Render(wrap(p.note, w))
 		}
 		return p.view()
 	}}
