@@ -177,7 +177,7 @@ func (s *backprop) layout(d *drawer) layout {
 	lower.title += " (v: next)"
 	return layout{
 		main: box{title: fmt.Sprintf("test digit %d of %d (d next, m next mistake)", s.digit+1, s.data.Test.Len()),
-			draw: func(w, h int) string { return s.digitView(d, w, h) }},
+			legend: s.verdict(d), essential: s.shownOutputs(), draw: func(w, h int) string { return s.digitView(d, w, h) }},
 		update: s.lastUpdate(d),
 		right: []box{
 			d.chart("accuracy", "accuracy against samples seen",
@@ -226,46 +226,73 @@ func last(v []float64) float64 {
 	return v[len(v)-1]
 }
 
-// digitView draws the digit (half blocks, or braille if short of room) and
-// the ten outputs as bars.
-func (s *backprop) digitView(d *drawer, w, h int) string {
-	S := d.S()
+// outputs are the net's outputs on the digit on display, its label and
+// the prediction.
+func (s *backprop) outputs() (out []float64, label, pred int) {
 	img := s.data.Test.Image(s.digit)
-	label := int(s.data.Test.Labels[s.digit])
-	out := append([]float64(nil), s.tr.Net.Predict(img)...)
-	pred := 0
+	out = append([]float64(nil), s.tr.Net.Predict(img)...)
 	for j := range out {
 		if out[j] > out[pred] {
 			pred = j
 		}
 	}
-	picLines := d.c.picture(pixels(img), 0.5, h)
-	var bars []string
-	barW := max(4, min(30, w-ansi.StringWidth(picLines[0])-18))
-	for j, v := range out {
-		n := int(math.Round(math.Max(0, math.Min(1, v)) * float64(barW)))
-		line := fmt.Sprintf("%d %s %.3f", j, strings.Repeat("█", n)+strings.Repeat("·", barW-n), v)
+	return out, int(s.data.Test.Labels[s.digit]), pred
+}
+
+// shownOutputs are the outputs as the digit's box prints them.
+func (s *backprop) shownOutputs() []string {
+	out, _, _ := s.outputs()
+	var o []string
+	for _, v := range out {
+		o = append(o, fmt.Sprintf("%.3f", v))
+	}
+	return o
+}
+
+// verdict says whether the net is right about the digit on display.
+func (s *backprop) verdict(d *drawer) string {
+	_, label, pred := s.outputs()
+	if pred != label {
+		return d.S().Bad.Render(fmt.Sprintf("label %d, predicted %d: wrong", label, pred))
+	}
+	return d.S().Good.Render(fmt.Sprintf("label %d, predicted %d: right", label, pred))
+}
+
+// digitView draws the digit (half blocks, or braille if short of room)
+// and the ten outputs: as bars where there are ten rows, else in two
+// columns of five.
+func (s *backprop) digitView(d *drawer, w, h int) string {
+	S := d.S()
+	out, label, pred := s.outputs()
+	picLines := d.c.picture(pixels(s.data.Test.Image(s.digit)), 0.5, h)
+	pw := ansi.StringWidth(picLines[0])
+	mark := func(j int, line string, long bool) string {
 		switch {
 		case j == label && j == pred:
-			line = S.Good.Render(line + " ✓")
+			return S.Good.Render(line + " ✓")
 		case j == pred:
-			line = S.Bad.Render(line + " ✗")
+			return S.Bad.Render(line + " ✗")
+		case j == label && long:
+			return S.Accent.Render(line + " true")
 		case j == label:
-			line = S.Accent.Render(line + " true")
+			return S.Accent.Render(line + " ←")
 		}
-		bars = append(bars, line)
+		return line + "  "
 	}
-	verdict := S.Good.Render(fmt.Sprintf("label %d, predicted %d: right", label, pred))
-	if pred != label {
-		verdict = S.Bad.Render(fmt.Sprintf("label %d, predicted %d: wrong", label, pred))
+	var rows []string
+	if h >= len(out) {
+		barW := max(4, min(30, w-pw-18))
+		for j, v := range out {
+			n := int(math.Round(math.Max(0, math.Min(1, v)) * float64(barW)))
+			rows = append(rows, mark(j, fmt.Sprintf("%d %s %.3f", j, strings.Repeat("█", n)+strings.Repeat("·", barW-n), v), true))
+		}
+	} else {
+		for j := 0; j < 5; j++ {
+			rows = append(rows, mark(j, fmt.Sprintf("%d %.3f", j, out[j]), false)+"  "+mark(j+5, fmt.Sprintf("%d %.3f", j+5, out[j+5]), false))
+		}
 	}
-	if h > len(bars)+1 {
-		bars = append(bars, "")
-	}
-	bars = append(bars, verdict)
-	n := max(len(picLines), len(bars))
+	n := max(len(picLines), len(rows))
 	var b strings.Builder
-	pw := ansi.StringWidth(picLines[0])
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteByte('\n')
@@ -275,8 +302,8 @@ func (s *backprop) digitView(d *drawer, w, h int) string {
 			p = picLines[i]
 		}
 		b.WriteString(p + "  ")
-		if i < len(bars) {
-			b.WriteString(bars[i])
+		if i < len(rows) {
+			b.WriteString(rows[i])
 		}
 	}
 	return b.String()

@@ -64,8 +64,8 @@ func (c *Common) place(l layout, w, h int, panel panelFunc) (string, []placed) {
 	}
 	left += "\n" + panel(s.leftW, s.panelH)
 
-	rightBoxes := withRoom(l.right, h)
-	heights := shareRows(rightBoxes, h)
+	rightBoxes := withRoom(l.right, s.rightW, h)
+	heights := shareRows(rightBoxes, s.rightW, h)
 	var right []string
 	y := 0
 	for i, b := range rightBoxes {
@@ -79,30 +79,40 @@ func (c *Common) place(l layout, w, h int, panel panelFunc) (string, []placed) {
 
 // withRoom leaves out the optional boxes, last first, while the boxes' rows
 // need more than h.
-func withRoom(bs []box, h int) []box {
+func withRoom(bs []box, w, h int) []box {
 	need := 0
 	for _, b := range bs {
-		need += b.min + 2
+		need += b.rows(w)
 	}
 	out := append([]box(nil), bs...)
 	for i := len(out) - 1; i >= 0 && need > h; i-- {
 		if out[i].optional {
-			need -= out[i].min + 2
+			need -= out[i].rows(w)
 			out = append(out[:i], out[i+1:]...)
 		}
 	}
 	return out
 }
 
+// rows is the least height of a box w wide: its content's minimum, its
+// legend and its border.
+func (b box) rows(w int) int {
+	n := b.min + 2
+	if b.legend != "" {
+		n += min(maxLegendLines, strings.Count(wrap(b.legend, w-2), "\n")+1)
+	}
+	return n
+}
+
 // shareRows divides h rows between boxes: equal shares when each box's
 // minimum fits in one, else each its minimum and the rest evenly.
-func shareRows(bs []box, h int) []int {
+func shareRows(bs []box, w, h int) []int {
 	n := len(bs)
 	out := make([]int, n)
 	if n == 0 {
 		return out
 	}
-	need := func(b box) int { return b.min + 2 }
+	need := func(b box) int { return b.rows(w) }
 	fits := true
 	for _, b := range bs {
 		fits = fits && need(b) <= h/n

@@ -95,7 +95,7 @@ func checkNoCut(t *testing.T, a *App, w, h int, when string) {
 		for _, n := range number.FindAllString(flat(p.out), -1) {
 			drawn[n] = true
 		}
-		for _, n := range number.FindAllString(ansi.Strip(p.b.title+" "+p.b.legend), -1) {
+		for _, n := range number.FindAllString(ansi.Strip(p.b.title+" "+p.b.legend+" "+strings.Join(p.b.essential, " ")), -1) {
 			if !drawn[n] {
 				t.Errorf("%s at %d×%d: %s is not on the screen in the box %q:\n%s", when, w, h, n, p.b.title, view)
 				return

@@ -73,6 +73,9 @@ type box struct {
 	legend  string // under the content, wrapped to the width (up to three lines)
 	min     int    // content rows it needs at least
 	focused bool
+	// essential are numbers the box must show whatever its size (a test
+	// checks them, with those of the title and legend)
+	essential []string
 	// optional boxes are left out where the others leave them less than
 	// min rows (what they show is in a side-panel tab too)
 	optional bool
@@ -118,7 +121,7 @@ func (d *drawer) S() Styles { return d.c.S }
 // the box's size, and returns "" or, when there is nothing to plot yet, a
 // line to show instead.
 func (d *drawer) chart(name, title, legend string, fn func(p *plot) string) box {
-	return box{title: title, legend: legend, min: 5, draw: func(w, h int) string {
+	return box{title: title, legend: legend, min: 6, draw: func(w, h int) string {
 		p := d.plots[name]
 		if p == nil {
 			p = &plot{c: d.c}
