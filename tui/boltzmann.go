@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/jclub/jclub/models"
 	"github.com/jclub/jclub/topic"
@@ -98,6 +99,9 @@ func (s *encoder) key(msg tea.KeyMsg) bool {
 
 func (s *encoder) status() string {
 	e := s.enc
+	if e.Phase == "" {
+		return fmt.Sprintf("cycle %d · sweep %d", e.Cycles+1, e.Sweeps)
+	}
 	return fmt.Sprintf("cycle %d · sweep %d · %s · T = %g", e.Cycles+1, e.Sweeps, e.Phase, e.T)
 }
 
@@ -129,7 +133,8 @@ func (s *encoder) layout(d *drawer) layout {
 		update = S.Accent.Render(fmt.Sprintf("sweep %d of the cycle's %d: every free unit turned on with probability σ(ΔE/T)", (e.Sweeps-1)%e.SweepsPerCycle()+1, e.SweepsPerCycle()))
 	}
 	return layout{
-		main:   box{title: fmt.Sprintf("%d-%d-%d encoder (1985)", p.N, p.H, p.N), draw: func(w, h int) string { return s.machine(d) }},
+		main: box{title: fmt.Sprintf("%d-%d-%d encoder (1985)", p.N, p.H, p.N), essential: s.shownCompletions(),
+			draw: func(w, h int) string { return s.machine(d, w, h) }},
 		update: update,
 		right: []box{
 			d.chart("learning", "learning: P(right V2) and G",
@@ -139,25 +144,44 @@ func (s *encoder) layout(d *drawer) layout {
 	}
 }
 
-// machine draws the units and the exact completions of every pattern.
-func (s *encoder) machine(d *drawer) string {
+// shownCompletions are the completions' P(right) as the machine prints them.
+func (s *encoder) shownCompletions() []string {
+	var out []string
+	for _, t := range s.tests {
+		out = append(out, fmt.Sprintf("%.2f", t.PRight))
+	}
+	return out
+}
+
+// machine draws the units and the exact completions of every pattern, w
+// wide: the units spaced out where they fit.
+func (s *encoder) machine(d *drawer, w, h int) string {
 	e, S := s.enc, d.S()
 	p := e.Params()
+	gap := " "
+	if 2*(2*p.N+p.H)+16 > w {
+		gap = ""
+	}
 	group := func(lo, hi int) string {
 		var b strings.Builder
 		for i := lo; i < hi; i++ {
 			if e.S[i] > 0 {
-				b.WriteString(S.Accent.Render("●") + " ")
+				b.WriteString(S.Accent.Render("●") + gap)
 			} else {
-				b.WriteString(S.Dim.Render("○") + " ")
+				b.WriteString(S.Dim.Render("○") + gap)
 			}
 		}
 		return b.String()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "  V1  %s   H  %s   V2  %s\n", group(0, p.N), group(2*p.N, e.Units()), group(p.N, 2*p.N))
-	fmt.Fprintf(&b, "  %s at T = %g\n", e.Phase, e.T)
-	b.WriteString("  exact, T = 10: pattern → V2, P(right), code\n")
+	fmt.Fprintf(&b, "  V1 %s  H %s  V2 %s\n", group(0, p.N), group(2*p.N, e.Units()), group(p.N, 2*p.N))
+	if e.Phase == "" {
+		b.WriteString("  before the first sweep\n")
+	} else {
+		fmt.Fprintf(&b, "  %s at T = %g\n", e.Phase, e.T)
+	}
+	b.WriteString(wrap("  exact at T = 10: V2, P(right), code", w) + "\n")
+	var rows, tight []string
 	for k, t := range s.tests {
 		code := ""
 		for h := 0; h < p.H; h++ {
@@ -176,7 +200,28 @@ func (s *encoder) machine(d *drawer) string {
 		if !t.Right {
 			mark = S.Bad.Render("✗")
 		}
-		fmt.Fprintf(&b, "  %7d → %-5s %s %.2f  %s\n", k+1, out, mark, t.PRight, code)
+		rows = append(rows, fmt.Sprintf("%d → %-5s %s %.2f %s", k+1, out, mark, t.PRight, code))
+		short := map[string]string{"none": "–", "mixed": "mix"}[out]
+		if short == "" {
+			short = out
+		}
+		tight = append(tight, fmt.Sprintf("%d→%-3s%s %.2f %s", k+1, short, mark, t.PRight, code))
+	}
+	// one pattern a line where they fit, else two side by side
+	lines := strings.Count(b.String(), "\n")
+	if lines+len(rows)+1 > h && 2*ansi.StringWidth(tight[0])+5 <= w {
+		half := (len(rows) + 1) / 2
+		for i := 0; i < half; i++ {
+			line := "  " + tight[i]
+			if i+half < len(rows) {
+				line += "  " + tight[i+half]
+			}
+			b.WriteString(line + "\n")
+		}
+	} else {
+		for _, r := range rows {
+			b.WriteString("  " + r + "\n")
+		}
 	}
 	verdict := S.Bad.Render("not solved")
 	if s.solved {

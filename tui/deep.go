@@ -130,9 +130,9 @@ func (s *deep) status() string {
 		return s.err
 	case !s.cmp.Pretrained():
 		d := s.cmp.DBN
-		return fmt.Sprintf("pretraining layer %d of %d, batch %d/%d", d.Layer+1, len(d.RBMs), d.Batches, d.PerLayer)
+		return fmt.Sprintf("pretraining layer %d/%d, batch %d/%d", d.Layer+1, len(d.RBMs), d.Batches, d.PerLayer)
 	}
-	return fmt.Sprintf("fine-tuning: update %d of each net", s.cmp.Runs[0].Batches)
+	return fmt.Sprintf("fine-tuning, update %d", s.cmp.Runs[0].Batches)
 }
 
 func (s *deep) layout(d *drawer) layout {
@@ -275,7 +275,7 @@ func (s *depthSweep) layout(d *drawer) layout {
 		main:   box{title: "depth sweep", draw: func(w, h int) string { return wrap(s.table(), w) }},
 		update: d.S().Dim.Render("space runs the sweep: each depth trains, then the next"),
 		right: []box{
-			d.chart("sweep", "final test accuracy against hidden layers", "", s.drawSweep),
+			d.chart("sweep", "final test accuracy against depth", "", s.drawSweep),
 			textBox("what extra layers do", "More layers can represent more, but plain backprop from a small random start sends vanishing gradients to the lower layers of a sigmoid net, which then barely learn; greedy pretraining or a scaled (Glorot) start gives them a useful place to begin."),
 		},
 	}
