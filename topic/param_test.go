@@ -144,7 +144,7 @@ func TestDepthSweepHeadless(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := models.LoadMNIST()
-	sw, err := NewDepthSweep(data, 100, "glorot", v.Float("eta"), 5, 30, 4)
+	sw, err := models.NewDepthSweep(data, 100, "glorot", v.Float("eta"), 5, 30, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestDepthSweepHeadless(t *testing.T) {
 		}
 		steps++
 	}
-	if len(rows.Rows) != SweepDepths || steps != SweepDepths*30 {
+	if len(rows.Rows) != models.SweepDepths || steps != models.SweepDepths*30 {
 		t.Fatalf("%d rows, %d steps", len(rows.Rows), steps)
 	}
 	for d, r := range rows.Rows {

@@ -41,7 +41,7 @@ type deep struct {
 	data      *models.MNIST
 	seed      uint64
 	p         topic.DeepSetup
-	cmp       *topic.DeepComparison
+	cmp       *models.DeepComparison
 	acc       [3]trace
 	which     int // whose layer statistics are shown
 	stats     [3][]float64
@@ -56,7 +56,7 @@ func (s *deep) reset(v topic.Values, seed uint64) error {
 		return err
 	}
 	p := topic.DeepParams(v)
-	cmp, err := topic.NewDeepComparison(data, p.Hidden, p.Eta, p.Pretrain, seed)
+	cmp, err := models.NewDeepComparison(data, p.Hidden, p.Eta, p.Pretrain, seed)
 	if err != nil {
 		return err
 	}
@@ -232,7 +232,7 @@ func (s *deep) barsView(d *drawer, w int) string {
 type depthSweep struct {
 	deepPanel
 	p   topic.DeepSetup
-	sw  *topic.DepthSweep
+	sw  *models.DepthSweep
 	err string
 }
 
@@ -242,7 +242,7 @@ func (s *depthSweep) reset(v topic.Values, seed uint64) error {
 		return err
 	}
 	p := topic.DeepParams(v)
-	sw, err := topic.NewDepthSweep(data, p.Hidden[0], p.Init, p.Eta, p.Pretrain, p.Budget, seed)
+	sw, err := models.NewDepthSweep(data, p.Hidden[0], p.Init, p.Eta, p.Pretrain, p.Budget, seed)
 	if err != nil {
 		return err
 	}
@@ -267,7 +267,7 @@ func (s *depthSweep) status() string {
 	case s.sw.Done():
 		return "sweep done"
 	}
-	return fmt.Sprintf("sweep: depth %d of %d, %s", s.sw.Depth, topic.SweepDepths, s.p.Init)
+	return fmt.Sprintf("sweep: depth %d of %d, %s", s.sw.Depth, models.SweepDepths, s.p.Init)
 }
 
 func (s *depthSweep) layout(d *drawer) layout {
@@ -285,7 +285,7 @@ func (s *depthSweep) table() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "final test accuracy after %d updates, %s start, width %d\n\n", s.p.Budget, s.p.Init, s.p.Hidden[0])
 	sw := s.sw
-	for d := 1; d <= topic.SweepDepths; d++ {
+	for d := 1; d <= models.SweepDepths; d++ {
 		line := fmt.Sprintf("  depth %d: ", d)
 		switch {
 		case d <= len(sw.Acc):

@@ -90,7 +90,7 @@ func observables(r *runner, h headless) []observed {
 			return []observed{{"rows while pretraining", float64(len(h.rows)), 0}}
 		}
 		out := []observed{{"update", h.last("update"), float64(u.cmp.Runs[0].Batches)}}
-		for i, name := range topic.CompareStarts {
+		for i, name := range models.CompareStarts {
 			out = append(out, observed{name, h.last(name), u.cmp.Runs[i].Net.Accuracy(u.data.Test)})
 		}
 		return out
