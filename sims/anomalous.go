@@ -141,6 +141,39 @@ func (p AnomalousParams) AlphaTheory() (alpha float64, ok bool) {
 	return 0, false
 }
 
+// Laws samples the densities of the waiting times and of the jump lengths
+// |Δx| the walk draws, on log grids (empty where the model has none): the
+// curves its sampled histograms are checked against.
+func (p AnomalousParams) Laws() (wait, jump [2][]float64) {
+	grid := func(lo, hi float64, f func(float64) float64) [2][]float64 {
+		var xs, ys []float64
+		for k := 0; k <= 80; k++ {
+			x := math.Pow(10, lo+(hi-lo)*float64(k)/80)
+			if y := f(x); y > 0 && !math.IsInf(y, 0) {
+				xs, ys = append(xs, x), append(ys, y)
+			}
+		}
+		return [2][]float64{xs, ys}
+	}
+	switch p.Model {
+	case CTRW:
+		if p.Wait == WaitPower && p.Alpha < 1 {
+			wait = grid(-3, 6, func(t float64) float64 { return MittagLefflerPDF(t, p.Alpha) })
+		} else {
+			wait = grid(-3, 1.5, func(t float64) float64 { return math.Exp(-t) })
+		}
+		if p.Jump == JumpLevy && p.Mu < 2 {
+			// |X| with X = S/√2: density 2√2·f_S(√2·x)
+			jump = grid(-3, 6, func(x float64) float64 { return 2 * math.Sqrt2 * StablePDF(math.Sqrt2*x, p.Mu) })
+		} else {
+			jump = grid(-3, 0.8, func(x float64) float64 { return 2 * math.Exp(-x*x/2) / math.Sqrt(2*math.Pi) })
+		}
+	case LevyWalk:
+		wait = grid(0, 6, func(t float64) float64 { return p.Mu * math.Pow(t, -1-p.Mu) })
+	}
+	return wait, jump
+}
+
 // Robust reports whether the MSD is infinite (a CTRW with μ-stable jumps,
 // μ < 2), so that the fractional moment of RobustQ is the one to fit.
 func (p AnomalousParams) Robust() bool {

@@ -394,3 +394,24 @@ func TestTrackAlphaAndNoise(t *testing.T) {
 		t.Errorf("single-track α %.3f clean, %.3f noisy", clean, noisy)
 	}
 }
+
+// The laws the anomalous screen draws are densities: each integrates to
+// about 1 over its grid (log-spaced; the tails past it hold the rest).
+func TestAnomalousLawsAreDensities(t *testing.T) {
+	for _, p := range []AnomalousParams{
+		{Model: CTRW, Wait: WaitExp, Jump: JumpGauss},
+		{Model: CTRW, Wait: WaitPower, Alpha: 0.5, Jump: JumpLevy, Mu: 1.5},
+	} {
+		wait, jump := p.Laws()
+		for name, c := range map[string][2][]float64{"wait": wait, "jump": jump} {
+			xs, ys := c[0], c[1]
+			var s float64
+			for i := 1; i < len(xs); i++ {
+				s += (xs[i] - xs[i-1]) * (ys[i] + ys[i-1]) / 2
+			}
+			if s < 0.9 || s > 1.02 {
+				t.Errorf("%+v: %s law integrates to %.3f over its grid", p, name, s)
+			}
+		}
+	}
+}

@@ -298,6 +298,14 @@ func (d *Diffusion) FitD(tmin float64) (D, se float64, ok bool) {
 	return slope / (2 * Dim), sse / (2 * Dim), ok
 }
 
+// Fick is the walkers' density along x at time t (walkers per unit of x,
+// all Walkers counted): Fick's Gaussian from a point source,
+// N·exp(−x²/2σ²)/(σ√(2π)) with σ² = ⟨x²⟩(t).
+func (p DiffusionParams) Fick(x, t float64) float64 {
+	s := p.SigmaTheory(t)
+	return float64(p.Walkers) * math.Exp(-x*x/(2*s*s)) / (s * math.Sqrt(2*math.Pi))
+}
+
 // SigmaTheory is the standard deviation of one coordinate at time t.
 func (p DiffusionParams) SigmaTheory(t float64) float64 {
 	return math.Sqrt(p.MSDTheory(t) / Dim)

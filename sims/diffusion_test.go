@@ -236,3 +236,19 @@ func BenchmarkGaussStep10k(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)*10000/b.Elapsed().Seconds()/1e6, "Mwalker-steps/s")
 }
+
+// Fick's profile holds every walker and has the theory's variance.
+func TestFickProfile(t *testing.T) {
+	p := DiffusionParams{Mode: Gauss, Walkers: 300, D: 0.7, Dt: 0.1}
+	const T = 3.0
+	var n, v float64
+	dx := 1e-3
+	for x := -40.0; x <= 40; x += dx {
+		f := p.Fick(x, T) * dx
+		n += f
+		v += f * x * x
+	}
+	if math.Abs(n-300) > 1e-6 || math.Abs(v/n-2*p.D*T) > 1e-6 {
+		t.Fatalf("walkers %v, variance %v; want 300 and %v", n, v/n, 2*p.D*T)
+	}
+}

@@ -500,6 +500,18 @@ func (p RunTumbleParams) MeanCos() float64 {
 	return 0
 }
 
+// Persistence is the time over which a cell keeps its heading,
+// τ/(1 − ⟨cos θ⟩).
+func (p RunTumbleParams) Persistence() float64 { return p.Tau / (1 - p.MeanCos()) }
+
+// MSDTheory is the mean square displacement at t without a gradient, that
+// of a persistent random walk in the plane: 2v²τ_p(t − τ_p(1 − e^(−t/τ_p)))
+// with τ_p the persistence time; ballistic (v²t²) for t ≪ τ_p, 4·D·t after.
+func (p RunTumbleParams) MSDTheory(t float64) float64 {
+	tp := p.Persistence()
+	return 2 * p.V * p.V * tp * (t - tp*(-math.Expm1(-t/tp)))
+}
+
 // DTheory is the long-time diffusion coefficient without a gradient,
 // v²τ/(d(1 − ⟨cos θ⟩)) with d = 2 (Lovely and Dahlquist 1975; Berg 1993).
 func (p RunTumbleParams) DTheory() float64 {

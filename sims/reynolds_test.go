@@ -220,3 +220,17 @@ func TestReynoldsCalculator(t *testing.T) {
 		t.Errorf("S = %g, outrun %g", S, out)
 	}
 }
+
+// The persistent walk's MSD is ballistic at short times and 4·D·t, less
+// the persistence offset, at long ones.
+func TestRunTumbleMSDTheory(t *testing.T) {
+	p := RunTumbleParams{V: 20, Tau: 1, Tumble: TumbleEcoli, Cells: 10, Dt: 0.1}
+	tp := p.Persistence()
+	if got, want := p.MSDTheory(1e-4*tp), p.V*p.V*1e-8*tp*tp; math.Abs(got/want-1) > 1e-3 {
+		t.Errorf("short times: %v, ballistic %v", got, want)
+	}
+	T := 1e4 * tp
+	if got, want := p.MSDTheory(T), 2*Dim*p.DTheory()*(T-tp); math.Abs(got/want-1) > 1e-9 {
+		t.Errorf("long times: %v, diffusive %v", got, want)
+	}
+}

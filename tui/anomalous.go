@@ -39,41 +39,8 @@ func (s *anomalous) reset(v topic.Values, seed uint64) error {
 		return err
 	}
 	s.a, s.p = a, p
-	s.waitLaw, s.jumpLaw = s.laws()
+	s.waitLaw, s.jumpLaw = p.Laws()
 	return nil
-}
-
-// laws samples the densities of the waiting-time and jump-length laws on a
-// log grid (nil where the model has none).
-func (s *anomalous) laws() (wait, jump [2][]float64) {
-	p := s.p
-	grid := func(lo, hi float64, f func(float64) float64) [2][]float64 {
-		var xs, ys []float64
-		for k := 0; k <= 80; k++ {
-			x := math.Pow(10, lo+(hi-lo)*float64(k)/80)
-			if y := f(x); y > 0 && !math.IsInf(y, 0) {
-				xs, ys = append(xs, x), append(ys, y)
-			}
-		}
-		return [2][]float64{xs, ys}
-	}
-	switch p.Model {
-	case sims.CTRW:
-		if p.Wait == sims.WaitPower && p.Alpha < 1 {
-			wait = grid(-3, 6, func(t float64) float64 { return sims.MittagLefflerPDF(t, p.Alpha) })
-		} else {
-			wait = grid(-3, 1.5, func(t float64) float64 { return math.Exp(-t) })
-		}
-		if p.Jump == sims.JumpLevy && p.Mu < 2 {
-			// |X| with X = S/√2: density 2√2·f_S(√2·x)
-			jump = grid(-3, 6, func(x float64) float64 { return 2 * math.Sqrt2 * sims.StablePDF(math.Sqrt2*x, p.Mu) })
-		} else {
-			jump = grid(-3, 0.8, func(x float64) float64 { return 2 * math.Exp(-x*x/2) / math.Sqrt(2*math.Pi) })
-		}
-	case sims.LevyWalk:
-		wait = grid(0, 6, func(t float64) float64 { return p.Mu * math.Pow(t, -1-p.Mu) })
-	}
-	return wait, jump
 }
 
 func (s *anomalous) step() { s.a.Step() }

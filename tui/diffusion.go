@@ -154,7 +154,6 @@ func (s *diffusion) drawProfile(p *plot) string {
 	if len(pr.Count) == 0 {
 		return "every walker is at the origin: step to spread them"
 	}
-	sigma := s.p.SigmaTheory(s.d.T())
 	var hx, hy []float64
 	ymax := 0.0
 	for k, c := range pr.Count {
@@ -164,13 +163,12 @@ func (s *diffusion) drawProfile(p *plot) string {
 	}
 	// Fick's density times the bin width: expected walkers per bin
 	w := pr.Edges[1] - pr.Edges[0]
-	n := float64(s.p.Walkers)
 	var fx, fy []float64
 	lo, hi := pr.Edges[0], pr.Edges[len(pr.Edges)-1]
 	for i := 0; i <= 150; i++ {
 		x := lo + (hi-lo)*float64(i)/150
 		fx = append(fx, x)
-		fy = append(fy, n*w*math.Exp(-x*x/(2*sigma*sigma))/(sigma*math.Sqrt(2*math.Pi)))
+		fy = append(fy, w*s.p.Fick(x, s.d.T()))
 	}
 	p.draw([2]float64{lo, hi}, [2]float64{0, math.Max(ymax*1.15, 1)},
 		series{xs: fx, ys: fy, style: p.c.S.Series[1]},

@@ -388,11 +388,10 @@ func (s *cells) drawMSD(pl *plot) string {
 	h := rt.History()
 	tmax := math.Max(rt.T(), 1)
 	var tx, ty []float64
-	tp := p.Tau / (1 - p.MeanCos()) // persistence time
 	for k := 0; k <= 100; k++ {
 		t := tmax * float64(k) / 100
 		tx = append(tx, t)
-		ty = append(ty, 2*p.V*p.V*tp*(t-tp*(1-math.Exp(-t/tp))))
+		ty = append(ty, p.MSDTheory(t))
 	}
 	ymax := ty[len(ty)-1]
 	for _, m := range h.MSD {
