@@ -1,7 +1,12 @@
 package tui
 
 import (
+	"math"
 	"strings"
+
+	"github.com/NimbleMarkets/ntcharts/canvas"
+	"github.com/NimbleMarkets/ntcharts/canvas/graph"
+	"github.com/charmbracelet/lipgloss"
 
 	"gonum.org/v1/gonum/stat"
 )
@@ -181,3 +186,48 @@ func (sc spinCodes) renderZoomed(s []float64, w, h, hit, cursor, m int) string {
 	}
 	return b.String()
 }
+
+// sketch is a line drawing in braille: shapes in world units drawn on w×h
+// cells, x over xr, and y over a range of the same scale (a braille dot is
+// square) centred on yc.
+type sketch struct {
+	c      *Common
+	w, h   int
+	canvas canvas.Model
+	x0, x1 float64
+	y0, y1 float64
+}
+
+func (c *Common) newSketch(w, h int, xr [2]float64, yc float64) *sketch {
+	half := (xr[1] - xr[0]) * float64(4*h) / float64(2*w) / 2
+	return &sketch{c: c, w: w, h: h, canvas: canvas.New(w, h), x0: xr[0], x1: xr[1], y0: yc - half, y1: yc + half}
+}
+
+// lines draws the polylines (x, y pairs) in one style.
+func (k *sketch) lines(st lipgloss.Style, polys ...[]float64) {
+	g := graph.NewBrailleGrid(k.w, k.h, k.x0, k.x1, k.y0, k.y1)
+	for _, p := range polys {
+		for i := 2; i+1 < len(p); i += 2 {
+			a := g.GridPoint(canvas.Float64Point{X: p[i-2], Y: p[i-1]})
+			b := g.GridPoint(canvas.Float64Point{X: p[i], Y: p[i+1]})
+			for _, q := range graph.GetLinePoints(a, b) {
+				if q.X >= 0 && q.Y >= 0 && q.X < 2*k.w && q.Y < 4*k.h {
+					g.Set(q)
+				}
+			}
+		}
+	}
+	graph.DrawBraillePatterns(&k.canvas, canvas.Point{}, g.BraillePatterns(), st)
+}
+
+// circle is a polyline around (x, y) of radius r.
+func circle(x, y, r float64) []float64 {
+	var p []float64
+	for i := 0; i <= 24; i++ {
+		a := 2 * math.Pi * float64(i) / 24
+		p = append(p, x+r*math.Cos(a), y+r*math.Sin(a))
+	}
+	return p
+}
+
+func (k *sketch) view() string { return k.c.renderCanvas(&k.canvas) }

@@ -110,7 +110,7 @@ func (s *scallop) layout(d *drawer) layout {
 		per = fmt.Sprintf("last cycle: R≪1 %+.1e, R≫1 %+.4f", sc.PerLow[n-1], sc.PerHigh[n-1])
 	}
 	return layout{
-		main: box{title: "the scallop theorem", draw: func(w, h int) string { return s.picture(d, w) }},
+		main: box{title: "the scallop theorem", draw: func(w, h int) string { return s.picture(d, w, h) }},
 		update: S.Accent.Render(fmt.Sprintf("θ %.1f°, θ̇ %+.3f, ℓ %.2f · R≪1 Ẋ %+.4f · R≫1 v %+.4f",
 			th*180/math.Pi, dth, pl, sc.Params().LowRate(sc.T), sc.VHigh)),
 		right: []box{
@@ -120,29 +120,44 @@ func (s *scallop) layout(d *drawer) layout {
 	}
 }
 
-func (s *scallop) picture(d *drawer, w int) string {
+// picture draws the two scallops, each in a window that follows it along
+// a ruler: drawn to scale as two hinged plates where the box is tall, as a
+// line each where it is not.
+func (s *scallop) picture(d *drawer, w, h int) string {
 	sc, S := s.sc, d.S()
 	p := sc.Params()
-	tip := sc.Tip()
 	th, _, pl, _ := p.Shape(sc.T)
-	// a window that follows each scallop: world units, centred on its midpoint
-	span := 4 * p.Plate * (1 + p.Stretch)
-	draw := func(hinge, mid float64) string {
-		lo := math.Floor(mid/span)*span - span/4
-		return lane(hinge-tip, hinge, lo, lo+1.5*span, w) + "\n" + S.Dim.Render(fmt.Sprintf("midpoint %+.6f", mid))
-	}
-	var b strings.Builder
-	b.WriteString(S.Series[1].Render("R ≪ 1 (syrup): no inertia") + "\n")
-	b.WriteString(draw(sc.XLow, sc.MidLow()) + "\n\n")
-	b.WriteString(S.Series[0].Render("R ≫ 1 (water): inertia, drag") + "\n")
-	b.WriteString(draw(sc.XHigh(), sc.MidHigh()) + "\n\n")
 	kind := "the same reciprocal stroke"
 	if !p.Reciprocal() {
 		kind = "a non-reciprocal stroke (the stretch lags the opening)"
 	}
-	b.WriteString(S.Dim.Render(wrap(fmt.Sprintf("%s: opening θ = %.0f°, plates %.2f; opens in %.3g, closes in %.3g (ratio %.3g)",
-		kind, th*180/math.Pi, pl, p.Open, p.Close, p.Open/p.Close), w)))
-	return b.String()
+	about := S.Dim.Render(wrap(fmt.Sprintf("%s: opening θ = %.0f°, plates %.2f; opens in %.3g, closes in %.3g (ratio %.3g)",
+		kind, th*180/math.Pi, pl, p.Open, p.Close, p.Open/p.Close), w))
+	span := 4 * p.Plate * (1 + p.Stretch)
+	rows := (h - strings.Count(about, "\n") - 1 - 6) / 2 // two labels, midpoints and gaps
+	draw := func(hinge, mid float64) string {
+		lo := math.Floor(mid/span)*span - span/4
+		hi := lo + 1.5*span
+		if rows < 5 {
+			return lane(hinge-sc.Tip(), hinge, lo, hi, w)
+		}
+		k := d.c.newSketch(w, rows, [2]float64{lo, hi}, 0)
+		dx, dy := pl*math.Cos(th/2), pl*math.Sin(th/2)
+		var ruler [][]float64
+		tick := p.Plate / 2
+		for x := math.Ceil(lo/tick) * tick; x < hi; x += tick {
+			ruler = append(ruler, []float64{x, k.y0, x, k.y0 + (k.y1-k.y0)*0.06})
+		}
+		k.lines(S.Dim, ruler...)
+		k.lines(S.Accent, []float64{hinge - dx, dy, hinge, 0, hinge - dx, -dy}, circle(hinge, 0, span/60))
+		return k.view()
+	}
+	var b strings.Builder
+	b.WriteString(S.Series[1].Render("R ≪ 1 (syrup): no inertia") + "\n")
+	b.WriteString(draw(sc.XLow, sc.MidLow()) + "\n" + S.Dim.Render(fmt.Sprintf("midpoint %+.6f", sc.MidLow())) + "\n\n")
+	b.WriteString(S.Series[0].Render("R ≫ 1 (water): inertia, drag") + "\n")
+	b.WriteString(draw(sc.XHigh(), sc.MidHigh()) + "\n" + S.Dim.Render(fmt.Sprintf("midpoint %+.6f", sc.MidHigh())) + "\n\n")
+	return b.String() + about
 }
 
 func (s *scallop) drawMid(p *plot) string {
@@ -233,7 +248,7 @@ func (s *swimmer) layout(d *drawer) layout {
 		area = "φ = 0: the loop has no area, the swimmer goes nowhere"
 	}
 	return layout{
-		main: box{title: fmt.Sprintf("three-sphere swimmer, φ = %.2f", p.Phase), draw: func(w, h int) string { return s.picture(w) }},
+		main: box{title: fmt.Sprintf("three-sphere swimmer, φ = %.2f", p.Phase), draw: func(w, h int) string { return s.picture(d, w, h) }},
 		update: S.Accent.Render(fmt.Sprintf("force-free at every instant: Σf = %.1e; the spheres only push on each other through the fluid",
 			sw.Forces[0]+sw.Forces[1]+sw.Forces[2])),
 		right: []box{
@@ -243,13 +258,28 @@ func (s *swimmer) layout(d *drawer) layout {
 	}
 }
 
-func (s *swimmer) picture(w int) string {
+// picture draws the spheres in a window that follows them, to scale
+// where the box is tall, and the stroke's numbers under them.
+func (s *swimmer) picture(d *drawer, w, h int) string {
 	sw := s.sw
 	p := sw.Params()
 	x := sw.Positions()
 	mid := sw.Centre()
 	span := 3 * p.L
 	lo := math.Floor(mid/span)*span - span/2
+	text := s.numbers(w)
+	if rows := h - strings.Count(text, "\n") - 2; rows >= 6 {
+		k := d.c.newSketch(w, rows, [2]float64{lo, lo + 2*span}, 0)
+		r := math.Max(p.A, 1.5*(2*span)/float64(2*w)) // at least a dot and a half
+		var ruler [][]float64
+		for t := math.Ceil(lo/(p.L/2)) * p.L / 2; t < lo+2*span; t += p.L / 2 {
+			ruler = append(ruler, []float64{t, k.y0, t, k.y0 + (k.y1-k.y0)*0.06})
+		}
+		k.lines(d.S().Dim, ruler...)
+		k.lines(d.S().Accent, []float64{x[0] + r, 0, x[1] - r, 0}, []float64{x[1] + r, 0, x[2] - r, 0},
+			circle(x[0], 0, r), circle(x[1], 0, r), circle(x[2], 0, r))
+		return k.view() + "\n" + text
+	}
 	line := []rune(strings.Repeat(" ", w))
 	col := func(v float64) int { return int(math.Floor((v - lo) / (2 * span) * float64(w))) }
 	for c := col(x[0]); c <= col(x[2]); c++ {
@@ -265,15 +295,23 @@ func (s *swimmer) picture(w int) string {
 	if c := col(0); c >= 0 && c < w && line[c] == ' ' {
 		line[c] = '┼'
 	}
+	return "\n" + string(line) + "\n\n" + text
+}
+
+// numbers are the stroke's arms and forces, the centre and the last
+// stroke against the formula.
+func (s *swimmer) numbers(w int) string {
+	sw := s.sw
+	p := sw.Params()
 	a, b := p.Arms(sw.T)
 	lines := []string{
 		fmt.Sprintf("arms L₁ = %.4f, L₂ = %.4f (L = %g, d = %g, a = %g)", a, b, p.L, p.D1, p.A),
 		fmt.Sprintf("forces f = (%+.3f, %+.3f, %+.3f), Σf = %.1e", sw.Forces[0], sw.Forces[1], sw.Forces[2], sw.Forces[0]+sw.Forces[1]+sw.Forces[2]),
-		fmt.Sprintf("centre %+.6f after %d strokes", mid, sw.Cycles)}
+		fmt.Sprintf("centre %+.6f after %d strokes", sw.Centre(), sw.Cycles)}
 	if n := len(sw.PerCyc); n > 0 {
 		lines = append(lines, fmt.Sprintf("last stroke %+.3e; formula %+.3e", sw.PerCyc[n-1], p.SpeedFormula()*2*math.Pi/p.Omega))
 	}
-	return "\n" + string(line) + "\n\n" + wrap(strings.Join(lines, "\n"), w)
+	return wrap(strings.Join(lines, "\n"), w)
 }
 
 func (s *swimmer) drawLoop(pl *plot) string {
