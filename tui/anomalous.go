@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -89,15 +88,6 @@ func (s *anomalous) fieldBox(d *drawer) box {
 		}
 		return out + "\n" + d.S().Dim.Render(note)
 	}}
-}
-
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	return s[len(s)/2]
 }
 
 func (s *anomalous) drawMSD(p *plot) string {

@@ -219,13 +219,6 @@ func (s *backprop) drawLoss(p *plot) string {
 	return ""
 }
 
-func last(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	return v[len(v)-1]
-}
-
 // outputs are the net's outputs on the digit on display, its label and
 // the prediction.
 func (s *backprop) outputs() (out []float64, label, pred int) {

@@ -328,12 +328,8 @@ func (s *rbm) step() {
 	s.tr.Step()
 	s.recon.add(float64(s.tr.Batches), s.tr.Last)
 	if s.tr.Batches%50 == 0 {
-		idx := make([]int, 200)
-		for i := range idx {
-			idx[i] = i
-		}
 		b := float64(s.tr.Batches)
-		s.pl.add(b, s.tr.RBM.PseudoLikelihood(s.tr.Data.Val, idx, s.seed+uint64(s.tr.Batches)))
+		s.pl.add(b, s.tr.RBM.PseudoLikelihood(s.tr.Data.Val, firstN(200), s.seed+uint64(s.tr.Batches)))
 		s.gap.add(b, s.tr.FreeEnergyGap())
 	}
 }

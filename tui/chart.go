@@ -305,3 +305,8 @@ func (c *Common) fgCodes(fg lipgloss.TerminalColor, st lipgloss.Style) styleCode
 	c.codes[fg] = sc
 	return sc
 }
+
+// legend names a measured series and its theory in their colours.
+func legend(d *drawer, measured, theory string) string {
+	return d.S().Series[0].Render("━ "+measured) + "  " + d.S().Series[1].Render("━ "+theory)
+}

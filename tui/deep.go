@@ -79,14 +79,6 @@ func (s *deep) layerStats() {
 	}
 }
 
-func firstN(n int) []int {
-	s := make([]int, n)
-	for i := range s {
-		s[i] = i
-	}
-	return s
-}
-
 func (s *deep) step() {
 	was := s.cmp.Pretrained()
 	if err := s.cmp.Step(); err != nil {

@@ -197,11 +197,6 @@ func (s *diffusion) msdTheoryName() string {
 	return "2dDt"
 }
 
-// legend names a measured series and its theory in their colours.
-func legend(d *drawer, measured, theory string) string {
-	return d.S().Series[0].Render("━ "+measured) + "  " + d.S().Series[1].Render("━ "+theory)
-}
-
 // lastUpdate shows the update rule walker ● just had, with its numbers.
 func (s *diffusion) lastUpdate(d *drawer) string {
 	if s.d.Steps() == 0 {

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"sort"
 )
 
 // niceCeil is the smallest value ≥ x (x > 0) on the ladder 1, 1.5, 2, 3,
@@ -27,4 +28,31 @@ func num(f float64) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.4g", f)
+}
+
+// median is the middle value of v (0 if empty).
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+// last is v's last value (NaN if empty).
+func last(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	return v[len(v)-1]
+}
+
+// firstN is 0, 1, ..., n−1.
+func firstN(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
 }

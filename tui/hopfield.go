@@ -43,13 +43,19 @@ type hopfield struct {
 var (
 	editKey  = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "draw"))
 	sweepKey = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "one sweep"))
-	// the keys of drawing mode, for the help and the bottom bar
+	// the keys of drawing mode
+	drawUp    = key.NewBinding(key.WithKeys("up", "k"))
+	drawDown  = key.NewBinding(key.WithKeys("down", "j"))
+	drawLeft  = key.NewBinding(key.WithKeys("left", "h"))
+	drawRight = key.NewBinding(key.WithKeys("right", "l"))
+	drawFlip  = key.NewBinding(key.WithKeys(" ", "x"), key.WithHelp("space", "flip"))
+	drawClear = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clear"))
+	drawStore = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "store as a memory"))
+	drawEnd   = key.NewBinding(key.WithKeys("e", "esc"), key.WithHelp("e/esc", "end drawing"))
+	// what the help and the bottom bar show of them
 	drawKeys = []key.Binding{
-		key.NewBinding(key.WithKeys("up", "down", "left", "right", "k", "j", "h", "l"), key.WithHelp("←↑↓→", "move")),
-		key.NewBinding(key.WithKeys(" ", "x"), key.WithHelp("space", "flip")),
-		key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clear")),
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "store")),
-		key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "end drawing")),
+		key.NewBinding(key.WithKeys("up", "down", "left", "right"), key.WithHelp("←↑↓→", "move")),
+		drawFlip, drawClear, drawStore, drawEnd,
 	}
 )
 
@@ -96,30 +102,30 @@ func (s *hopfield) key(msg tea.KeyMsg) bool {
 		return false
 	}
 	w, _ := models.GridSize(n)
-	switch msg.String() {
-	case "e":
+	switch {
+	case key.Matches(msg, drawEnd):
 		s.editing = false
-	case "up", "k":
+	case key.Matches(msg, drawUp):
 		if s.cursor-w >= 0 {
 			s.cursor -= w
 		}
-	case "down", "j":
+	case key.Matches(msg, drawDown):
 		if s.cursor+w < n {
 			s.cursor += w
 		}
-	case "left", "h":
+	case key.Matches(msg, drawLeft):
 		if s.cursor%w > 0 {
 			s.cursor--
 		}
-	case "right", "l":
+	case key.Matches(msg, drawRight):
 		if s.cursor%w < w-1 && s.cursor+1 < n {
 			s.cursor++
 		}
-	case " ", "x":
+	case key.Matches(msg, drawFlip):
 		s.net.Toggle(s.cursor)
-	case "c":
+	case key.Matches(msg, drawClear):
 		s.net.SetState(make([]float64, n))
-	case "enter":
+	case key.Matches(msg, drawStore):
 		if err := s.net.Store(s.net.S); err != nil {
 			s.msg = err.Error()
 		} else {

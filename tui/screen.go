@@ -290,6 +290,11 @@ func sameValues(a, b topic.Values) bool {
 // Escape drops staged parameter changes; it reports whether there were any
 // (if not, esc goes back to the menu).
 func (r *runner) Escape() bool {
+	if m, ok := r.st.u.(modal); ok && m.modal() { // esc ends the mode first
+		r.st.u.key(tea.KeyMsg{Type: tea.KeyEsc})
+		r.render(false)
+		return true
+	}
 	if r.staged == nil {
 		return false
 	}

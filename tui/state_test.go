@@ -294,3 +294,19 @@ func TestCloneRunsOnAlone(t *testing.T) {
 		})
 	}
 }
+
+// Esc in Hopfield's drawing mode ends the drawing and stays on the topic;
+// the bottom bar shows the drawing keys while drawing.
+func TestEscEndsDrawing(t *testing.T) {
+	a := newTestApp(Options{Topic: topic.Hopfield, Seed: 1})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	r := runnerOf(t, a)
+	press(a, "e")
+	if bar := a.View(); !strings.Contains(bar, "store as a memory") {
+		t.Fatalf("the bottom bar does not show the drawing keys:\n%s", bar)
+	}
+	press(a, "esc")
+	if a.screen != r || unitOf(r).(*hopfield).editing {
+		t.Fatal("esc while drawing left the topic or kept drawing")
+	}
+}
