@@ -174,7 +174,7 @@ func TestServeTopicLine(t *testing.T) {
 	c := dial(t, addr)
 	defer c.Close()
 	tm := open(t, c, 100, 30, "hopfield --patterns 2 --seed 7")
-	tm.waitFor(t, "2 letters memories", 5*time.Second)
+	tm.waitFor(t, "2 letters · hebb", 5*time.Second)
 	tm.waitFor(t, "seed 7", time.Second)
 	tm.quit(t)
 

@@ -64,3 +64,29 @@ func BenchmarkDiffusionView200x60(b *testing.B) {
 		_ = a.View()
 	}
 }
+
+// Drawing each experiment's frame at 200×60 in 256 colours, after 50
+// steps, as a live frame (charts as they were drawn) and as a full redraw
+// (after a key: every chart drawn again). Steps are not timed.
+func BenchmarkRender(b *testing.B) {
+	t := &testing.T{}
+	for _, e := range everyExperiment(t) {
+		r := lipgloss.NewRenderer(io.Discard)
+		r.SetColorProfile(termenv.ANSI256)
+		a := New(Options{Topic: e.t, Values: e.v, Seed: 1, Renderer: r})
+		a.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
+		run := a.screen.(*runner)
+		run.Advance(50)
+		for _, live := range []bool{true, false} {
+			name := e.name + "/full"
+			if live {
+				name = e.name + "/live"
+			}
+			b.Run(name, func(b *testing.B) {
+				for range b.N {
+					run.render(live)
+				}
+			})
+		}
+	}
+}
