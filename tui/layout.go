@@ -150,7 +150,7 @@ func (c *Common) drawBox(b box, w, h int) string {
 	ch := h - 2 - len(leg)
 	content := ""
 	if b.draw != nil && ch > 0 {
-		content = block(b.draw(w-2, ch), w-2, ch)
+		content = nLines(b.draw(w-2, ch), ch) // box fits the widths
 	}
 	if len(leg) > 0 {
 		if ch > 0 {
@@ -206,6 +206,22 @@ func shorten(s string, w int) string {
 		s = ansi.Truncate(s, w, "…")
 	}
 	return s
+}
+
+// nLines makes s exactly n lines, dropping or adding empty ones.
+func nLines(s string, n int) string {
+	if k := strings.Count(s, "\n") + 1; k < n {
+		return s + strings.Repeat("\n", n-k)
+	}
+	i := 0
+	for range n {
+		j := strings.IndexByte(s[i:], '\n')
+		if j < 0 {
+			return s
+		}
+		i += j + 1
+	}
+	return s[:i-1]
 }
 
 func hasDigit(s string) bool { return strings.ContainsAny(s, "0123456789") }
