@@ -47,6 +47,11 @@ type Options struct {
 	// Gate, if set, is entered around every batch of simulation steps: the
 	// SSH server shares the machine's cores between sessions with it.
 	Gate func() (release func())
+	// Present makes this explorer the room's presenter: what it shows is the
+	// room's state. Follow makes it a follower of the room instead: it draws
+	// the room's state and cannot change it. The caller claims the room for
+	// a presenter (Room.Present) and calls Close when the session ends.
+	Present, Follow *Room
 }
 
 // Window sizes beyond these are clamped: a client can claim 4294967295
@@ -68,6 +73,8 @@ type App struct {
 	help     help.Model
 	showHelp bool
 	flash    string
+	room     *Room     // presenting this room
+	fol      *follower // following a room
 }
 
 // New makes an explorer.
@@ -78,7 +85,24 @@ func New(o Options) *App {
 	}
 	c := NewCommon(r)
 	c.gate = o.Gate
+	c.room = o.Present
 	a := &App{c: c, menu: newMenu(c), help: c.newHelp(MinWidth), visited: map[string]Screen{}, previews: map[string]*runner{}}
+	switch {
+	case o.Follow != nil:
+		a.fol = newFollower(c, o.Follow)
+		return a
+	case o.Present != nil:
+		a.room = o.Present
+		a.room.mu.RLock()
+		st := a.room.st
+		a.room.mu.RUnlock()
+		if st != nil && o.Topic == nil { // back in the room: where it was
+			r := &runner{c: c, d: newDrawer(c), st: st}
+			a.screen, a.visited[st.t.ID] = r, r
+			a.menu.select_(st.t)
+			return a
+		}
+	}
 	if o.Topic != nil && Openable(o.Topic.ID) {
 		v := o.Values
 		if len(v.Params()) == 0 {
@@ -132,7 +156,62 @@ func (a *App) leave() {
 	a.c.nextGen()
 }
 
-func (a *App) Init() tea.Cmd { return nil }
+func (a *App) Init() tea.Cmd {
+	switch {
+	case a.fol != nil:
+		return a.fol.Init()
+	case a.room != nil:
+		a.publish()
+		return a.room.watchCount()
+	}
+	return nil
+}
+
+// Close leaves the room the explorer presents or follows.
+func (a *App) Close() {
+	switch {
+	case a.fol != nil:
+		a.fol.stop()
+	case a.room != nil:
+		a.room.Leave()
+	}
+}
+
+// followerUpdate is Update for a follower: only its own view changes.
+func (a *App) followerUpdate(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.w, a.h = min(max(msg.Width, 0), MaxWidth), min(max(msg.Height, 0), MaxHeight)
+		a.help.Width = a.w
+		a.fol.setSize(a.w, a.h-1)
+		return nil
+	case tea.KeyMsg:
+		k := a.c.Keys
+		switch {
+		case msg.String() == "ctrl+c" || key.Matches(msg, k.Quit):
+			return tea.Quit
+		case a.tooSmall() || msg.Paste:
+			return nil
+		case key.Matches(msg, k.Help) || a.showHelp && key.Matches(msg, k.Back):
+			a.showHelp = !a.showHelp
+			return nil
+		case a.showHelp:
+			return nil
+		}
+	}
+	return a.fol.update(msg, a.c.Keys)
+}
+
+// publish makes what the presenter shows the room's state; call it holding
+// the room's lock.
+func (a *App) publish() {
+	var st *state
+	if r, ok := a.screen.(*runner); ok {
+		st = r.st
+	}
+	a.room.st = st
+	a.room.changed()
+}
 
 // preview draws topic t's main picture for the home screen: its screen as
 // it was left, or a fresh run of its defaults a few steps in.
@@ -168,6 +247,22 @@ func (a *App) resize() {
 }
 
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if a.fol != nil {
+		return a, a.followerUpdate(msg)
+	}
+	if a.room != nil { // the presenter changes the room's state only here
+		a.room.mu.Lock()
+		defer func() {
+			a.publish()
+			a.room.mu.Unlock()
+		}()
+		if _, ok := msg.(countMsg); ok {
+			if r, ok := a.screen.(*runner); ok {
+				r.render(false)
+			}
+			return a, a.room.watchCount()
+		}
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.w, a.h = min(max(msg.Width, 0), MaxWidth), min(max(msg.Height, 0), MaxHeight)
@@ -271,12 +366,17 @@ func (a *App) View() string {
 	switch {
 	case a.showHelp:
 		body = a.helpView()
+	case a.fol != nil:
+		body = padLines(a.fol.View(), a.w, a.h-1)
 	case a.screen != nil:
 		body = padLines(a.screen.View(), a.w, a.h-1) // screens draw exactly their size
 	default:
 		body = a.menu.view(a.w, a.h-1, a.preview)
 	}
 	bar := a.help.ShortHelpView(a.shortHelp())
+	if a.fol != nil && !a.showHelp {
+		bar = a.c.S.Accent.Render(a.fol.status()) + "  " + bar
+	}
 	if a.flash != "" {
 		bar = a.c.S.Warn.Render(a.flash)
 	}
@@ -288,6 +388,8 @@ func (a *App) shortHelp() []key.Binding {
 	switch {
 	case a.showHelp:
 		return []key.Binding{key.NewBinding(key.WithKeys("?", "esc"), key.WithHelp("?/esc", "close help")), k.Quit}
+	case a.fol != nil:
+		return a.fol.shortHelp(k)
 	case a.screen != nil:
 		return a.screen.ShortHelp()
 	}

@@ -28,6 +28,7 @@ type Common struct {
 
 	codes map[lipgloss.TerminalColor]styleCodes // see fgCodes
 	gate  func() (release func())               // see Options.Gate
+	room  *Room                                 // the room this explorer presents, if any
 }
 
 // NewCommon builds the styles from r.

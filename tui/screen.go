@@ -347,8 +347,12 @@ func (r *runner) render(live bool) {
 	if st.running {
 		state = r.c.S.Good.Render("▶ running")
 	}
-	head := fmt.Sprintf("%s %s · step %d ×%d · seed %d · %s",
-		r.c.S.Title.Render(st.t.Title), state, st.steps, speeds[st.speed], st.seed, st.u.status())
+	room := ""
+	if r.c.room != nil { // the presenter sees who follows
+		room = fmt.Sprintf(" · %d following", r.c.room.Followers())
+	}
+	head := fmt.Sprintf("%s %s%s · step %d ×%d · seed %d · %s",
+		r.c.S.Title.Render(st.t.Title), state, room, st.steps, speeds[st.speed], st.seed, st.u.status())
 	if r.msg != "" {
 		head = r.c.S.Title.Render(st.t.Title) + "  " + r.c.S.Bad.Render("✗ "+r.msg)
 	}
