@@ -351,6 +351,8 @@ func serveCmd(args []string, stdout io.Writer) error {
 			Set: func(s string) error { o.HostKey = s; return nil }},
 		{Name: "authorized-keys", Arg: "FILE", Help: "admit only these public keys (default: anyone, with any key or none)",
 			Set: func(s string) error { o.AuthorizedKeys = s; return nil }},
+		{Name: "presenters", Arg: "FILE", Help: "public keys (authorized_keys format) that may present a room: ssh -t HOST present [NAME]; anyone may then follow [NAME]",
+			Set: func(s string) error { o.Presenters = s; return nil }},
 		{Name: "max-sessions", Arg: "N", Def: strconv.Itoa(o.MaxSessions), Help: "concurrent sessions (1..10000); past it a polite line, then close",
 			Set: intSetter(&o.MaxSessions, "max-sessions", 1, 10000)},
 		{Name: "idle-timeout", Arg: "D", Def: o.IdleTimeout.String(), Help: "a session with no key pressed for this long is closed",

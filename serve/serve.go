@@ -43,6 +43,7 @@ type Options struct {
 	Listen         string        // address, e.g. 127.0.0.1:2222
 	HostKey        string        // path of the ed25519 host key: created 0600 on first start
 	AuthorizedKeys string        // if set, only these public keys are admitted
+	Presenters     string        // authorized_keys file of those who may present a room
 	MaxSessions    int           // concurrent sessions; past it a polite line and close
 	IdleTimeout    time.Duration // no key pressed for this long ends a session
 	MaxSession     time.Duration // no session lasts longer
@@ -109,6 +110,10 @@ type Server struct {
 	running map[*session]struct{} // sessions with a program, for Shutdown
 	wg      sync.WaitGroup        // their handlers
 	closing atomic.Bool
+
+	presenters map[string]bool // marshalled public keys that may present
+	roomsMu    sync.Mutex
+	rooms      map[string]*tui.Room // by name; a room lives as long as the server
 }
 
 type ctxKey string
@@ -147,7 +152,12 @@ func NewServer(o Options) (*Server, error) {
 	s := &Server{o: o, log: o.Logger, sessions: make(chan struct{}, o.MaxSessions),
 		gate:     make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),
 		limiters: newAddrLimiter(o.ConnPerMinute, maxLimiters),
-		running:  map[*session]struct{}{}}
+		running:  map[*session]struct{}{}, rooms: map[string]*tui.Room{}}
+	if o.Presenters != "" {
+		if s.presenters, err = readKeys(o.Presenters); err != nil {
+			return nil, err
+		}
+	}
 	if s.log == nil {
 		s.log = log.New(os.Stderr, "jclub serve: ", log.LstdFlags)
 	}
@@ -506,7 +516,19 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 			return
 		}
 		var o tui.Options
-		if cmd := sess.Command(); len(cmd) > 0 {
+		cmd := sess.Command()
+		if len(cmd) > 0 && (cmd[0] == "present" || cmd[0] == "follow") {
+			room, err := s.enterRoom(sess, cmd)
+			if err != nil {
+				wish.Fatalln(sess, "jclub: "+err.Error())
+				return
+			}
+			if cmd[0] == "present" {
+				o.Present = room
+			} else {
+				o.Follow = room
+			}
+		} else if len(cmd) > 0 {
 			op, err := topic.ParseOpen(cmd)
 			if err != nil {
 				wish.Fatalln(sess, "jclub: "+err.Error())
@@ -519,6 +541,86 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 		s.run(sess, pty, winch, o)
 		s.log.Printf("%s: %s left after %s", sess.RemoteAddr(), Sanitize(sess.User(), 32), time.Since(start).Round(time.Second))
 	}
+}
+
+// maxRooms bounds the rooms a server keeps.
+const maxRooms = 64
+
+// readKeys reads an authorized_keys file.
+func readKeys(path string) (map[string]bool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("presenters: %w", err)
+	}
+	keys := map[string]bool{}
+	for len(b) > 0 {
+		k, _, _, rest, err := gossh.ParseAuthorizedKey(b)
+		if err != nil {
+			break // the rest holds no key
+		}
+		keys[string(k.Marshal())] = true
+		b = rest
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("presenters: no public key in %s", path)
+	}
+	return keys, nil
+}
+
+// enterRoom handles present [NAME] and follow [NAME]: a presenter must
+// have authenticated with a key of the presenters file (the session's
+// verified key) and claims the room; anyone follows a room that exists.
+// The session's explorer leaves the room when it closes.
+func (s *Server) enterRoom(sess ssh.Session, cmd []string) (*tui.Room, error) {
+	name := "main"
+	if len(cmd) > 2 {
+		return nil, fmt.Errorf("%s takes at most a room name", cmd[0])
+	}
+	if len(cmd) == 2 {
+		name = cmd[1]
+	}
+	if !validRoom(name) {
+		return nil, fmt.Errorf("room names are 1 to 32 letters, digits, - or _; %q is not one", Sanitize(name, 40))
+	}
+	s.roomsMu.Lock()
+	defer s.roomsMu.Unlock()
+	room := s.rooms[name]
+	if cmd[0] == "follow" {
+		if room == nil {
+			return nil, fmt.Errorf("no room %s is being presented", name)
+		}
+		return room, nil
+	}
+	switch {
+	case s.presenters == nil:
+		return nil, errors.New("this server has no presenters (jclub serve --presenters FILE)")
+	case sess.PublicKey() == nil || !s.presenters[string(sess.PublicKey().Marshal())]:
+		return nil, errors.New("your key is not one of the presenters'")
+	}
+	if room == nil {
+		if len(s.rooms) >= maxRooms {
+			return nil, fmt.Errorf("the server has %d rooms already", maxRooms)
+		}
+		room = tui.NewRoom(name)
+		s.rooms[name] = room
+	}
+	if !room.Present() {
+		return nil, fmt.Errorf("room %s has a presenter already: present another name", name)
+	}
+	s.log.Printf("%s: %s presents room %s", sess.RemoteAddr(), Sanitize(sess.User(), 32), name)
+	return room, nil
+}
+
+func validRoom(name string) bool {
+	if len(name) == 0 || len(name) > 32 {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // Sanitize makes client-supplied text safe to show others or log: control
@@ -570,7 +672,9 @@ func (s *Server) run(sess ssh.Session, pty ssh.Pty, winch <-chan ssh.Window, o t
 	r := sessionRenderer(sess, pty)
 	o.Renderer = r
 	o.Gate = s.enter
-	var m tea.Model = tui.New(o)
+	app := tui.New(o)
+	defer app.Close() // leave the room it presented or followed
+	var m tea.Model = app
 	if s.o.model != nil {
 		m = s.o.model(sess, r)
 	}
@@ -620,7 +724,7 @@ func (s *Server) run(sess ssh.Session, pty ssh.Pty, winch <-chan ssh.Window, o t
 				}
 				p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
 			case <-idle.C:
-				if time.Since(time.Unix(0, in.last.Load())) > s.o.IdleTimeout {
+				if o.Follow == nil && time.Since(time.Unix(0, in.last.Load())) > s.o.IdleTimeout { // a follower watches
 					ss.goodbye("closed after " + s.o.IdleTimeout.String() + " without a key")
 					return
 				}

@@ -73,6 +73,7 @@ type App struct {
 	help     help.Model
 	showHelp bool
 	flash    string
+	quitting bool
 	room     *Room     // presenting this room
 	fol      *follower // following a room
 }
@@ -186,6 +187,16 @@ func (a *App) followerUpdate(msg tea.Msg) tea.Cmd {
 		a.fol.setSize(a.w, a.h-1)
 		return nil
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 { // one key at a time, as for the presenter
+			if msg.Paste || len(msg.Runes) > 32 {
+				return nil
+			}
+			var cmds []tea.Cmd
+			for _, r := range msg.Runes {
+				cmds = append(cmds, a.followerUpdate(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+			}
+			return tea.Batch(cmds...)
+		}
 		k := a.c.Keys
 		switch {
 		case msg.String() == "ctrl+c" || key.Matches(msg, k.Quit):
@@ -205,6 +216,9 @@ func (a *App) followerUpdate(msg tea.Msg) tea.Cmd {
 // publish makes what the presenter shows the room's state; call it holding
 // the room's lock.
 func (a *App) publish() {
+	if a.quitting {
+		return
+	}
 	var st *state
 	if r, ok := a.screen.(*runner); ok {
 		st = r.st
@@ -312,6 +326,7 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case msg.String() == "ctrl+c" || key.Matches(msg, k.Quit):
+		a.quitting = true // a presenter's room keeps the topic it showed
 		a.leave()
 		return tea.Quit
 	case a.tooSmall():

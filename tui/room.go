@@ -49,6 +49,16 @@ func NewRoom(name string) *Room {
 	return &Room{name: name, subs: map[chan struct{}]struct{}{}, drawn: map[drawKey]string{}, count: make(chan struct{}, 1)}
 }
 
+// Step is the room's topic and step count ("" and 0 on the home menu).
+func (r *Room) Step() (topic string, steps int) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if r.st == nil {
+		return "", 0
+	}
+	return r.st.t.ID, r.st.steps
+}
+
 // Name is the room's name.
 func (r *Room) Name() string { return r.name }
 

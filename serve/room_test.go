@@ -1,0 +1,146 @@
+package serve
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// presenterKey makes a key and a presenters file holding it.
+func presenterKey(t *testing.T) (gossh.Signer, string) {
+	t.Helper()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshPub, err := gossh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "presenters")
+	if err := os.WriteFile(file, gossh.MarshalAuthorizedKey(sshPub), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return signer, file
+}
+
+func dialKey(t *testing.T, addr string, key gossh.Signer) *gossh.Client {
+	t.Helper()
+	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{
+		User:            "lecturer",
+		Auth:            []gossh.AuthMethod{gossh.PublicKeys(key)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+		Timeout:         5 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// A presenter steps Hopfield; followers at 80×24 and 200×60 show the same
+// step, each laid out for its own size; the presenter sees them; keys,
+// a paste and a resize storm from a follower leave the room alone; a fork
+// runs on alone; the presenter leaves and comes back to the same step.
+func TestServeRoom(t *testing.T) {
+	key, file := presenterKey(t)
+	s, addr := startServer(t, func(o *Options) { o.Presenters = file })
+	pc := dialKey(t, addr, key)
+	defer pc.Close()
+	pres := open(t, pc, 100, 30, "present")
+	pres.waitFor(t, "computational-neuroscience journal club", 5*time.Second)
+	io.WriteString(pres.in, "5")
+	pres.waitFor(t, "Hopfield networks", 5*time.Second)
+	io.WriteString(pres.in, "nnn")
+	pres.waitFor(t, "step 3 ", 5*time.Second)
+
+	var fols []*term
+	for _, sz := range [][2]int{{80, 24}, {200, 60}} {
+		c := dial(t, addr)
+		defer c.Close()
+		f := open(t, c, sz[0], sz[1], "follow")
+		f.waitFor(t, "following room main", 5*time.Second)
+		f.waitFor(t, "step 3 ", 5*time.Second)
+		fols = append(fols, f)
+	}
+	pres.waitFor(t, "2 following", 5*time.Second)
+	io.WriteString(pres.in, "n")
+	for _, f := range fols {
+		f.waitFor(t, "step 4 ", 2*time.Second) // within a few frames
+	}
+
+	// the follower at 200×60 tries to drive
+	f := fols[1]
+	io.WriteString(f.in, " nrs+-\x1b[C\x1b[Dewgvdm12/tab")
+	io.WriteString(f.in, "\x1b[200~"+strings.Repeat("nrs ", 16<<10)+"\x1b[201~")
+	for w := 60; w < 260; w += 10 {
+		f.sess.WindowChange(w/3, w)
+	}
+	time.Sleep(300 * time.Millisecond)
+	room := s.rooms["main"]
+	if id, steps := room.Step(); id != "hopfield" || steps != 4 {
+		t.Fatalf("after a follower's keys the room is at %s step %d", id, steps)
+	}
+
+	// fork: the copy steps, the room does not
+	g := fols[0]
+	io.WriteString(g.in, "f")
+	g.waitFor(t, "your own copy of room main (forked at step 4)", 5*time.Second)
+	io.WriteString(g.in, "nn")
+	g.waitFor(t, "step 6 ", 5*time.Second)
+	if _, steps := room.Step(); steps != 4 {
+		t.Fatalf("the fork stepped the room to %d", steps)
+	}
+
+	// the presenter leaves and comes back
+	pres.quit(t)
+	fols[1].waitFor(t, "presenter left", 5*time.Second)
+	back := open(t, pc, 100, 30, "present")
+	back.waitFor(t, "step 4 ", 5*time.Second)
+	io.WriteString(back.in, "n")
+	back.waitFor(t, "step 5 ", 5*time.Second)
+	back.quit(t)
+	for _, f := range fols {
+		f.quit(t)
+	}
+}
+
+// Who may present: nobody without --presenters, only a listed key with
+// it, one presenter per room; follow needs a presented room; names are
+// checked.
+func TestServeRoomRefusals(t *testing.T) {
+	key, file := presenterKey(t)
+	_, plain := startServer(t, nil)
+	c := dial(t, plain)
+	defer c.Close()
+	tm := open(t, c, 100, 30, "present")
+	tm.waitFor(t, "this server has no presenters", 5*time.Second)
+
+	_, addr := startServer(t, func(o *Options) { o.Presenters = file })
+	anon := dial(t, addr)
+	defer anon.Close()
+	open(t, anon, 100, 30, "present").waitFor(t, "your key is not one of the presenters'", 5*time.Second)
+	open(t, anon, 100, 30, "follow").waitFor(t, "no room main is being presented", 5*time.Second)
+	open(t, anon, 100, 30, "follow \x1b[31mx").waitFor(t, "room names are 1 to 32 letters", 5*time.Second)
+
+	pc := dialKey(t, addr, key)
+	defer pc.Close()
+	first := open(t, pc, 100, 30, "present")
+	first.waitFor(t, "journal club", 5*time.Second)
+	open(t, pc, 100, 30, "present").waitFor(t, "room main has a presenter already", 5*time.Second)
+	other := open(t, pc, 100, 30, "present lab-2")
+	other.waitFor(t, "journal club", 5*time.Second)
+	other.quit(t)
+	first.quit(t)
+}
