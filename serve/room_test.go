@@ -1,12 +1,15 @@
 package serve
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -143,4 +146,94 @@ func TestServeRoomRefusals(t *testing.T) {
 	other.waitFor(t, "journal club", 5*time.Second)
 	other.quit(t)
 	first.quit(t)
+}
+
+// Load, opt-in (JCLUB_LONG=1): a presenter runs diffusion (1,000 walkers)
+// and then backprop while 200 followers at 100×30 and one that never reads
+// watch; frames per second per follower, the presenter's key latency, CPU
+// and heap per follower are reported.
+func TestServeRoomLoad(t *testing.T) {
+	if os.Getenv("JCLUB_LONG") == "" {
+		t.Skip("set JCLUB_LONG=1")
+	}
+	const n = 200
+	key, file := presenterKey(t)
+	_, addr := startServer(t, func(o *Options) { o.Presenters = file; o.MaxSessions = n + 10 })
+	for _, line := range []string{"diffusion --walkers 1000", "backprop"} {
+		t.Run(strings.Fields(line)[0], func(t *testing.T) {
+			pc := dialKey(t, addr, key)
+			defer pc.Close()
+			pres := open(t, pc, 100, 30, "present")
+			time.Sleep(500 * time.Millisecond) // the menu, or the room's topic from before
+			id := strings.Fields(line)[0]
+			for i, tp := range []string{"diffusion", "anomalous", "reynolds", "perceptron", "hopfield", "boltzmann", "backprop", "deep"} {
+				if tp == id {
+					io.WriteString(pres.in, string(rune('1'+i)))
+				}
+			}
+			pres.waitFor(t, map[string]string{"diffusion": "Standard diffusion", "backprop": "Backpropagation on MNIST"}[id], 10*time.Second)
+			if strings.Contains(line, "walkers") {
+				io.WriteString(pres.in, "\x1b[B\x1b[C\x1b[C") // walkers 300 → 500 → 1000
+				pres.waitFor(t, "‹ 1000 ›", 5*time.Second)
+			}
+			io.WriteString(pres.in, " ")
+			runtime.GC()
+			var ms0 runtime.MemStats
+			runtime.ReadMemStats(&ms0)
+			var before syscall.Rusage
+			syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+			fols := make([]*term, n)
+			for i := range fols {
+				c := dial(t, addr)
+				defer c.Close()
+				fols[i] = open(t, c, 100, 30, "follow")
+			}
+			for _, f := range fols {
+				f.waitFor(t, "following room main", 20*time.Second)
+			}
+			// one that never reads: its output goes nowhere and blocks
+			stuck := dial(t, addr)
+			defer stuck.Close()
+			ss, _ := stuck.NewSession()
+			pr, pw := io.Pipe()
+			defer pr.Close()
+			ss.Stdout = pw
+			ss.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{})
+			ss.Start("follow")
+			time.Sleep(time.Second)
+			for _, f := range fols {
+				f.clear()
+			}
+			window := 5 * time.Second
+			time.Sleep(window)
+			frames := make([]float64, n)
+			lo, sum := 1e9, 0.0
+			for i, f := range fols {
+				f.mu.Lock()
+				frames[i] = float64(bytes.Count(f.out.Bytes(), []byte("step "))) / window.Seconds()
+				f.mu.Unlock()
+				lo, sum = min(lo, frames[i]), sum+frames[i]
+			}
+			pres.clear()
+			start := time.Now()
+			io.WriteString(pres.in, "?")
+			pres.waitFor(t, "Keys:", 5*time.Second)
+			lat := time.Since(start)
+			io.WriteString(pres.in, "?")
+			var after syscall.Rusage
+			syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+			t.Logf("%s: %d followers: frames/s per follower min %.1f, mean %.1f; presenter key latency %s; process CPU %s over %s (clients included); heap per follower %.2f MB",
+				line, n, lo, sum/n, lat.Round(time.Millisecond), cpu.Round(time.Millisecond), (window + time.Second).Round(time.Second), float64(ms.HeapAlloc-ms0.HeapAlloc)/n/1e6)
+			if lo < 10 || lat > 100*time.Millisecond {
+				t.Errorf("the slowest follower got %.1f frames/s, the presenter's key took %s", lo, lat)
+			}
+			for _, f := range fols {
+				io.WriteString(f.in, "q")
+			}
+			pres.quit(t)
+		})
+	}
 }

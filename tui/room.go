@@ -16,9 +16,9 @@ import (
 // under the read lock, each at its own size with its own side-panel
 // choice; they never step it, so a room's compute does not grow with its
 // followers. Followers are told of changes through a one-slot channel each
-// (the latest change wins: a follower that falls behind skips frames and
-// delays no one), and followers at the same size, colour profile and panel
-// share one drawing of each version.
+// (the latest change wins, at most 12 frames a second: a follower that
+// falls behind skips frames and delays no one), and followers at the same
+// size, colour profile and panel share one drawing of each version.
 type Room struct {
 	name string
 	mu   sync.RWMutex
@@ -176,7 +176,7 @@ func (r *Room) draw(k drawKey, make func() string) string {
 type roomMsg struct{}
 
 // followFrame is the shortest time between two frames of a follower.
-const followFrame = 50 * time.Millisecond
+const followFrame = 80 * time.Millisecond
 
 // wait is a command that returns when the room next changes, no sooner than
 // followFrame after the last frame.
