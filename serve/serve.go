@@ -611,6 +611,17 @@ func (s *Server) enterRoom(sess ssh.Session, cmd []string) (*tui.Room, error) {
 	return room, nil
 }
 
+// liveRooms lists the rooms, for the home menu to offer.
+func (s *Server) liveRooms() []*tui.Room {
+	s.roomsMu.Lock()
+	defer s.roomsMu.Unlock()
+	out := make([]*tui.Room, 0, len(s.rooms))
+	for _, r := range s.rooms {
+		out = append(out, r)
+	}
+	return out
+}
+
 func validRoom(name string) bool {
 	if len(name) == 0 || len(name) > 32 {
 		return false
@@ -672,6 +683,7 @@ func (s *Server) run(sess ssh.Session, pty ssh.Pty, winch <-chan ssh.Window, o t
 	r := sessionRenderer(sess, pty)
 	o.Renderer = r
 	o.Gate = s.enter
+	o.Rooms = s.liveRooms
 	app := tui.New(o)
 	defer app.Close() // leave the room it presented or followed
 	var m tea.Model = app

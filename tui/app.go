@@ -52,6 +52,9 @@ type Options struct {
 	// the room's state and cannot change it. The caller claims the room for
 	// a presenter (Room.Present) and calls Close when the session ends.
 	Present, Follow *Room
+	// Rooms, if set, lists the rooms being presented: the home menu offers
+	// to follow one (F).
+	Rooms func() []*Room
 }
 
 // Window sizes beyond these are clamped: a client can claim 4294967295
@@ -76,6 +79,7 @@ type App struct {
 	quitting bool
 	room     *Room     // presenting this room
 	fol      *follower // following a room
+	rooms    func() []*Room
 }
 
 // New makes an explorer.
@@ -88,6 +92,7 @@ func New(o Options) *App {
 	c.gate = o.Gate
 	c.room = o.Present
 	a := &App{c: c, menu: newMenu(c), help: c.newHelp(MinWidth), visited: map[string]Screen{}, previews: map[string]*runner{}}
+	a.rooms = o.Rooms
 	switch {
 	case o.Follow != nil:
 		a.fol = newFollower(c, o.Follow)
@@ -362,10 +367,39 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 	if a.screen != nil {
 		return a.screen.Update(msg)
 	}
+	if room := a.liveRoom(); room != nil && a.room == nil && key.Matches(msg, followKey) {
+		a.fol = newFollower(a.c, room)
+		a.fol.setSize(a.w, a.h-1)
+		return a.fol.Init()
+	}
 	if t, enter := a.menu.key(msg); enter {
 		return a.goTo(t)
 	}
 	return nil
+}
+
+// followKey follows a live room from the home menu.
+var followKey = key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "follow the presenter"))
+
+// liveRoom is the room the home menu offers to follow: main if it is
+// presented, else the first that is.
+func (a *App) liveRoom() *Room {
+	if a.rooms == nil {
+		return nil
+	}
+	var first *Room
+	for _, r := range a.rooms() {
+		if !r.Presenting() {
+			continue
+		}
+		if r.Name() == "main" {
+			return r
+		}
+		if first == nil {
+			first = r
+		}
+	}
+	return first
 }
 
 func (a *App) View() string {
@@ -387,6 +421,13 @@ func (a *App) View() string {
 		body = padLines(a.screen.View(), a.w, a.h-1) // screens draw exactly their size
 	default:
 		body = a.menu.view(a.w, a.h-1, a.preview)
+		if room := a.liveRoom(); room != nil && a.room == nil {
+			note := a.c.S.Accent.Render(fmt.Sprintf("● room %s is being presented: F follows it", room.Name()))
+			lines := strings.SplitN(body, "\n", 3)
+			if len(lines) == 3 { // on the menu's blank second line
+				body = lines[0] + "\n" + fit(note, a.w) + "\n" + lines[2]
+			}
+		}
 	}
 	bar := a.help.ShortHelpView(a.shortHelp())
 	if a.fol != nil && !a.showHelp {
@@ -413,6 +454,9 @@ func (a *App) shortHelp() []key.Binding {
 			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
 			k.Up, k.Down}
+	}
+	if a.liveRoom() != nil && a.room == nil {
+		return []key.Binding{followKey, k.Up, k.Down, k.Enter, filterKey, k.Jump, k.Help, k.Quit}
 	}
 	return []key.Binding{k.Up, k.Down, k.Enter, filterKey, k.Jump, k.Help, k.Quit}
 }

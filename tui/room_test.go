@@ -139,3 +139,23 @@ func TestRoomPresenterLeavesAndComesBack(t *testing.T) {
 		t.Fatal("a second presenter was let in")
 	}
 }
+
+// While a room is presented the home menu says so, and F follows it.
+func TestMenuFollowsALiveRoom(t *testing.T) {
+	room, p, _ := roomOf(t)
+	press(p, "n")
+	a := newTestApp(Options{Rooms: func() []*Room { return []*Room{room} }})
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	if v := a.View(); !strings.Contains(v, "room main is being presented: F follows it") || !strings.Contains(v, "F follow the presenter") {
+		t.Fatalf("the menu does not offer the room:\n%s", v)
+	}
+	press(a, "F")
+	a.Update(roomMsg{})
+	if a.fol == nil || !strings.Contains(a.View(), "following room main") || !strings.Contains(a.View(), "step 1 ") {
+		t.Fatalf("F did not follow:\n%s", a.View())
+	}
+	a.Close()
+	if room.Followers() != 0 {
+		t.Fatalf("%d followers after the follower closed", room.Followers())
+	}
+}
