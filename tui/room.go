@@ -208,7 +208,7 @@ type follower struct {
 }
 
 var (
-	forkKey   = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fork: explore a copy alone"))
+	forkKey   = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fork a copy"))
 	unforkKey = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to following"))
 )
 
@@ -336,7 +336,13 @@ func (f *follower) status() string {
 
 func (f *follower) shortHelp(k KeyMap) []key.Binding {
 	if f.fork != nil {
-		return append([]key.Binding{unforkKey}, f.fork.ShortHelp()...)
+		b := []key.Binding{unforkKey}
+		for _, x := range f.fork.ShortHelp() {
+			if x.Help().Desc != k.Back.Help().Desc { // esc goes back to following here
+				b = append(b, x)
+			}
+		}
+		return b
 	}
 	return []key.Binding{forkKey, k.Tab, k.Help, k.Quit}
 }
