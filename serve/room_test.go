@@ -237,3 +237,20 @@ func TestServeRoomLoad(t *testing.T) {
 		})
 	}
 }
+
+// A write the client does not read shows as stuck, and stops showing once
+// read: the session loop closes a session stuck for maxStuck.
+func TestWatchedOutput(t *testing.T) {
+	pr, pw := io.Pipe()
+	o := &watchedOutput{w: pw}
+	go o.Write([]byte("frame"))
+	time.Sleep(60 * time.Millisecond)
+	if d := o.stuck(); d < 50*time.Millisecond {
+		t.Fatalf("stuck %s while the write waits", d)
+	}
+	io.ReadFull(pr, make([]byte, 5))
+	time.Sleep(10 * time.Millisecond)
+	if d := o.stuck(); d != 0 {
+		t.Fatalf("stuck %s after the write returned", d)
+	}
+}

@@ -692,8 +692,9 @@ func (s *Server) run(sess ssh.Session, pty ssh.Pty, winch <-chan ssh.Window, o t
 	}
 	in := &limitedInput{r: sess, lim: rate.NewLimiter(256<<10, 16<<10)}
 	in.last.Store(time.Now().UnixNano())
+	out := &watchedOutput{w: sess}
 	p := tea.NewProgram(m,
-		tea.WithInput(in), tea.WithOutput(sess),
+		tea.WithInput(in), tea.WithOutput(out),
 		tea.WithAltScreen(), tea.WithMouseCellMotion(),
 		tea.WithFPS(30), tea.WithoutCatchPanics(), tea.WithoutSignalHandler(),
 		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
@@ -740,6 +741,11 @@ func (s *Server) run(sess ssh.Session, pty ssh.Pty, winch <-chan ssh.Window, o t
 					ss.goodbye("closed after " + s.o.IdleTimeout.String() + " without a key")
 					return
 				}
+				if since := out.stuck(); since > maxStuck {
+					s.log.Printf("%s: not reading for %s, closed", sess.RemoteAddr(), since.Round(time.Second))
+					ss.goodbye("closed: the terminal stopped reading")
+					return
+				}
 			}
 		}
 	}()
@@ -783,6 +789,31 @@ func (e environ) Getenv(k string) string {
 		}
 	}
 	return ""
+}
+
+// maxStuck is how long a write to a client may wait before the session is
+// closed: a client that stops reading gives its slot back.
+const maxStuck = 30 * time.Second
+
+// watchedOutput notes when a write to the client started and has not
+// returned: the client has stopped reading.
+type watchedOutput struct {
+	w    io.Writer
+	busy atomic.Int64 // when the write in progress started (0: none)
+}
+
+func (o *watchedOutput) Write(p []byte) (int, error) {
+	o.busy.Store(time.Now().UnixNano())
+	defer o.busy.Store(0)
+	return o.w.Write(p)
+}
+
+// stuck is how long the write in progress has waited.
+func (o *watchedOutput) stuck() time.Duration {
+	if t := o.busy.Load(); t != 0 {
+		return time.Since(time.Unix(0, t))
+	}
+	return 0
 }
 
 // limitedInput reads the session at most 255 bytes at a time (bubbletea
