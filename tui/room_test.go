@@ -159,3 +159,19 @@ func TestMenuFollowsALiveRoom(t *testing.T) {
 		t.Fatalf("%d followers after the follower closed", room.Followers())
 	}
 }
+
+// Followers at one size and panel share one drawing of each version; one
+// at another size gets its own.
+func TestRoomSharesDrawings(t *testing.T) {
+	room, p, fs := roomOf(t, [2]int{100, 30}, [2]int{100, 30}, [2]int{120, 40})
+	press(p, "n")
+	for _, f := range fs {
+		f.Update(roomMsg{})
+	}
+	room.drawMu.Lock()
+	n := len(room.drawn)
+	room.drawMu.Unlock()
+	if n != 2 || fs[0].View() != fs[1].View() {
+		t.Fatalf("%d drawings for two sizes", n)
+	}
+}
