@@ -2,7 +2,6 @@ package tui
 
 import (
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -68,6 +67,9 @@ type plot struct {
 	c          *Common
 	w, h       int
 	logX, logY bool
+	intX, intY bool     // integer axes (depth, cycles): ticks at whole numbers
+	xLabels    []string // the tick labels last drawn, for tests
+	yLabels    []string
 	lc         linechart.Model
 	out        string
 	last       func()    // the last draw, to repeat at another height
@@ -142,15 +144,37 @@ func (p *plot) draw(xr, yr [2]float64, ss ...series) {
 		p.out = block("", p.w, p.h)
 		return
 	}
+	// labels only at the round ticks, each on the row (column) where its
+	// value is drawn: the formatters are asked at every row and column
+	gh := p.h - 2
+	yAt := map[int]string{}
+	for _, t := range p.axisTicks(y0, y1, max(2, (gh+1)/2), p.logY, p.intY) {
+		d := int(math.Round((t.v - y0) / (y1 - y0) * float64(4*gh-1)))
+		yAt[1+d/4] = t.label
+	}
 	opts := []linechart.Option{
 		linechart.WithStyles(p.c.S.Dim, p.c.S.Dim, p.c.S.Series[0]),
-		linechart.WithXLabelFormatter(axisLabel(p.logX, x1-x0)),
-		linechart.WithYLabelFormatter(axisLabel(p.logY, y1-y0)),
-		linechart.WithXYSteps(max(8, p.w/6), 2),
+		linechart.WithYLabelFormatter(func(i int, _ float64) string { return yAt[i] }),
+		linechart.WithXLabelFormatter(func(int, float64) string { return "" }),
+		linechart.WithXYSteps(1, 1),
 	}
 	p.lc = linechart.New(p.w, p.h, x0, x1, y0, y1, opts...)
+	gw := p.lc.GraphWidth()
+	xAt := map[int]string{}
+	p.xLabels, p.yLabels = nil, nil
+	for _, t := range p.axisTicks(x0, x1, max(2, gw/9), p.logX, p.intX) {
+		c := int(math.Round((t.v - x0) / (x1 - x0) * float64(2*gw-1)))
+		if i := 1 + c/2; i+len(t.label) <= gw+1 {
+			xAt[i] = t.label
+			p.xLabels = append(p.xLabels, t.label)
+		}
+	}
+	for _, l := range yAt {
+		p.yLabels = append(p.yLabels, l)
+	}
+	p.lc.XLabelFormatter = func(i int, _ float64) string { return xAt[i] }
 	p.lc.DrawXYAxisAndLabel()
-	gw, gh := p.lc.GraphWidth(), p.lc.GraphHeight()
+	gh = p.lc.GraphHeight()
 	origin := canvas.Point{X: p.lc.Origin().X + 1, Y: 0}
 	for _, s := range ss {
 		if s.glyph != 0 {
@@ -194,6 +218,28 @@ func (p *plot) draw(xr, yr [2]float64, ss ...series) {
 	p.out = p.c.renderCanvas(&p.lc.Canvas)
 }
 
+// axisTick is a tick's value (log10 of it on a log axis) and its label.
+type axisTick struct {
+	v     float64
+	label string
+}
+
+// axisTicks are the round ticks of an axis over [lo, hi], at most n.
+func (p *plot) axisTicks(lo, hi float64, n int, log, integer bool) []axisTick {
+	var out []axisTick
+	if log {
+		for _, v := range logTicks(lo, hi, n) {
+			out = append(out, axisTick{v, logLabel(v)})
+		}
+		return out
+	}
+	ts, step := ticks(lo, hi, n, integer)
+	for _, v := range ts {
+		out = append(out, axisTick{v, tickLabel(v, step, math.Max(math.Abs(lo), math.Abs(hi)))})
+	}
+	return out
+}
+
 func finite(fs ...float64) bool {
 	for _, f := range fs {
 		if math.IsNaN(f) || math.IsInf(f, 0) {
@@ -201,51 +247,6 @@ func finite(fs ...float64) bool {
 		}
 	}
 	return true
-}
-
-// axisLabel formats axis values; on a log axis v is log10 of the value.
-// Labels are ASCII: ntcharts places them by byte count.
-func axisLabel(log bool, span float64) linechart.LabelFormatter {
-	return func(_ int, v float64) string {
-		if log {
-			return shortNum(math.Pow(10, v))
-		}
-		return shortNumSpan(v, span)
-	}
-}
-
-// shortNum prints a positive number in at most about five ASCII characters:
-// 0.001, 0.25, 3.2, 45, 320, 1.2k, 45k, 1.2M, 3e-05.
-func shortNum(v float64) string {
-	a := math.Abs(v)
-	switch {
-	case a == 0:
-		return "0"
-	case a >= 1e9 || a < 1e-3:
-		return strconv.FormatFloat(v, 'g', 2, 64)
-	case a >= 1e6:
-		return trimNum(v/1e6, 2) + "M"
-	case a >= 1e3:
-		return trimNum(v/1e3, 2) + "k"
-	}
-	return trimNum(v, 2)
-}
-
-// shortNumSpan prints v with as many decimals as an axis spanning span needs.
-func shortNumSpan(v, span float64) string {
-	if span >= 10 || math.Abs(v) >= 1000 {
-		return shortNum(math.Round(v))
-	}
-	dec := int(math.Max(0, math.Ceil(-math.Log10(span/10))))
-	return strconv.FormatFloat(v, 'f', min(dec, 4), 64)
-}
-
-func trimNum(v float64, sig int) string {
-	s := strconv.FormatFloat(v, 'g', sig, 64)
-	if strings.Contains(s, "e") {
-		s = strconv.FormatFloat(v, 'f', 0, 64)
-	}
-	return s
 }
 
 // renderCanvas is canvas.Model.View without a Style.Render per cell: runs

@@ -2,7 +2,10 @@ package tui
 
 import (
 	"fmt"
+	"math"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -197,5 +200,140 @@ func TestTableLeavesOutWhole(t *testing.T) {
 	}
 	if got := table(header, rows, 20, 10); strings.Count(got, "\n") != 3 || strings.Contains(got, "+") {
 		t.Errorf("a table that fits:\n%s", got)
+	}
+}
+
+// Every chart of every experiment labels its axes at round values: evenly
+// spaced by 1, 2 or 5 times a power of ten (decades, or 1-2-5 within them,
+// on a log axis), all in one format.
+func TestAxisLabelsAreRound(t *testing.T) {
+	for _, e := range everyExperiment(t) {
+		t.Run(e.name, func(t *testing.T) {
+			a := newTestApp(Options{Topic: e.t, Values: e.v, Seed: 4})
+			a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+			r := a.screen.(*runner)
+			r.Advance(40)
+			for _, sz := range [][2]int{{80, 24}, {100, 30}, {200, 60}} {
+				a.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+				for name, p := range r.d.plots {
+					if p.w != 0 && p.note == "" {
+						checkAxis(t, fmt.Sprintf("%s x at %dx%d", name, sz[0], sz[1]), p.xLabels, p.logX)
+						checkAxis(t, fmt.Sprintf("%s y at %dx%d", name, sz[0], sz[1]), p.yLabels, p.logY)
+					}
+				}
+			}
+		})
+	}
+}
+
+// labelValue parses an axis label: 0.25, 12k, 3M, 1e-04.
+func labelValue(s string) (float64, bool) {
+	mult := 1.0
+	switch {
+	case strings.HasSuffix(s, "k"):
+		s, mult = strings.TrimSuffix(s, "k"), 1e3
+	case strings.HasSuffix(s, "M"):
+		s, mult = strings.TrimSuffix(s, "M"), 1e6
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	return v * mult, err == nil
+}
+
+// format is a label's shape: its decimals and suffix.
+func format(s string) string {
+	if strings.Contains(s, "e") {
+		return "exp"
+	}
+	dec := 0
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		dec = len(strings.TrimRight(s[i+1:], "kM"))
+	}
+	return fmt.Sprintf("%d%s", dec, strings.TrimLeft(s, "-0123456789."))
+}
+
+// is125 reports whether x is 1, 2 or 5 times a power of ten.
+func is125(x float64) bool {
+	if !(x > 0) {
+		return false
+	}
+	m := x / math.Pow(10, math.Floor(math.Log10(x)+1e-9))
+	for _, c := range []float64{1, 2, 5} {
+		if math.Abs(m-c) < 1e-6 {
+			return true
+		}
+	}
+	return false
+}
+
+func checkAxis(t *testing.T, what string, labels []string, log bool) {
+	t.Helper()
+	if err := axisProblem(labels, log); err != "" {
+		t.Errorf("%s: %s", what, err)
+	}
+}
+
+// axisProblem says what is wrong with an axis's labels ("" if nothing).
+func axisProblem(labels []string, log bool) string {
+	var vs []float64
+	for _, l := range labels {
+		v, ok := labelValue(l)
+		if !ok {
+			return fmt.Sprintf("label %q is not a number", l)
+		}
+		vs = append(vs, v)
+	}
+	sort.Float64s(vs)
+	if log {
+		for _, v := range vs {
+			if !is125(v) {
+				return fmt.Sprintf("log label %v is not 1, 2 or 5 times a power of ten", v)
+			}
+		}
+		return ""
+	}
+	for i := 1; i < len(labels); i++ {
+		if format(labels[i]) != format(labels[0]) {
+			return fmt.Sprintf("labels %q and %q differ in format", labels[0], labels[i])
+		}
+	}
+	for i := 2; i < len(vs); i++ {
+		if d, d0 := vs[i]-vs[i-1], vs[1]-vs[0]; math.Abs(d-d0) > 1e-9*math.Max(1, math.Abs(d0)) {
+			return fmt.Sprintf("labels %v are not evenly spaced", labels)
+		}
+	}
+	if len(vs) > 1 && !is125(vs[1]-vs[0]) {
+		return fmt.Sprintf("labels %v step by %v, not 1, 2 or 5 times a power of ten", labels, vs[1]-vs[0])
+	}
+	return ""
+}
+
+// The axis check catches the labels the charts used to print, and the
+// ticks pass it.
+func TestAxisCheck(t *testing.T) {
+	for _, bad := range []struct {
+		labels []string
+		log    bool
+	}{
+		{[]string{"0.0", "0.2", "0.3", "0.5", "0.7", "0.9"}, false},
+		{[]string{"-3.1", "-1.5", "0.2", "1.9"}, false},
+		{[]string{"0.0013", "0.039", "1.2", "34"}, true},
+		{[]string{"0.5", "1", "1.5"}, false},
+	} {
+		if axisProblem(bad.labels, bad.log) == "" {
+			t.Errorf("%v passed", bad.labels)
+		}
+	}
+	for _, c := range [][2]float64{{0, 0.93}, {-math.Pi, math.Pi}, {0.5, 5.5}, {0, 54321}, {-0.018, 0.018}, {1e-6, 3e-6}} {
+		ts, step := ticks(c[0], c[1], 6, false)
+		var labels []string
+		for _, v := range ts {
+			labels = append(labels, tickLabel(v, step, math.Max(math.Abs(c[0]), math.Abs(c[1]))))
+		}
+		if err := axisProblem(labels, false); err != "" || len(ts) < 2 {
+			t.Errorf("ticks over %v: %v: %s", c, labels, err)
+		}
+	}
+	if ts, _ := ticks(0.5, 5.5, 20, true); len(ts) != 5 || ts[0] != 1 {
+		t.Errorf("integer ticks over depths 1..5: %v", ts)
 	}
 }
