@@ -69,7 +69,7 @@ func (s *anomalous) robust() bool { return s.p.Robust() }
 // fieldBox draws the walkers in a window that grows with their spread
 // (three median distances, on a ladder of round numbers).
 func (s *anomalous) fieldBox(d *drawer) box {
-	return box{title: s.p.Model, draw: func(w, h int) string {
+	return box{title: s.p.Model, legendFrom: 16, legend: d.S().Dim.Render(densityLegend + "  ○ waiting"), draw: func(w, h int) string {
 		f := d.field("walkers", w, h-1)
 		xs, ys := s.a.Positions()
 		rs := make([]float64, 0, len(xs))
@@ -118,11 +118,11 @@ func (s *anomalous) drawMSD(p *plot) string {
 			anchor = ry[0] / rx[0]
 		}
 	}
-	line := func(alpha float64, st lipgloss.Style) series {
+	line := func(alpha float64, st lipgloss.Style, d dash) series {
 		xs := []float64{1, tmax}
-		return series{xs: xs, ys: []float64{anchor, anchor * math.Pow(tmax, alpha)}, style: st}
+		return series{xs: xs, ys: []float64{anchor, anchor * math.Pow(tmax, alpha)}, style: st, dash: d}
 	}
-	ss = append(ss, line(1, S.Dim), line(2, S.Dim))
+	ss = append(ss, line(1, S.Dim, dotted), line(2, S.Dim, dotted))
 	if _, ok := s.p.MSDTheory(1); ok && !s.robust() {
 		var tx, ty []float64
 		for k := 0; k <= 60; k++ {
@@ -130,13 +130,13 @@ func (s *anomalous) drawMSD(p *plot) string {
 			y, _ := s.p.MSDTheory(t)
 			tx, ty = append(tx, t), append(ty, y)
 		}
-		ss = append(ss, series{xs: tx, ys: ty, style: S.Series[1]})
+		ss = append(ss, series{xs: tx, ys: ty, style: S.Series[1], dash: dashed})
 	} else if al, ok := s.p.RobustAlpha(); ok {
-		ss = append(ss, line(al, S.Series[1]))
+		ss = append(ss, line(al, S.Series[1], dashed))
 	}
 	ss = append(ss, series{xs: mx, ys: my, style: S.Series[0]})
 	if s.robust() {
-		ss = append(ss, series{xs: rx, ys: ry, style: S.Series[2]})
+		ss = append(ss, series{xs: rx, ys: ry, style: S.Series[2], dash: dotted})
 	}
 	if !(ymax > 0) {
 		ymin, ymax = 0.1, 10
@@ -174,7 +174,7 @@ func (s *anomalous) drawLower(p *plot) string {
 					ymin, ymax = math.Min(ymin, y), math.Max(ymax, y)
 				}
 			}
-			ss = append(ss, series{xs: lx, ys: ys, style: S.Series[2]})
+			ss = append(ss, series{xs: lx, ys: ys, style: S.Series[2], dash: dotted})
 		}
 		var mx, my []float64
 		for i, t := range a.T {
@@ -200,7 +200,7 @@ func (s *anomalous) drawLower(p *plot) string {
 		}
 		ss := []series{}
 		if al, ok := s.p.RobustAlpha(); ok {
-			ss = append(ss, series{xs: []float64{1, ts[len(ts)-1]}, ys: []float64{al, al}, style: S.Series[1]})
+			ss = append(ss, series{xs: []float64{1, ts[len(ts)-1]}, ys: []float64{al, al}, style: S.Series[1], dash: dashed})
 		}
 		ss = append(ss, series{xs: ts, ys: sl, style: S.Series[0]})
 		p.draw([2]float64{1, math.Max(2, ts[len(ts)-1])}, [2]float64{lo, hi}, ss...)
@@ -219,7 +219,7 @@ func (s *anomalous) drawLower(p *plot) string {
 			ymin, ymax = math.Min(ymin, d), math.Max(ymax, d)
 		}
 		p.draw([2]float64{xmin, xmax}, [2]float64{ymin / 3, ymax * 3},
-			series{xs: law[0], ys: law[1], style: S.Series[1]},
+			series{xs: law[0], ys: law[1], style: S.Series[1], dash: dashed},
 			series{xs: xs, ys: ds, style: S.Series[0], glyph: '●'})
 	}
 	return ""
@@ -242,7 +242,7 @@ func (s *anomalous) layout(d *drawer) layout {
 	}
 	measured := "━ MSD"
 	if s.robust() {
-		measured = "━ MSD  " + S.Series[2].Render(fmt.Sprintf("━ ⟨|r|^%.2g⟩^(2/q)", p.RobustQ()))
+		measured = "━ MSD  " + S.Series[2].Render(fmt.Sprintf("┈ ⟨|r|^%.2g⟩^(2/q)", p.RobustQ()))
 	}
 	upto := num(tmax)
 	if tmax <= 0 {
@@ -254,7 +254,7 @@ func (s *anomalous) layout(d *drawer) layout {
 		update: s.lastUpdate(d),
 		right: []box{
 			d.chart("msd", fmt.Sprintf("MSD · log-log · fit over t ∈ [%s, %s]", num(tmin), upto),
-				S.Series[0].Render(measured)+"  "+S.Series[1].Render("━ "+theory)+S.Dim.Render("  ━ slopes 1, 2")+"  "+fit, s.drawMSD),
+				S.Series[0].Render(measured)+"  "+S.Series[1].Render("┅ "+theory)+S.Dim.Render("  ┈ slopes 1, 2")+"  "+fit, s.drawMSD),
 			d.chart("lower", lowerTitle+" (v: next)", lowerLegend, s.drawLower),
 		},
 	}
@@ -304,7 +304,7 @@ func (s *anomalous) lowerText(d *drawer) (title, legend string) {
 			single = fmt.Sprintf("  single-track α %.2f to %.2f", lo, hi)
 		}
 		return "time-averaged MSD of single tracks against the ensemble",
-			S.Series[2].Render("━ δ²(Δ) of 5 tracks") + "  " + S.Series[0].Render("━ ensemble") + "  " + eb + single
+			S.Series[2].Render("┈ δ²(Δ) of 5 tracks") + "  " + S.Series[0].Render("━ ensemble") + "  " + eb + single
 	case 3:
 		now := "needs more steps"
 		if _, sl := s.a.LocalSlope(s.robust()); len(sl) > 0 {
@@ -314,16 +314,16 @@ func (s *anomalous) lowerText(d *drawer) (title, legend string) {
 		if al, ok := s.p.RobustAlpha(); ok {
 			th = fmt.Sprintf("asymptote α = %.3g", al)
 		}
-		return "local slope d log MSD / d log t (log t)", S.Series[0].Render("━ local slope "+now) + "  " + S.Series[1].Render("━ "+th)
+		return "local slope d log MSD / d log t (log t)", S.Series[0].Render("━ local slope "+now) + "  " + S.Series[1].Render("┅ "+th)
 	case 1:
 		name := "waiting times"
 		if s.p.Model == sims.LevyWalk {
 			name = "flight durations"
 		}
-		return name + " against their law", S.Series[0].Render("● sampled") + "  " + S.Series[1].Render("━ law") +
+		return name + " against their law", S.Series[0].Render("● sampled") + "  " + S.Series[1].Render("┅ law") +
 			fmt.Sprintf("  median %s", num(s.a.Waits.Median()))
 	}
-	return "jump lengths |Δx| against their law", S.Series[0].Render("● sampled") + "  " + S.Series[1].Render("━ law") +
+	return "jump lengths |Δx| against their law", S.Series[0].Render("● sampled") + "  " + S.Series[1].Render("┅ law") +
 		fmt.Sprintf("  median %s", num(s.a.Jumps.Median()))
 }
 

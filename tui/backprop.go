@@ -181,7 +181,7 @@ func (s *backprop) layout(d *drawer) layout {
 		update: s.lastUpdate(d),
 		right: []box{
 			d.chart("accuracy", "accuracy against samples seen",
-				S.Series[1].Render(fmt.Sprintf("━ val %.3f", va))+"  "+S.Series[0].Render(fmt.Sprintf("━ test %.3f", ta))+S.Dim.Render(full), s.drawAccuracy),
+				S.Series[1].Render(fmt.Sprintf("┅ val %.3f", va))+"  "+S.Series[0].Render(fmt.Sprintf("━ test %.3f", ta))+S.Dim.Render(full), s.drawAccuracy),
 			lower,
 		},
 	}
@@ -199,7 +199,7 @@ func (s *backprop) drawAccuracy(p *plot) string {
 	}
 	lo = math.Max(0, math.Floor(lo*10)/10)
 	p.draw([2]float64{0, s.xmax()}, [2]float64{lo, 1},
-		series{xs: s.valAcc.xs, ys: s.valAcc.ys, style: S.Series[1]},
+		series{xs: s.valAcc.xs, ys: s.valAcc.ys, style: S.Series[1], dash: dashed},
 		series{xs: s.testAcc.xs, ys: s.testAcc.ys, style: S.Series[0]},
 		series{xs: s.epochX, ys: s.epochVal, style: S.Series[1], glyph: '◆'},
 		series{xs: s.epochX, ys: s.epochTest, style: S.Series[0], glyph: '●'})

@@ -138,7 +138,7 @@ func (s *encoder) layout(d *drawer) layout {
 		update: update,
 		right: []box{
 			d.chart("learning", "learning: P(right V2) and G",
-				S.Series[0].Render(fmt.Sprintf("━ P(right) %.2f", last(s.correct.ys)))+"  "+S.Series[1].Render(fmt.Sprintf("━ G = %.3f nats (scaled)", last(s.g.ys))), s.drawLearning),
+				S.Series[0].Render(fmt.Sprintf("━ P(right) %.2f", last(s.correct.ys)))+"  "+S.Series[1].Render(fmt.Sprintf("┅ G = %.3f nats (scaled)", last(s.g.ys))), s.drawLearning),
 			lower,
 		},
 	}
@@ -244,7 +244,7 @@ func (s *encoder) drawLearning(p *plot) string {
 		gs[i] = g / math.Max(gmax, 1e-9)
 	}
 	p.draw([2]float64{0, xmax}, [2]float64{0, 1.05},
-		series{xs: s.g.xs, ys: gs, style: S.Series[1]},
+		series{xs: s.g.xs, ys: gs, style: S.Series[1], dash: dashed},
 		series{xs: s.correct.xs, ys: s.correct.ys, style: S.Series[0]})
 	return ""
 }
@@ -362,10 +362,10 @@ func (s *rbm) layout(d *drawer) layout {
 		lower = box{title: "dreams: 200 Gibbs steps from test digits", min: 7, draw: func(w, h int) string { return s.dreamView(d, w) }}
 	case 2:
 		lower = d.chart("pl", "pseudo-log-likelihood of held-out digits",
-			S.Series[1].Render("━ log PL")+S.Dim.Render("  reconstruction error alone misleads (Hinton's guide)"), func(p *plot) string { return drawTrace(p, &s.pl, float64(s.tr.Batches)) })
+			S.Series[1].Render("┅ log PL")+S.Dim.Render("  reconstruction error alone misleads (Hinton's guide)"), func(p *plot) string { return drawTrace(p, &s.pl, float64(s.tr.Batches)) })
 	default:
 		lower = d.chart("gap", "free energy: held-out minus training digits",
-			S.Series[1].Render("━ F(held-out) − F(train)")+S.Dim.Render("  rising: overfitting (Hinton's guide)"), func(p *plot) string { return drawTrace(p, &s.gap, float64(s.tr.Batches)) })
+			S.Series[1].Render("┅ F(held-out) − F(train)")+S.Dim.Render("  rising: overfitting (Hinton's guide)"), func(p *plot) string { return drawTrace(p, &s.gap, float64(s.tr.Batches)) })
 	}
 	lower.title += " (v: next)"
 	update := S.Dim.Render("press n to train on one mini-batch")
@@ -409,7 +409,7 @@ func drawTrace(p *plot, tr *trace, now float64) string {
 	}
 	pad := math.Max((hi-lo)*0.1, 0.5)
 	p.draw([2]float64{0, math.Max(10, now)}, [2]float64{lo - pad, hi + pad},
-		series{xs: tr.xs, ys: tr.ys, style: p.c.S.Series[1]})
+		series{xs: tr.xs, ys: tr.ys, style: p.c.S.Series[1], dash: dashed})
 	return ""
 }
 

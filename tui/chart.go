@@ -17,6 +17,9 @@ type series struct {
 	style  lipgloss.Style
 	points bool // dots only, no connecting line
 	glyph  rune // if set, this character at each point instead of braille
+	// dash draws the line in dashes (dashed) or dots (dotted) so that it
+	// reads without colour: the legends show ━ solid, ┅ dashed, ┈ dotted
+	dash dash
 }
 
 // trace is a series recorded against steps in bounded memory: past
@@ -183,6 +186,7 @@ func (p *plot) draw(xr, yr [2]float64, ss ...series) {
 		g := graph.NewBrailleGrid(gw, gh, x0, x1, y0, y1)
 		var prev canvas.Point
 		have := false
+		run := 0 // dots along the line, for dashes
 		for i := range s.xs {
 			x, y := p.tx(s.xs[i]), p.ty(s.ys[i])
 			if !finite(x, y) {
@@ -195,14 +199,17 @@ func (p *plot) draw(xr, yr [2]float64, ss ...series) {
 			pt := g.GridPoint(canvas.Float64Point{X: x, Y: y})
 			if have && !s.points {
 				for _, q := range graph.GetLinePoints(prev, pt) {
-					g.Set(q)
+					if s.dash.on(run) {
+						g.Set(q)
+					}
+					run++
 				}
 			} else {
 				g.Set(pt)
 			}
 			prev, have = pt, true
 		}
-		graph.DrawBraillePatterns(&p.lc.Canvas, origin, g.BraillePatterns(), s.style)
+		graph.DrawBraillePatterns(&p.lc.Canvas, origin, g.BraillePatterns(), s.style) // merges the dots of a shared cell
 	}
 	for _, s := range ss {
 		if s.glyph == 0 {
@@ -216,6 +223,31 @@ func (p *plot) draw(xr, yr [2]float64, ss ...series) {
 		}
 	}
 	p.out = p.c.renderCanvas(&p.lc.Canvas)
+}
+
+// dash is a line pattern.
+type dash int
+
+const (
+	solid dash = iota
+	dashed
+	dotted
+)
+
+// on reports whether dot k along a line is drawn.
+func (d dash) on(k int) bool {
+	switch d {
+	case dashed:
+		return k%6 < 4
+	case dotted:
+		return k%3 == 0
+	}
+	return true
+}
+
+// mark is the legend's sign for a line of pattern d.
+func (d dash) mark() string {
+	return [...]string{"━", "┅", "┈"}[d]
 }
 
 // axisTick is a tick's value (log10 of it on a log axis) and its label.
@@ -307,7 +339,8 @@ func (c *Common) fgCodes(fg lipgloss.TerminalColor, st lipgloss.Style) styleCode
 	return sc
 }
 
-// legend names a measured series and its theory in their colours.
+// legend names a measured series (solid) and its theory (dashed) in
+// their colours.
 func legend(d *drawer, measured, theory string) string {
-	return d.S().Series[0].Render("━ "+measured) + "  " + d.S().Series[1].Render("━ "+theory)
+	return d.S().Series[0].Render("━ "+measured) + "  " + d.S().Series[1].Render(dashed.mark()+" "+theory)
 }

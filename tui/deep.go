@@ -131,8 +131,8 @@ func (s *deep) layout(d *drawer) layout {
 	S := d.S()
 	legend := ""
 	for i, name := range deepNames {
-		st := []int{2, 1, 0}[i]
-		legend += S.Series[st].Render(fmt.Sprintf("━ %s %s  ", name, num(last(s.acc[i].ys))))
+		st, d := []int{2, 1, 0}[i], []dash{dotted, dashed, solid}[i]
+		legend += S.Series[st].Render(fmt.Sprintf("%s %s %s  ", d.mark(), name, num(last(s.acc[i].ys))))
 	}
 	return layout{
 		main:   box{title: "deep belief net", draw: func(w, h int) string { return wrap(s.stack(d), w) }},
@@ -189,8 +189,8 @@ func (s *deep) drawAccuracy(p *plot) string {
 		xmax = math.Max(xmax, float64(s.cmp.Runs[0].Batches))
 	}
 	p.draw([2]float64{0, xmax}, [2]float64{0, 1},
-		series{xs: s.acc[0].xs, ys: s.acc[0].ys, style: S.Series[2]},
-		series{xs: s.acc[1].xs, ys: s.acc[1].ys, style: S.Series[1]},
+		series{xs: s.acc[0].xs, ys: s.acc[0].ys, style: S.Series[2], dash: dotted},
+		series{xs: s.acc[1].xs, ys: s.acc[1].ys, style: S.Series[1], dash: dashed},
 		series{xs: s.acc[2].xs, ys: s.acc[2].ys, style: S.Series[0]})
 	return ""
 }
@@ -298,6 +298,7 @@ func (s *depthSweep) table() string {
 }
 
 func (s *depthSweep) drawSweep(p *plot) string {
+	p.intX = true // depths
 	var xs, ys []float64
 	for i, a := range s.sw.Acc {
 		xs, ys = append(xs, float64(i+1)), append(ys, a)

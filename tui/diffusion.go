@@ -87,7 +87,7 @@ func (s *diffusion) layout(d *drawer) layout {
 // fieldBox draws the walkers in a window of ±3.5σ of the theory, on a
 // ladder of round numbers (σ grows with t, so the window only grows).
 func (s *diffusion) fieldBox(d *drawer) box {
-	b := box{title: string(s.p.Mode) + " walkers"}
+	b := box{title: string(s.p.Mode) + " walkers", legendFrom: 16, legend: d.S().Dim.Render(densityLegend + " · ring: √⟨r²⟩ of the theory")}
 	b.draw = func(w, h int) string {
 		f := d.field("walkers", w, h)
 		sigma := s.p.SigmaTheory(math.Max(s.d.T(), 20*s.p.Dt))
@@ -131,7 +131,7 @@ func (s *diffusion) drawMSD(p *plot) string {
 			}
 		}
 		p.draw([2]float64{lo, tmax}, [2]float64{ymin / 1.5, ymax * 1.5},
-			series{xs: tx, ys: ty, style: S.Series[1]},
+			series{xs: tx, ys: ty, style: S.Series[1], dash: dashed},
 			series{xs: h.T, ys: h.MSD, style: S.Series[0]})
 		return ""
 	}
@@ -141,7 +141,7 @@ func (s *diffusion) drawMSD(p *plot) string {
 		ymax = math.Max(ymax, m)
 	}
 	p.draw([2]float64{0, tmax}, [2]float64{0, ymax * 1.1},
-		series{xs: tx, ys: ty, style: S.Series[1]},
+		series{xs: tx, ys: ty, style: S.Series[1], dash: dashed},
 		series{xs: h.T, ys: h.MSD, style: S.Series[0]})
 	return ""
 }
@@ -171,7 +171,7 @@ func (s *diffusion) drawProfile(p *plot) string {
 		fy = append(fy, w*s.p.Fick(x, s.d.T()))
 	}
 	p.draw([2]float64{lo, hi}, [2]float64{0, math.Max(ymax*1.15, 1)},
-		series{xs: fx, ys: fy, style: p.c.S.Series[1]},
+		series{xs: fx, ys: fy, style: p.c.S.Series[1], dash: dashed},
 		series{xs: hx, ys: hy, style: p.c.S.Series[0]})
 	return ""
 }

@@ -24,6 +24,9 @@ type field struct {
 	b      strings.Builder
 }
 
+// densityLegend says what the field's marks mean.
+const densityLegend = "walkers a cell: . 1  : 2–3  + 4–7  * 8–15  # 16–31  @ 32+  ● one followed"
+
 // Density levels: 1, 2–3, 4–7, 8–15, 16–31 and 32+ walkers in a cell.
 var fieldGlyphs = [...]rune{'.', ':', '+', '*', '#', '@'}
 

@@ -355,7 +355,7 @@ func (s *capacity) layout(d *drawer) layout {
 	if c.Params().Bias > 0 {
 		kind = fmt.Sprintf("biased (%.2f)", c.Params().Bias)
 	}
-	legend := S.Series[0].Render("● mean final overlap") + "  " + S.Series[2].Render(fmt.Sprintf("━ recalled (m ≥ %.2f)", models.RecallThreshold)) +
+	legend := S.Series[0].Render("● mean final overlap") + "  " + S.Series[2].Render(fmt.Sprintf("┈ recalled (m ≥ %.2f)", models.RecallThreshold)) +
 		"  " + S.Dim.Render(fmt.Sprintf("│ α_c ≈ %.3f", models.AlphaC))
 	return layout{
 		main: d.chart("recall", fmt.Sprintf("recall against load p/N · N = %d · %s · cue %.0f%% flipped", N, kind, 100*c.Params().Flip),
@@ -380,9 +380,9 @@ func (s *capacity) drawCurve(p *plot) string {
 		rx, ry = append(rx, load), append(ry, r)
 	}
 	p.draw([2]float64{0, 0.32}, [2]float64{0, 1.05},
-		series{xs: []float64{models.AlphaC, models.AlphaC}, ys: []float64{0, 1.05}, style: S.Dim},
+		series{xs: []float64{models.AlphaC, models.AlphaC}, ys: []float64{0, 1.05}, style: S.Dim, dash: dotted},
 		series{xs: mx, ys: my, style: S.Series[0]},
-		series{xs: rx, ys: ry, style: S.Series[2]},
+		series{xs: rx, ys: ry, style: S.Series[2], dash: dotted},
 		series{xs: mx, ys: my, style: S.Series[0], glyph: '●'})
 	return ""
 }

@@ -55,8 +55,9 @@ func splitAt(w, h int, update string) split {
 func (c *Common) place(l layout, w, h int, panel panelFunc) (string, []placed) {
 	s := splitAt(w, h, l.update)
 	var at []placed
-	left := c.drawBox(l.main, s.leftW, s.mainH)
-	at = append(at, placed{l.main, rect{0, 0, s.leftW, s.mainH}, left})
+	main := l.main.at(s.mainH)
+	left := c.drawBox(main, s.leftW, s.mainH)
+	at = append(at, placed{main, rect{0, 0, s.leftW, s.mainH}, left})
 	if s.updateH > 0 {
 		upd := block(wrap(l.update, s.leftW), s.leftW, s.updateH)
 		at = append(at, placed{box{legend: l.update}, rect{0, s.mainH, s.leftW, s.updateH}, upd})
@@ -69,6 +70,7 @@ func (c *Common) place(l layout, w, h int, panel panelFunc) (string, []placed) {
 	var right []string
 	y := 0
 	for i, b := range rightBoxes {
+		b = b.at(heights[i])
 		out := c.drawBox(b, s.rightW, heights[i])
 		right = append(right, out)
 		at = append(at, placed{b, rect{s.leftW, y, s.rightW, heights[i]}, out})
@@ -92,6 +94,14 @@ func withRoom(bs []box, w, h int) []box {
 		}
 	}
 	return out
+}
+
+// at is the box as drawn h rows high: its legend left out where it asked.
+func (b box) at(h int) box {
+	if b.legendFrom > 0 && h < b.legendFrom {
+		b.legend = ""
+	}
+	return b
 }
 
 // rows is the least height of a box w wide: its content's minimum, its

@@ -121,12 +121,13 @@ func (s *perceptron) drawData(p *plot) string {
 }
 
 func (s *perceptron) drawMistakes(p *plot) string {
+	p.intX, p.intY = true, true // samples and mistakes
 	pc, S := s.pc, p.c.S
 	xmax := math.Max(10, float64(pc.Seen))
 	ms := []series{{xs: s.mTrace.xs, ys: s.mTrace.ys, style: S.Series[0]}}
 	ymax := math.Max(5, float64(pc.Mistakes)*1.2)
 	if b := pc.Bound(); !math.IsNaN(b) {
-		ms = append(ms, series{xs: []float64{0, xmax}, ys: []float64{b, b}, style: S.Series[1]})
+		ms = append(ms, series{xs: []float64{0, xmax}, ys: []float64{b, b}, style: S.Series[1], dash: dashed})
 		ymax = math.Max(ymax, b*1.1)
 	}
 	p.draw([2]float64{0, xmax}, [2]float64{0, ymax}, ms...)
@@ -136,7 +137,7 @@ func (s *perceptron) drawMistakes(p *plot) string {
 func (s *perceptron) drawAccuracy(p *plot) string {
 	xmax := math.Max(10, float64(s.pc.Seen))
 	p.draw([2]float64{0, xmax}, [2]float64{0, 1.05},
-		series{xs: []float64{0, xmax}, ys: []float64{1, 1}, style: p.c.S.Dim},
+		series{xs: []float64{0, xmax}, ys: []float64{1, 1}, style: p.c.S.Dim, dash: dotted},
 		series{xs: s.aTrace.xs, ys: s.aTrace.ys, style: p.c.S.Series[0]})
 	return ""
 }
@@ -204,7 +205,7 @@ func (s *cover) status() string {
 func (s *cover) layout(d *drawer) layout {
 	cv, S := s.cv, d.S()
 	N := cv.Params().N
-	legend := S.Series[1].Render("━ Cover C(P,N)/2^P") + "  " + S.Series[0].Render("● separable (LP)") + "  " +
+	legend := S.Series[1].Render("┅ Cover C(P,N)/2^P") + "  " + S.Series[0].Render("● separable (LP)") + "  " +
 		S.Series[2].Render(fmt.Sprintf("p perceptron ≤ %d epochs", cv.Params().MaxEpochs)) + "  " +
 		S.Dim.Render("the drop sits at P/N = 2: capacity 2N")
 	return layout{
@@ -240,8 +241,8 @@ func (s *cover) drawCurve(p *plot) string {
 		qx, qy = append(qx, x), append(qy, q)
 	}
 	p.draw([2]float64{0, 4.2}, [2]float64{0, 1.05},
-		series{xs: []float64{2, 2}, ys: []float64{0, 1.05}, style: S.Dim},
-		series{xs: tx, ys: ty, style: S.Series[1]},
+		series{xs: []float64{2, 2}, ys: []float64{0, 1.05}, style: S.Dim, dash: dotted},
+		series{xs: tx, ys: ty, style: S.Series[1], dash: dashed},
 		series{xs: qx, ys: qy, style: S.Series[2], glyph: 'p'},
 		series{xs: ex, ys: ey, style: S.Series[0], glyph: '●'})
 	return ""

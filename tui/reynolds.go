@@ -114,7 +114,7 @@ func (s *scallop) layout(d *drawer) layout {
 		update: S.Accent.Render(fmt.Sprintf("θ %.1f°, θ̇ %+.3f, ℓ %.2f · R≪1 Ẋ %+.4f · R≫1 v %+.4f",
 			th*180/math.Pi, dth, pl, sc.Params().LowRate(sc.T), sc.VHigh)),
 		right: []box{
-			d.chart("mid", "midpoint against time", S.Series[1].Render("━ R ≪ 1")+"  "+S.Series[0].Render("━ R ≫ 1"), s.drawMid),
+			d.chart("mid", "midpoint against time", S.Series[1].Render("┅ R ≪ 1")+"  "+S.Series[0].Render("━ R ≫ 1"), s.drawMid),
 			d.chart("cycle", "net displacement per cycle", S.Series[1].Render("○ R ≪ 1")+"  "+S.Series[0].Render("● R ≫ 1")+"  "+per, s.drawCycles),
 		},
 	}
@@ -169,12 +169,13 @@ func (s *scallop) drawMid(p *plot) string {
 	}
 	pad := math.Max(0.5, (ymax-ymin)*0.1)
 	p.draw([2]float64{0, xmax}, [2]float64{ymin - pad, ymax + pad},
-		series{xs: s.lowT.xs, ys: s.lowT.ys, style: S.Series[1]},
+		series{xs: s.lowT.xs, ys: s.lowT.ys, style: S.Series[1], dash: dashed},
 		series{xs: s.highT.xs, ys: s.highT.ys, style: S.Series[0]})
 	return ""
 }
 
 func (s *scallop) drawCycles(p *plot) string {
+	p.intX = true // cycles
 	sc, S := s.sc, p.c.S
 	n := len(sc.PerLow)
 	if n == 0 {
@@ -187,7 +188,7 @@ func (s *scallop) drawCycles(p *plot) string {
 		lim = math.Max(lim, math.Max(math.Abs(sc.PerLow[i]), math.Abs(sc.PerHigh[i])))
 	}
 	p.draw([2]float64{0, math.Max(5, float64(n)+1)}, [2]float64{-lim * 1.2, lim * 1.2},
-		series{xs: []float64{0, math.Max(5, float64(n)+1)}, ys: []float64{0, 0}, style: S.Dim},
+		series{xs: []float64{0, math.Max(5, float64(n)+1)}, ys: []float64{0, 0}, style: S.Dim, dash: dotted},
 		series{xs: cx, ys: sc.PerLow, style: S.Series[1], glyph: '○'},
 		series{xs: cx, ys: sc.PerHigh, style: S.Series[0], glyph: '●'})
 	return ""
@@ -252,8 +253,8 @@ func (s *swimmer) layout(d *drawer) layout {
 		update: S.Accent.Render(fmt.Sprintf("force-free at every instant: Σf = %.1e; the spheres only push on each other through the fluid",
 			sw.Forces[0]+sw.Forces[1]+sw.Forces[2])),
 		right: []box{
-			d.chart("loop", "stroke in shape space (L₁, L₂)", S.Series[1].Render("━ loop")+"  "+S.Warn.Render("● now")+"  "+area, s.drawLoop),
-			d.chart("speed", "net speed against φ", S.Series[0].Render("● integrated")+"  "+S.Series[1].Render("━ (7/24)·a·d₁d₂·ω·sin φ/L²"), s.drawSpeed),
+			d.chart("loop", "stroke in shape space (L₁, L₂)", S.Series[1].Render("┅ loop")+"  "+S.Warn.Render("● now")+"  "+area, s.drawLoop),
+			d.chart("speed", "net speed against φ", S.Series[0].Render("● integrated")+"  "+S.Series[1].Render("┅ (7/24)·a·d₁d₂·ω·sin φ/L²"), s.drawSpeed),
 		},
 	}
 }
@@ -326,7 +327,7 @@ func (s *swimmer) drawLoop(pl *plot) string {
 	a, b := p.Arms(sw.T)
 	r := math.Max(p.D1, p.D2) * 1.3
 	pl.draw([2]float64{p.L - r, p.L + r}, [2]float64{p.L - r, p.L + r},
-		series{xs: lx, ys: ly, style: S.Series[1]},
+		series{xs: lx, ys: ly, style: S.Series[1], dash: dashed},
 		series{xs: []float64{a}, ys: []float64{b}, style: S.Warn, glyph: '●'})
 	return ""
 }
@@ -346,8 +347,8 @@ func (s *swimmer) drawSpeed(pl *plot) string {
 	}
 	lim = math.Max(lim, 1e-12) * 1.2
 	pl.draw([2]float64{-math.Pi, math.Pi}, [2]float64{-lim, lim},
-		series{xs: []float64{p.Phase, p.Phase}, ys: []float64{-lim, lim}, style: S.Dim},
-		series{xs: fx, ys: fy, style: S.Series[1]},
+		series{xs: []float64{p.Phase, p.Phase}, ys: []float64{-lim, lim}, style: S.Dim, dash: dotted},
+		series{xs: fx, ys: fy, style: S.Series[1], dash: dashed},
 		series{xs: s.phis, ys: s.speeds, style: S.Series[0], glyph: '●'})
 	return ""
 }
@@ -404,7 +405,7 @@ func (s *cells) layout(d *drawer) layout {
 		main:   box{title: title, draw: func(w, h int) string { return s.field(d, w, h) }},
 		update: update,
 		right: []box{
-			d.chart("msd", "MSD against t", S.Series[0].Render("━ data")+"  "+S.Series[1].Render("━ persistent walk")+"  "+fit, s.drawMSD),
+			d.chart("msd", "MSD against t", S.Series[0].Render("━ data")+"  "+S.Series[1].Render("┅ persistent walk")+"  "+fit, s.drawMSD),
 			d.chart("drift", "mean position along the gradient", S.Series[0].Render("━ ⟨x⟩")+"  "+drift, s.drawDrift),
 		},
 	}
@@ -436,7 +437,7 @@ func (s *cells) drawMSD(pl *plot) string {
 		ymax = math.Max(ymax, m)
 	}
 	pl.draw([2]float64{0, tmax}, [2]float64{0, math.Max(ymax*1.1, 1)},
-		series{xs: tx, ys: ty, style: S.Series[1]},
+		series{xs: tx, ys: ty, style: S.Series[1], dash: dashed},
 		series{xs: h.T, ys: h.MSD, style: S.Series[0]})
 	return ""
 }
@@ -449,7 +450,7 @@ func (s *cells) drawDrift(pl *plot) string {
 		lo, hi = math.Min(lo, y), math.Max(hi, y)
 	}
 	pl.draw([2]float64{0, tmax}, [2]float64{lo * 1.2, hi * 1.2},
-		series{xs: []float64{0, tmax}, ys: []float64{0, 0}, style: S.Dim},
+		series{xs: []float64{0, tmax}, ys: []float64{0, 0}, style: S.Dim, dash: dotted},
 		series{xs: s.drift.xs, ys: s.drift.ys, style: S.Series[0]})
 	return ""
 }

@@ -73,6 +73,9 @@ type box struct {
 	legend  string // under the content, wrapped to the width (up to three lines)
 	min     int    // content rows it needs at least
 	focused bool
+	// legendFrom, if set, shows the legend only in a box of at least that
+	// many rows (a key to marks that a small box needs the room for)
+	legendFrom int
 	// essential are numbers the box must show whatever its size (a test
 	// checks them, with those of the title and legend)
 	essential []string
