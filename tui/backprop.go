@@ -172,7 +172,7 @@ func (s *backprop) layout(d *drawer) layout {
 		lower = box{title: "confusion on the 10,000 test digits (rows true, columns predicted)", min: 11,
 			draw: func(w, h int) string { return s.confusionView(d, w, h) }}
 	default:
-		lower = box{title: "first-layer weights (dots: w > 0)", min: 7, draw: func(w, h int) string { return s.weightsView(d, w, h) }}
+		lower = box{title: "first-layer weights", legend: d.S().Dim.Render(shadeScale), min: 7, draw: func(w, h int) string { return s.weightsView(d, w, h) }}
 	}
 	lower.title += " (v: next)"
 	return layout{
@@ -257,7 +257,7 @@ func (s *backprop) verdict(d *drawer) string {
 func (s *backprop) digitView(d *drawer, w, h int) string {
 	S := d.S()
 	out, label, pred := s.outputs()
-	picLines := d.c.picture(pixels(s.data.Test.Image(s.digit)), 0.5, h)
+	picLines := d.c.picture(pixels(s.data.Test.Image(s.digit)), h)
 	pw := ansi.StringWidth(picLines[0])
 	mark := func(j int, line string, long bool) string {
 		switch {
@@ -347,7 +347,7 @@ func (s *backprop) weightsView(d *drawer, w, h int) string {
 	for r := 0; r*per < n; r++ {
 		var pics [][]string
 		for j := r * per; j < min(n, (r+1)*per); j++ {
-			pics = append(pics, d.c.weightPicture(s.tr.Net.FirstLayer(j), 0.5))
+			pics = append(pics, d.c.weightPicture(s.tr.Net.FirstLayer(j), 7))
 		}
 		out = append(out, joinPics(pics))
 	}

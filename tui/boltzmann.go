@@ -377,7 +377,8 @@ func (s *rbm) layout(d *drawer) layout {
 		update = S.Accent.Render(fmt.Sprintf("batch %d (%s): ΔW = η(⟨vhᵀ⟩_data − ⟨vhᵀ⟩_model), reconstruction error %.2f", tr.Batches, mode, tr.Last))
 	}
 	return layout{
-		main:   box{title: "filters: weights of hidden units (dots: w above the mean)", draw: func(w, h int) string { return s.filters(d, w, h) }},
+		main: box{title: "filters: weights of hidden units", legend: d.S().Dim.Render(shadeScale), legendFrom: 14,
+			draw: func(w, h int) string { return s.filters(d, w, h) }},
 		update: update,
 		right: []box{
 			d.chart("recon", "reconstruction error per image", S.Series[0].Render(fmt.Sprintf("━ %.2f", tr.Last))+
@@ -427,7 +428,7 @@ func (s *rbm) filters(d *drawer, w, h int) string {
 			for i := range wj {
 				wj[i] = r.W.At(i, j)
 			}
-			pics = append(pics, d.c.weightPicture(wj, 1))
+			pics = append(pics, d.c.weightPicture(wj, 7))
 		}
 		out = append(out, joinPics(pics))
 	}
@@ -442,8 +443,8 @@ func (s *rbm) pairs(d *drawer, w int) string {
 	var top, bottom [][]string
 	for i := 0; i < fitting(w); i++ {
 		v := pixels(data.Image(i))
-		top = append(top, d.c.picture(v, 0.5, 7))
-		bottom = append(bottom, d.c.picture(s.tr.RBM.Reconstruct(v), 0.5, 7))
+		top = append(top, d.c.picture(v, 7))
+		bottom = append(bottom, d.c.picture(s.tr.RBM.Reconstruct(v), 7))
 	}
 	return joinPics(top) + "\n" + joinPics(bottom)
 }
@@ -463,7 +464,7 @@ func (s *rbm) dreamView(d *drawer, w int) string {
 	}
 	var pics [][]string
 	for _, v := range s.dreams[:n] {
-		pics = append(pics, d.c.picture(v, 0.5, 7))
+		pics = append(pics, d.c.picture(v, 7))
 	}
 	return joinPics(pics)
 }

@@ -26,14 +26,15 @@ type Common struct {
 	Keys KeyMap
 	gen  atomic.Uint64 // tick generations, unique within the explorer
 
-	codes map[lipgloss.TerminalColor]styleCodes // see fgCodes
-	gate  func() (release func())               // see Options.Gate
-	room  *Room                                 // the room this explorer presents, if any
+	codes   map[lipgloss.TerminalColor]styleCodes // see fgCodes
+	gate    func() (release func())               // see Options.Gate
+	room    *Room                                 // the room this explorer presents, if any
+	shades_ map[[3]int]styleCodes                 // see shadeCodes
 }
 
 // NewCommon builds the styles from r.
 func NewCommon(r *lipgloss.Renderer) *Common {
-	return &Common{R: r, S: newStyles(r), Keys: newKeyMap(), codes: map[lipgloss.TerminalColor]styleCodes{}}
+	return &Common{R: r, S: newStyles(r), Keys: newKeyMap(), codes: map[lipgloss.TerminalColor]styleCodes{}, shades_: map[[3]int]styleCodes{}}
 }
 
 // nextGen returns a fresh tick generation.

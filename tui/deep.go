@@ -173,7 +173,7 @@ func (s *deep) stack(d *drawer) string {
 	case len(s.dreamPics) > 0:
 		var pics [][]string
 		for _, p := range s.dreamPics {
-			pics = append(pics, d.c.picture(p, 0.5, 7))
+			pics = append(pics, d.c.picture(p, 7))
 		}
 		b.WriteString("\ndreams (d again for more):\n" + joinPics(pics))
 	default:

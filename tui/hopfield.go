@@ -158,7 +158,7 @@ func (s *hopfield) status() string {
 func (s *hopfield) layout(d *drawer) layout {
 	h, S := s.net, d.S()
 	p := h.Params()
-	legend := S.Dim.Render("█ +1  blank −1  ") + S.Warn.Render("coloured: last update")
+	legend := S.Warn.Render("coloured: the last update")
 	if s.editing {
 		legend = S.Accent.Render("drawing: arrows move, space flips, c clears, enter stores, e ends")
 	}
@@ -200,6 +200,22 @@ func (s *hopfield) gridBox(d *drawer) box {
 		pw := 0
 		for _, l := range lines {
 			pw = max(pw, ansi.StringWidth(l))
+		}
+		// what a cell is, beside the grid where there is room
+		key := []string{"█ +1, blank −1", "a cell: 1×2 spins"}
+		switch {
+		case zoom > 0:
+			key[1] = fmt.Sprintf("a spin: %d×%d cells", 2*zoom, zoom)
+		case cw == 2:
+			key = []string{"a dot: +1", "a cell: 2×4 spins"}
+		}
+		if w-pw >= 20 {
+			for i := range key {
+				if i < len(lines) {
+					lines[i] += strings.Repeat(" ", pw-ansi.StringWidth(lines[i])+2) + d.S().Dim.Render(key[i])
+				}
+			}
+			pw += 2 + 17
 		}
 		x0, y0 = max(0, (w-pw)/2), max(0, (h-len(lines))/2)
 		pad := strings.Repeat(" ", x0)

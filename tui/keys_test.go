@@ -295,11 +295,12 @@ func TestHopfieldDrawing(t *testing.T) {
 	if h.editing {
 		t.Fatal("e did not end drawing")
 	}
-	// click the middle of the grid's box: the spin under it flips, and only it
+	// click the grid (a third of the way across its box, the key to the
+	// cells is on its right): the spin under it flips, and only it
 	a.View()
 	main := r.at[0].r
 	old := append([]float64(nil), net.S...)
-	x, y := main.x+main.w/2, main.y+main.h/2
+	x, y := main.x+main.w/3, main.y+main.h/2
 	a.Update(tea.MouseMsg{X: x, Y: y + 1, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
 	changed := 0
 	for i := range old {

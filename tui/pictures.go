@@ -1,36 +1,164 @@
 package tui
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
 	"github.com/NimbleMarkets/ntcharts/canvas"
 	"github.com/NimbleMarkets/ntcharts/canvas/graph"
 	"github.com/charmbracelet/lipgloss"
-
-	"gonum.org/v1/gonum/stat"
+	"github.com/muesli/termenv"
 )
 
-// picture draws 28×28 values (an MNIST image, a row of weights) as the
-// spin grid draws spins: on where a value exceeds thr, in half blocks or,
-// past maxRows lines, braille. It returns the lines.
-func (c *Common) picture(v []float64, thr float64, maxRows int) []string {
-	spins := make([]float64, len(v))
-	for i, x := range v {
-		spins[i] = -1
-		if x > thr {
-			spins[i] = 1
-		}
-	}
-	pic, _, _ := newSpinCodes(c.S).render(spins, 28, 28, -1, -1, maxRows)
-	return strings.Split(pic, "\n")
+// picture draws 28×28 values in 0..1 (an MNIST image, a dream) in grey
+// shades: 28×14 cells where maxRows allows, else halved to 14×7.
+func (c *Common) picture(v []float64, maxRows int) []string {
+	return c.shades(v, 28, 28, false, maxRows)
 }
 
-// weightPicture draws weights with dots where they stand k standard
-// deviations above their mean: the pattern a unit responds to.
-func (c *Common) weightPicture(w []float64, k float64) []string {
-	mean, sd := stat.PopMeanStdDev(w, nil)
-	return c.picture(w, mean+k*sd, 7)
+// weightPicture draws 28×28 weights in a diverging ramp centred on zero,
+// scaled to their largest magnitude: red above zero, blue below, dark at
+// zero. The pattern a unit responds to shows with its sign.
+func (c *Common) weightPicture(w []float64, maxRows int) []string {
+	return c.shades(w, 28, 28, true, maxRows)
+}
+
+// shadeScale says what a picture's shades mean.
+const shadeScale = "red +, blue −, dark 0, scaled to each unit's largest |w|"
+
+// shades draws a w×h grid of values (row-major) as half-block cells, two
+// pixels a cell: grey from black (0) to white (1), or for signed values a
+// diverging ramp scaled to the largest magnitude. Where h/2 rows exceed
+// maxRows the grid is averaged 2×2 first. Without colour (NO_COLOR, an
+// ASCII terminal) it is a character ramp, a cell a pixel pair averaged.
+func (c *Common) shades(v []float64, w, h int, signed bool, maxRows int) []string {
+	if (h+1)/2 > maxRows && w >= 2 && h >= 2 {
+		v, w, h = halve(v, w, h)
+	}
+	scale := 1.0
+	if signed {
+		m := 0.0
+		for _, x := range v {
+			m = math.Max(m, math.Abs(x))
+		}
+		if m > 0 {
+			scale = 1 / m
+		}
+	}
+	at := func(x, y int) float64 {
+		if y >= h {
+			return math.NaN()
+		}
+		return v[y*w+x] * scale
+	}
+	ascii := c.R.ColorProfile() == termenv.Ascii
+	lines := make([]string, 0, (h+1)/2)
+	for y := 0; y < h; y += 2 {
+		var b strings.Builder
+		for x := 0; x < w; x++ {
+			top, bot := at(x, y), at(x, y+1)
+			if ascii {
+				b.WriteByte(rampChar(top, bot, signed))
+				continue
+			}
+			sc := c.shadeCodes(level(top, signed), level(bot, signed), signed)
+			b.WriteString(sc.pre + "▀" + sc.post)
+		}
+		lines = append(lines, b.String())
+	}
+	return lines
+}
+
+// halve averages 2×2 blocks of a w×h grid.
+func halve(v []float64, w, h int) ([]float64, int, int) {
+	hw, hh := w/2, h/2
+	out := make([]float64, hw*hh)
+	for y := 0; y < hh; y++ {
+		for x := 0; x < hw; x++ {
+			i := 2*y*w + 2*x
+			out[y*hw+x] = (v[i] + v[i+1] + v[i+w] + v[i+w+1]) / 4
+		}
+	}
+	return out, hw, hh
+}
+
+// shadeLevels is how many shades a ramp has (per sign for signed ones).
+const shadeLevels = 12
+
+// level quantises a value (0..1, or −1..1 if signed; NaN: none) to a ramp
+// step: 0..shadeLevels, or −shadeLevels..shadeLevels.
+func level(x float64, signed bool) int {
+	if math.IsNaN(x) {
+		return math.MinInt
+	}
+	if !signed {
+		x = math.Max(0, math.Min(1, x))
+	}
+	return int(math.Round(math.Max(-1, math.Min(1, x)) * shadeLevels))
+}
+
+// shadeColour is the colour of a ramp step.
+func shadeColour(l int, signed bool) lipgloss.Color {
+	f := float64(l) / shadeLevels
+	var r, g, b float64
+	switch {
+	case !signed:
+		r, g, b = f, f, f
+	case f >= 0: // dark to red
+		r, g, b = 0.12+0.88*f, 0.12+0.25*f, 0.12+0.2*f
+	default: // dark to blue
+		r, g, b = 0.12-0.02*f, 0.12-0.33*f, 0.12-0.88*f
+	}
+	return lipgloss.Color(fmt.Sprintf("#%02x%02x%02x", int(255*math.Min(1, r)), int(255*math.Min(1, g)), int(255*math.Min(1, b))))
+}
+
+// shadeCodes are the escape codes of a half-block cell, its top pixel in
+// the foreground and its bottom one in the background, computed once per
+// pair.
+func (c *Common) shadeCodes(top, bot int, signed bool) styleCodes {
+	k := [3]int{top, bot, 0}
+	if signed {
+		k[2] = 1
+	}
+	if sc, ok := c.shades_[k]; ok {
+		return sc
+	}
+	st := c.R.NewStyle()
+	if top != math.MinInt {
+		st = st.Foreground(shadeColour(top, signed))
+	}
+	if bot != math.MinInt {
+		st = st.Background(shadeColour(bot, signed))
+	}
+	sc := codes(st)
+	c.shades_[k] = sc
+	return sc
+}
+
+// rampChar is a pixel pair as one character of a ramp: for pictures
+// " .:-=+*#%@" by brightness, for signed values '=' '-' below zero, ' '
+// near it, '+' '#' above.
+func rampChar(top, bot float64, signed bool) byte {
+	x := top
+	if !math.IsNaN(bot) {
+		x = (top + bot) / 2
+	}
+	if !signed {
+		const ramp = " .:-=+*#%@"
+		return ramp[int(math.Round(math.Max(0, math.Min(1, x))*float64(len(ramp)-1)))]
+	}
+	switch {
+	case x <= -0.5:
+		return '='
+	case x <= -0.15:
+		return '-'
+	case x < 0.15:
+		return ' '
+	case x < 0.5:
+		return '+'
+	}
+	return '#'
 }
 
 // pixels scales an MNIST image to 0..1.
