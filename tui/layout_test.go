@@ -337,3 +337,16 @@ func TestAxisCheck(t *testing.T) {
 		t.Errorf("integer ticks over depths 1..5: %v", ts)
 	}
 }
+
+// Numbers in adjacent columns of a table never touch, whatever their
+// widths.
+func TestTableNumbersNeverTouch(t *testing.T) {
+	rows := [][]string{{"1092", "-0.07", "+0.00"}, {"1", "+12.345", "0"}, {"123456", "7", "-8"}}
+	out := table([]string{"n", "a", "b"}, rows, 40, 10)
+	for _, line := range strings.Split(out, "\n")[1:] {
+		fields := strings.Fields(line)
+		if len(fields) != 3 {
+			t.Fatalf("line %q splits into %d fields, want 3 (numbers touching?)", line, len(fields))
+		}
+	}
+}
