@@ -200,3 +200,25 @@ func repeat(key string, n int) []string {
 	}
 	return out
 }
+
+// Every experiment after 30 steps at 80×24 and 200×60 in 256 colours, and
+// at 100×30 without colour (NO_COLOR).
+func TestGoldenEveryExperiment(t *testing.T) {
+	for _, e := range everyExperiment(t) {
+		for _, c := range []struct {
+			name   string
+			w, h   int
+			colour bool
+		}{{"80x24", 80, 24, true}, {"200x60", 200, 60, true}, {"100x30-nocolor", 100, 30, false}} {
+			t.Run(strings.NewReplacer("/", "-", "map[", "", "]", "", ":", "=", " ", "_").Replace(e.name)+"/"+c.name, func(t *testing.T) {
+				r := asciiRenderer()
+				if c.colour {
+					r.SetColorProfile(termenv.ANSI256)
+				}
+				a := New(Options{Topic: e.t, Values: e.v, Seed: 1, Steps: 30, Renderer: r})
+				a.Update(tea.WindowSizeMsg{Width: c.w, Height: c.h})
+				golden.RequireEqual(t, []byte(a.View()))
+			})
+		}
+	}
+}
