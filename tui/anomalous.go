@@ -91,6 +91,7 @@ func (s *anomalous) fieldBox(d *drawer) box {
 }
 
 func (s *anomalous) drawMSD(p *plot) string {
+	p.xName, p.yName = "t", "MSD"
 	p.logX, p.logY = true, true
 	S := p.c.S
 	a := s.a

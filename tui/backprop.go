@@ -192,6 +192,7 @@ func (s *backprop) xmax() float64 {
 }
 
 func (s *backprop) drawAccuracy(p *plot) string {
+	p.xName, p.yName = "samples", "accuracy"
 	S := p.c.S
 	lo := 1.0
 	for _, a := range append(append([]float64{}, s.valAcc.ys...), s.testAcc.ys...) {
@@ -207,6 +208,7 @@ func (s *backprop) drawAccuracy(p *plot) string {
 }
 
 func (s *backprop) drawLoss(p *plot) string {
+	p.xName, p.yName = "samples", "loss"
 	hi := 0.0
 	for _, y := range s.loss.ys {
 		hi = math.Max(hi, y)

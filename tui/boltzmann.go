@@ -232,6 +232,7 @@ func (s *encoder) machine(d *drawer, w, h int) string {
 }
 
 func (s *encoder) drawLearning(p *plot) string {
+	p.xName, p.yName = "cycles", ""
 	S := p.c.S
 	xmax := math.Max(10, float64(s.enc.Cycles))
 	gmax := 0.0
@@ -250,6 +251,7 @@ func (s *encoder) drawLearning(p *plot) string {
 }
 
 func (s *encoder) drawKL(p *plot) string {
+	p.xName, p.yName = "sweeps", "KL"
 	if len(s.klX) == 0 {
 		return "press v again to sample"
 	}
@@ -389,6 +391,7 @@ func (s *rbm) layout(d *drawer) layout {
 }
 
 func (s *rbm) drawRecon(p *plot) string {
+	p.xName, p.yName = "batches", "error"
 	xmax := math.Max(10, float64(s.tr.Batches))
 	ymax := 1.0
 	for _, y := range s.recon.ys {
@@ -401,6 +404,7 @@ func (s *rbm) drawRecon(p *plot) string {
 
 // drawTrace plots a measure recorded every 50 batches.
 func drawTrace(p *plot, tr *trace, now float64) string {
+	p.xName, p.yName = "batches", ""
 	if len(tr.xs) < 2 {
 		return "measured every 50 batches: train a little"
 	}

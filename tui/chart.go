@@ -70,7 +70,9 @@ type plot struct {
 	c          *Common
 	w, h       int
 	logX, logY bool
-	intX, intY bool     // integer axes (depth, cycles): ticks at whole numbers
+	intX, intY bool   // integer axes (depth, cycles): ticks at whole numbers
+	xName      string // the axes' names (with units), drawn where there is room
+	yName      string
 	xLabels    []string // the tick labels last drawn, for tests
 	yLabels    []string
 	lc         linechart.Model
@@ -222,6 +224,7 @@ func (p *plot) draw(xr, yr [2]float64, ss ...series) {
 			}
 		}
 	}
+	p.nameAxes()
 	p.out = p.c.renderCanvas(&p.lc.Canvas)
 }
 
@@ -248,6 +251,27 @@ func (d dash) on(k int) bool {
 // mark is the legend's sign for a line of pattern d.
 func (d dash) mark() string {
 	return [...]string{"━", "┅", "┈"}[d]
+}
+
+// nameAxes writes the x axis's name at the right end of its label row and
+// the y axis's at the top left of the graph, each only on empty cells.
+func (p *plot) nameAxes() {
+	o := p.lc.Origin()
+	put := func(x, y int, s string) {
+		n := len([]rune(s))
+		for i := -1; i <= n; i++ { // a blank either side
+			if c := p.lc.Canvas.Cell(canvas.Point{X: x + i, Y: y}); x+i < 0 || x+i >= p.w || c.Rune != 0 && c.Rune != ' ' {
+				return
+			}
+		}
+		p.lc.Canvas.SetStringWithStyle(canvas.Point{X: x, Y: y}, s, p.c.S.Dim)
+	}
+	if p.xName != "" {
+		put(p.w-len([]rune(p.xName))-1, o.Y+1, p.xName)
+	}
+	if p.yName != "" {
+		put(o.X+2, 0, p.yName)
+	}
 }
 
 // axisTick is a tick's value (log10 of it on a log axis) and its label.

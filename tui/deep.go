@@ -183,6 +183,7 @@ func (s *deep) stack(d *drawer) string {
 }
 
 func (s *deep) drawAccuracy(p *plot) string {
+	p.xName, p.yName = "updates", "accuracy"
 	S := p.c.S
 	xmax := 10.0
 	if s.cmp.Pretrained() {
@@ -298,6 +299,7 @@ func (s *depthSweep) table() string {
 }
 
 func (s *depthSweep) drawSweep(p *plot) string {
+	p.xName, p.yName = "depth", "accuracy"
 	p.intX = true // depths
 	var xs, ys []float64
 	for i, a := range s.sw.Acc {

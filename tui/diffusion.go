@@ -104,6 +104,7 @@ func (s *diffusion) fieldBox(d *drawer) box {
 }
 
 func (s *diffusion) drawMSD(p *plot) string {
+	p.xName, p.yName = "t", "MSD"
 	p.logX, p.logY = s.logX, s.logX
 	h := s.d.History()
 	tmax := math.Max(s.d.T(), 10*s.p.Dt)
@@ -150,6 +151,7 @@ func (s *diffusion) drawMSD(p *plot) string {
 func profileBins(w int) int { return max(8, min(60, w/2)) }
 
 func (s *diffusion) drawProfile(p *plot) string {
+	p.xName, p.yName = "x", "walkers a bin"
 	pr := s.d.Profile(profileBins(p.w))
 	if len(pr.Count) == 0 {
 		return "every walker is at the origin: step to spread them"

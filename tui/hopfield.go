@@ -263,6 +263,7 @@ func (s *hopfield) settled() string {
 }
 
 func (s *hopfield) drawEnergy(p *plot) string {
+	p.xName, p.yName = "updates", "H"
 	xmax := math.Max(float64(s.net.Params().N), float64(s.net.Updates))
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, e := range s.eTrace.ys {
@@ -385,6 +386,7 @@ func (s *capacity) layout(d *drawer) layout {
 }
 
 func (s *capacity) drawCurve(p *plot) string {
+	p.xName, p.yName = "p/N", "overlap"
 	c, S := s.c, p.c.S
 	var mx, my, rx, ry []float64
 	for i, load := range models.CapacityLoads {

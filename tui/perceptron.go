@@ -95,6 +95,7 @@ func (s *perceptron) layout(d *drawer) layout {
 // drawData draws the points by class, the presented one picked out, and
 // the decision line.
 func (s *perceptron) drawData(p *plot) string {
+	p.xName, p.yName = "x₁", "x₂"
 	pc, S := s.pc, p.c.S
 	var px, py, nx, ny []float64
 	for i, x := range pc.X {
@@ -121,6 +122,7 @@ func (s *perceptron) drawData(p *plot) string {
 }
 
 func (s *perceptron) drawMistakes(p *plot) string {
+	p.xName, p.yName = "samples", "mistakes"
 	p.intX, p.intY = true, true // samples and mistakes
 	pc, S := s.pc, p.c.S
 	xmax := math.Max(10, float64(pc.Seen))
@@ -135,6 +137,7 @@ func (s *perceptron) drawMistakes(p *plot) string {
 }
 
 func (s *perceptron) drawAccuracy(p *plot) string {
+	p.xName, p.yName = "samples", "accuracy"
 	xmax := math.Max(10, float64(s.pc.Seen))
 	p.draw([2]float64{0, xmax}, [2]float64{0, 1.05},
 		series{xs: []float64{0, xmax}, ys: []float64{1, 1}, style: p.c.S.Dim, dash: dotted},
@@ -223,6 +226,7 @@ func (s *cover) layout(d *drawer) layout {
 }
 
 func (s *cover) drawCurve(p *plot) string {
+	p.xName, p.yName = "P/N", "separable"
 	cv, S := s.cv, p.c.S
 	N := cv.Params().N
 	var tx, ty []float64

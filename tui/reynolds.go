@@ -161,6 +161,7 @@ func (s *scallop) picture(d *drawer, w, h int) string {
 }
 
 func (s *scallop) drawMid(p *plot) string {
+	p.xName, p.yName = "t", "midpoint"
 	sc, S := s.sc, p.c.S
 	xmax := math.Max(sc.Params().Period(), sc.T)
 	ymin, ymax := math.Inf(1), math.Inf(-1)
@@ -175,6 +176,7 @@ func (s *scallop) drawMid(p *plot) string {
 }
 
 func (s *scallop) drawCycles(p *plot) string {
+	p.xName, p.yName = "cycle", "Δx a cycle"
 	p.intX = true // cycles
 	sc, S := s.sc, p.c.S
 	n := len(sc.PerLow)
@@ -316,6 +318,7 @@ func (s *swimmer) numbers(w int) string {
 }
 
 func (s *swimmer) drawLoop(pl *plot) string {
+	pl.xName, pl.yName = "L₁", "L₂"
 	sw, S := s.sw, pl.c.S
 	p := sw.Params()
 	var lx, ly []float64
@@ -333,6 +336,7 @@ func (s *swimmer) drawLoop(pl *plot) string {
 }
 
 func (s *swimmer) drawSpeed(pl *plot) string {
+	pl.xName, pl.yName = "φ", "speed"
 	S := pl.c.S
 	p := s.sw.Params()
 	var fx, fy []float64
@@ -422,6 +426,7 @@ func (s *cells) field(d *drawer, w, h int) string {
 }
 
 func (s *cells) drawMSD(pl *plot) string {
+	pl.xName, pl.yName = "t", "MSD"
 	rt, S := s.rt, pl.c.S
 	p := rt.Params()
 	h := rt.History()
@@ -443,6 +448,7 @@ func (s *cells) drawMSD(pl *plot) string {
 }
 
 func (s *cells) drawDrift(pl *plot) string {
+	pl.xName, pl.yName = "t", "⟨x⟩"
 	S := pl.c.S
 	tmax := math.Max(s.rt.T(), 1)
 	lo, hi := -1.0, 1.0
