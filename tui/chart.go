@@ -63,9 +63,10 @@ func (t *trace) last() float64 {
 	return t.xs[len(t.xs)-1]
 }
 
-// plot is an ntcharts line chart drawn on demand: call draw when the data
-// change, and view returns what was drawn. Log axes plot log10 of the data
-// with labels that print the power's value (ntcharts has no log scale).
+// plot is an ntcharts line chart of one view, sized and redrawn by
+// drawer.chart; view returns what was drawn. Log axes plot log10 of the
+// data with labels that print the power's value (ntcharts has no log
+// scale).
 type plot struct {
 	c          *Common
 	w, h       int
@@ -77,40 +78,8 @@ type plot struct {
 	yLabels    []string
 	lc         linechart.Model
 	out        string
-	last       func()    // the last draw, to repeat at another height
 	at         time.Time // when it was last drawn (drawer.chart)
 	note       string    // shown instead of the chart: nothing to plot yet
-}
-
-func (p *plot) setSize(w, h int) { p.w, p.h = w, h }
-
-// clear forgets the drawing: the box shows a message instead.
-func (p *plot) clear() { p.out, p.last = "", nil }
-
-// fitHeight redraws the last drawing at height h if it was drawn at
-// another (the legend under it needs more or fewer lines).
-func (p *plot) fitHeight(h int) {
-	if h == p.h || h < 1 {
-		return
-	}
-	p.h = h
-	if p.last != nil {
-		p.last()
-	} else {
-		p.out = ""
-	}
-}
-
-// chartBox boxes a chart with its legend under it: the legend wraps to the
-// box's width (up to three lines) and the chart gives up the rows it takes,
-// so no number in the legend is cut.
-func (c *Common) chartBox(title string, p *plot, legend string, w, h int) string {
-	leg := strings.Split(wrap(legend, w-2), "\n")
-	if len(leg) > 3 {
-		leg = leg[:3]
-	}
-	p.fitHeight(h - 2 - len(leg))
-	return c.box(title, p.view()+"\n"+strings.Join(leg, "\n"), w, h, false)
 }
 
 // view returns the last drawing (blank before the first).
@@ -138,7 +107,6 @@ func (p *plot) ty(y float64) float64 {
 // draw plots the series over the ranges xr and yr (in data units). Points
 // that are NaN, infinite, or not positive on a log axis are skipped.
 func (p *plot) draw(xr, yr [2]float64, ss ...series) {
-	p.last = func() { p.draw(xr, yr, ss...) }
 	if p.w < 12 || p.h < 5 {
 		p.out = block("", p.w, p.h)
 		return
