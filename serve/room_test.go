@@ -7,9 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -177,11 +175,7 @@ func TestServeRoomLoad(t *testing.T) {
 				pres.waitFor(t, "‹ 1000 ›", 5*time.Second)
 			}
 			io.WriteString(pres.in, " ")
-			runtime.GC()
-			var ms0 runtime.MemStats
-			runtime.ReadMemStats(&ms0)
-			var before syscall.Rusage
-			syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+			used := usage()
 			fols := make([]*term, n)
 			for i := range fols {
 				c := dial(t, addr)
@@ -220,13 +214,9 @@ func TestServeRoomLoad(t *testing.T) {
 			pres.waitFor(t, "Keys:", 5*time.Second)
 			lat := time.Since(start)
 			io.WriteString(pres.in, "?")
-			var after syscall.Rusage
-			syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+			cpu, heap := used()
 			t.Logf("%s: %d followers: frames/s per follower min %.1f, mean %.1f; presenter key latency %s; process CPU %s over %s (clients included); heap per follower %.2f MB",
-				line, n, lo, sum/n, lat.Round(time.Millisecond), cpu.Round(time.Millisecond), (window + time.Second).Round(time.Second), float64(ms.HeapAlloc-ms0.HeapAlloc)/n/1e6)
+				line, n, lo, sum/n, lat.Round(time.Millisecond), cpu.Round(time.Millisecond), (window + time.Second).Round(time.Second), heap/n/1e6)
 			if lo < 10 || lat > 100*time.Millisecond {
 				t.Errorf("the slowest follower got %.1f frames/s, the presenter's key took %s", lo, lat)
 			}

@@ -495,11 +495,7 @@ func TestServeThroughput(t *testing.T) {
 	}
 	_, addr := startServer(t, nil)
 	const n = 16
-	var ms0 runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&ms0)
-	var before syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	used := usage()
 	terms := make([]*term, n)
 	for i := range terms {
 		c := dial(t, addr)
@@ -531,20 +527,34 @@ func TestServeThroughput(t *testing.T) {
 		lat = append(lat, time.Since(start))
 		io.WriteString(tm.in, "?")
 	}
-	var after syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+	cpu, heap := used()
 	t.Logf("frames in %s per session: %v", window, counts)
 	t.Logf("key latency per session: %v", lat)
-	t.Logf("process CPU %s over the run; heap per session %.1f MB", cpu.Round(time.Millisecond), float64(ms.HeapAlloc-ms0.HeapAlloc)/n/1e6)
+	t.Logf("process CPU %s over the run; heap per session %.1f MB", cpu.Round(time.Millisecond), heap/n/1e6)
 	for i, c := range counts {
 		if float64(c)/window.Seconds() < 10 {
 			t.Errorf("session %d: %.1f frames/s", i, float64(c)/window.Seconds())
 		}
 	}
 	_ = fmt.Sprint
+}
+
+// usage starts measuring the process: the function it returns gives the
+// CPU time used since and the growth of the heap (bytes).
+func usage() func() (time.Duration, float64) {
+	runtime.GC()
+	var ms0 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	var before syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	return func() (time.Duration, float64) {
+		var after syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+		return cpu, float64(ms.HeapAlloc) - float64(ms0.HeapAlloc)
+	}
 }
 
 // heapMB is the live heap after a collection.
