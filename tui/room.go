@@ -234,7 +234,7 @@ func (f *follower) sync() {
 	case st == nil:
 		f.view = nil
 	case f.view == nil || f.view.st != st:
-		f.view = &runner{c: f.c, d: newDrawer(f.c), st: st}
+		f.view = &runner{c: f.c, d: newDrawer(f.c), st: st, watching: true}
 	}
 }
 

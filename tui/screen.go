@@ -58,6 +58,8 @@ type runner struct {
 	msg    string
 	out    string
 	at     []placed // where the boxes were drawn, for clicks
+	// watching marks a follower's view: it shows parameters it cannot change
+	watching bool
 }
 
 // newRunner makes the state of topic t with values v and a view of it. mk
@@ -380,7 +382,7 @@ func (r *runner) panelView(w, h int) string {
 		content = r.scrolled(r.st.u.panel(r.d, names[r.tab], w-2), h-2)
 	}
 	title := names[r.tab] + fmt.Sprintf(" (%d/%d, tab)", r.tab+1, len(names))
-	return r.c.box(title, content, w, h, r.tab == 0)
+	return r.c.box(title, content, w, h, r.tab == 0 && !r.watching)
 }
 
 // scrolled shows h lines of text from the scroll position, marking more below.
@@ -437,7 +439,7 @@ func (r *runner) paramsView(w, h int) string {
 			mark = "*"
 		}
 		line := fmt.Sprintf("  %-*s  ‹ %s ›%s", nameW, p.Name, val, mark)
-		if i == r.sel {
+		if i == r.sel && !r.watching {
 			line = r.c.S.Accent.Render("▸" + line[1:])
 			selLine = len(lines)
 		}
@@ -445,6 +447,9 @@ func (r *runner) paramsView(w, h int) string {
 	}
 	p := ps[r.sel]
 	help := strings.Split(wrap(p.Help+"; "+p.Range(), w), "\n")
+	if r.watching {
+		help = strings.Split(wrap("the presenter's parameters: f forks a copy you can change", w), "\n")
+	}
 	if r.staged != nil {
 		help = strings.Split(wrap("* staged: enter restarts the run with them (its work is lost), esc keeps the run", w), "\n")
 	}
