@@ -212,7 +212,7 @@ func (s *cover) layout(d *drawer) layout {
 		S.Series[2].Render(fmt.Sprintf("p perceptron ≤ %d epochs", cv.Params().MaxEpochs)) + "  " +
 		S.Dim.Render("the drop sits at P/N = 2: capacity 2N")
 	return layout{
-		main:   d.chart("cover", fmt.Sprintf("separable fraction against P/N · N = %d", N), legend, s.drawCurve),
+		main:   d.chart("cover", fmt.Sprintf("separable fraction · N = %d", N), legend, s.drawCurve),
 		update: s.lastUpdate(d),
 		right: []box{
 			{title: "measured against Cover (1965)", min: len(models.CoverLoads) + 1, draw: s.table},
