@@ -316,23 +316,25 @@ func (s *backprop) confusionView(d *drawer, w, h int) string {
 	for j := 0; j < 10; j++ {
 		header = append(header, fmt.Sprint(j))
 	}
+	// a heatmap: each cell shaded by its share of the row (the digits of
+	// that label), green on the diagonal, red off it (errors, ×5)
+	var width [10]int // of each column, so that the shade fills the cell
+	for i := range s.confusion {
+		for j, n := range s.confusion[i] {
+			width[j] = max(width[j], len(fmt.Sprint(n)))
+		}
+	}
 	var rows [][]string
 	for i := 0; i < 10; i++ {
 		row := []string{fmt.Sprint(i)}
+		total := 0
+		for _, n := range s.confusion[i] {
+			total += n
+		}
 		for j := 0; j < 10; j++ {
 			n := s.confusion[i][j]
-			cell := fmt.Sprint(n)
-			switch {
-			case i == j:
-				cell = S.Good.Render(cell)
-			case n >= 20:
-				cell = S.Bad.Render(cell)
-			case n > 0:
-				cell = S.Warn.Render(cell)
-			default:
-				cell = S.Dim.Render(cell)
-			}
-			row = append(row, cell)
+			f := float64(n) / float64(max(total, 1))
+			row = append(row, d.c.heatCell(fmt.Sprintf("%*d", width[j], n), f, i == j))
 		}
 		rows = append(rows, row)
 	}

@@ -359,3 +359,20 @@ func circle(x, y, r float64) []float64 {
 }
 
 func (k *sketch) view() string { return k.c.renderCanvas(&k.canvas) }
+
+// heatCell shades a table cell by f in 0..1: green for a share that should
+// be large (the diagonal of a confusion matrix), red for one that should be
+// small (scaled ×5), dark at zero; the text stays readable on it. Without
+// colour the cell is its text.
+func (c *Common) heatCell(text string, f float64, good bool) string {
+	f = math.Max(0, math.Min(1, f))
+	var r, g, b float64
+	if good {
+		r, g, b = 0.1, 0.1+0.6*f, 0.1
+	} else {
+		f = math.Min(1, 5*f)
+		r, g, b = 0.1+0.7*f, 0.1, 0.1
+	}
+	bg := lipgloss.Color(fmt.Sprintf("#%02x%02x%02x", int(255*r), int(255*g), int(255*b)))
+	return c.R.NewStyle().Background(bg).Foreground(lipgloss.Color("#f0f0f0")).Render(text)
+}
