@@ -111,7 +111,7 @@ func (s *encoder) layout(d *drawer) layout {
 	var lower box
 	switch s.view {
 	case 0:
-		lower = box{title: "weights (A: V1, B: V2, H: hidden; · not connected)", min: e.Units() + 1,
+		lower = box{title: "weights: A = V1, B = V2, H = hidden; dot: no link", min: e.Units() + 1,
 			draw: func(w, h int) string { return s.matrix(d, e.W, "%.0f", w, h) }}
 	case 1:
 		diff := make([][]float64, e.Units())
@@ -286,17 +286,26 @@ func (s *encoder) matrix(d *drawer, m [][]float64, format string, w, h int) stri
 	for j := 0; j < n; j++ {
 		header = append(header, label(j))
 	}
+	// a heatmap: red above zero, blue below, by the share of the largest
+	// magnitude; each cell as wide as the widest, so that the shade fills it
+	big, wide := 0.0, 2
+	for i := range m {
+		for j := range m[i] {
+			if i != j && e.Connected(i, j) {
+				big = math.Max(big, math.Abs(m[i][j]))
+				wide = max(wide, len(fmt.Sprintf(format, m[i][j])))
+			}
+		}
+	}
 	var rows [][]string
 	for i := 0; i < n; i++ {
 		row := []string{label(i)}
 		for j := 0; j < n; j++ {
 			switch {
-			case i == j:
-				row = append(row, d.S().Dim.Render(fmt.Sprintf(format, m[i][j])))
-			case !e.Connected(i, j):
+			case i == j || !e.Connected(i, j):
 				row = append(row, "·")
 			default:
-				row = append(row, fmt.Sprintf(format, m[i][j]))
+				row = append(row, d.c.signedCell(fmt.Sprintf("%*s", wide, fmt.Sprintf(format, m[i][j])), m[i][j]/math.Max(big, 1e-12)))
 			}
 		}
 		rows = append(rows, row)

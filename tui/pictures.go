@@ -360,6 +360,12 @@ func circle(x, y, r float64) []float64 {
 
 func (k *sketch) view() string { return k.c.renderCanvas(&k.canvas) }
 
+// signedCell shades a table cell by f in −1..1 on the weights' diverging
+// ramp: red above zero, blue below, dark at zero.
+func (c *Common) signedCell(text string, f float64) string {
+	return c.R.NewStyle().Background(shadeColour(level(f, true), true)).Foreground(lipgloss.Color("#f0f0f0")).Render(text)
+}
+
 // heatCell shades a table cell by f in 0..1: green for a share that should
 // be large (the diagonal of a confusion matrix), red for one that should be
 // small (scaled ×5), dark at zero; the text stays readable on it. Without
