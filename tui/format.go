@@ -48,6 +48,15 @@ func last(v []float64) float64 {
 	return v[len(v)-1]
 }
 
+// sum adds up ns.
+func sum(ns []int) int {
+	n := 0
+	for _, x := range ns {
+		n += x
+	}
+	return n
+}
+
 // firstN is 0, 1, ..., n−1.
 func firstN(n int) []int {
 	s := make([]int, n)

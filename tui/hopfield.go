@@ -353,13 +353,7 @@ func (s *capacity) panel(d *drawer, name string, w int) string {
 func (s *capacity) keys() []key.Binding { return nil }
 func (s *capacity) key(tea.KeyMsg) bool { return false }
 
-func (s *capacity) trials() int {
-	n := 0
-	for _, t := range s.c.Trials {
-		n += t
-	}
-	return n
-}
+func (s *capacity) trials() int { return sum(s.c.Trials) }
 
 func (s *capacity) status() string {
 	return fmt.Sprintf("%d recall trials at N = %d", s.trials(), s.c.Params().N)

@@ -193,13 +193,7 @@ func (s *cover) reset(v topic.Values, seed uint64) error {
 
 func (s *cover) step() { s.cv.Step() }
 
-func (s *cover) tries() int {
-	n := 0
-	for _, t := range s.cv.Trials {
-		n += t
-	}
-	return n
-}
+func (s *cover) tries() int { return sum(s.cv.Trials) }
 
 func (s *cover) status() string {
 	return fmt.Sprintf("%d random labellings tried at N = %d", s.tries(), s.cv.Params().N)
