@@ -170,9 +170,13 @@ func (s *backprop) layout(d *drawer) layout {
 		lower = d.chart("loss", "training loss (running mean)", S.Series[2].Render(fmt.Sprintf("━ loss %s", num(s.lossEMA))), s.drawLoss)
 	case 1:
 		lower = box{title: "confusion on the 10,000 test digits (rows true, columns predicted)", min: 11,
-			draw: func(w, h int) string { return s.confusionView(d, w, h) }}
+			draw: func(w, h int) string {
+				return d.throttled("confusion", w, h, func() string { return s.confusionView(d, w, h) })
+			}}
 	default:
-		lower = box{title: "first-layer weights", legend: d.S().Dim.Render(shadeScale), min: 7, draw: func(w, h int) string { return s.weightsView(d, w, h) }}
+		lower = box{title: "first-layer weights", legend: d.S().Dim.Render(shadeScale), min: 7, draw: func(w, h int) string {
+			return d.throttled("weights", w, h, func() string { return s.weightsView(d, w, h) })
+		}}
 	}
 	lower.title += " (v: next)"
 	return layout{

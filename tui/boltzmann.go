@@ -112,7 +112,9 @@ func (s *encoder) layout(d *drawer) layout {
 	switch s.view {
 	case 0:
 		lower = box{title: "weights: A = V1, B = V2, H = hidden; dot: no link", min: e.Units() + 1,
-			draw: func(w, h int) string { return s.matrix(d, e.W, "%.0f", w, h) }}
+			draw: func(w, h int) string {
+				return d.throttled("weights", w, h, func() string { return s.matrix(d, e.W, "%.0f", w, h) })
+			}}
 	case 1:
 		diff := make([][]float64, e.Units())
 		for i := range diff {
@@ -122,7 +124,9 @@ func (s *encoder) layout(d *drawer) layout {
 			}
 		}
 		lower = box{title: "wake p⁺ − sleep p⁻ of the last cycle", min: e.Units() + 1,
-			draw: func(w, h int) string { return s.matrix(d, diff, "%+.2f", w, h) }}
+			draw: func(w, h int) string {
+				return d.throttled("wake-sleep", w, h, func() string { return s.matrix(d, diff, "%+.2f", w, h) })
+			}}
 	default:
 		lower = d.chart("kl", fmt.Sprintf("sampling against the exact distribution (2^%d states)", e.Units()),
 			S.Series[0].Render(fmt.Sprintf("━ KL(sampled ‖ exact) after %s sweeps: %.4f", num(last(s.klX)), last(s.klY))), s.drawKL)
@@ -389,7 +393,9 @@ func (s *rbm) layout(d *drawer) layout {
 	}
 	return layout{
 		main: box{title: "filters: weights of hidden units", legend: d.S().Dim.Render(shadeScale), legendFrom: 14,
-			draw: func(w, h int) string { return s.filters(d, w, h) }},
+			draw: func(w, h int) string {
+				return d.throttled("filters", w, h, func() string { return s.filters(d, w, h) })
+			}},
 		update: update,
 		right: []box{
 			d.chart("recon", "reconstruction error per image", S.Series[0].Render(fmt.Sprintf("━ %.2f", tr.Last))+

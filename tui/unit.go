@@ -102,11 +102,12 @@ type drawer struct {
 	plots  map[string]*plot
 	fields map[string]*field
 	grown  map[string]float64 // see grow
+	slow   map[string]*drawn  // see throttled
 	resets int                // the state's resets when grown was last cleared
 }
 
 func newDrawer(c *Common) *drawer {
-	return &drawer{c: c, plots: map[string]*plot{}, fields: map[string]*field{}, grown: map[string]float64{}}
+	return &drawer{c: c, plots: map[string]*plot{}, fields: map[string]*field{}, grown: map[string]float64{}, slow: map[string]*drawn{}}
 }
 
 // grow returns the largest x asked for under name since the run was reset:
@@ -140,6 +141,25 @@ func (d *drawer) chart(name, title, legend string, fn func(p *plot) string) box 
 		}
 		return p.view()
 	}}
+}
+
+// drawn is a picture a view drew, with when and at what size.
+type drawn struct {
+	out  string
+	w, h int
+	at   time.Time
+}
+
+// throttled is draw's picture for name, drawn again as charts are: after
+// any change not from a running loop, at another size, or every
+// chartPeriod while running (for pictures that cost milliseconds).
+func (d *drawer) throttled(name string, w, h int, draw func() string) string {
+	p := d.slow[name]
+	if p == nil || p.w != w || p.h != h || !d.live || time.Since(p.at) >= chartPeriod {
+		p = &drawn{out: draw(), w: w, h: h, at: time.Now()}
+		d.slow[name] = p
+	}
+	return p.out
 }
 
 // field is this view's particle field called name, sized w×h.
