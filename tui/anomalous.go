@@ -81,7 +81,7 @@ func (s *anomalous) fieldBox(d *drawer) box {
 		if s.p.Model == sims.CTRW {
 			paused = s.a.Paused
 		}
-		out, outside := f.drawWith(xs, ys, scale, 0, paused, s.a.Streaks)
+		out, outside := f.drawWith(xs, ys, scale, paused, s.a.Streaks)
 		note := fmt.Sprintf("window ±%s", num(scale))
 		if outside > 0 {
 			note += fmt.Sprintf(", %d outside", outside)
@@ -91,7 +91,7 @@ func (s *anomalous) fieldBox(d *drawer) box {
 }
 
 func (s *anomalous) drawMSD(p *plot) string {
-	p.xName, p.yName = "t", "MSD"
+	p.xName, p.yName = "t (steps)", "MSD (step²)"
 	p.logX, p.logY = true, true
 	S := p.c.S
 	a := s.a

@@ -255,7 +255,7 @@ func (s *encoder) drawLearning(p *plot) string {
 }
 
 func (s *encoder) drawKL(p *plot) string {
-	p.xName, p.yName = "sweeps", "KL"
+	p.xName, p.yName = "sweeps", "KL (nats)"
 	if len(s.klX) == 0 {
 		return "press v again to sample"
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/NimbleMarkets/ntcharts/canvas"
 	"github.com/NimbleMarkets/ntcharts/canvas/graph"
@@ -125,9 +126,17 @@ func (p *plot) draw(xr, yr [2]float64, ss ...series) {
 		d := int(math.Round((t.v - y0) / (y1 - y0) * float64(4*gh-1)))
 		yAt[1+d/4] = t.label
 	}
+	// ntcharts measures labels in bytes: it is given ASCII stand-ins of
+	// the labels' widths, and the labels are written over them afterwards
+	stand := func(l string) string {
+		if n := utf8.RuneCountInString(l); n != len(l) {
+			return strings.Repeat("0", n)
+		}
+		return l
+	}
 	opts := []linechart.Option{
 		linechart.WithStyles(p.c.S.Dim, p.c.S.Dim, p.c.S.Series[0]),
-		linechart.WithYLabelFormatter(func(i int, _ float64) string { return yAt[i] }),
+		linechart.WithYLabelFormatter(func(i int, _ float64) string { return stand(yAt[i]) }),
 		linechart.WithXLabelFormatter(func(int, float64) string { return "" }),
 		linechart.WithXYSteps(1, 1),
 	}
@@ -137,7 +146,7 @@ func (p *plot) draw(xr, yr [2]float64, ss ...series) {
 	p.xLabels, p.yLabels = nil, nil
 	for _, t := range p.axisTicks(x0, x1, max(2, gw/9), p.logX, p.intX) {
 		c := int(math.Round((t.v - x0) / (x1 - x0) * float64(2*gw-1)))
-		if i := 1 + c/2; i+len(t.label) <= gw+1 {
+		if i := 1 + c/2; i+utf8.RuneCountInString(t.label) <= gw+1 {
 			xAt[i] = t.label
 			p.xLabels = append(p.xLabels, t.label)
 		}
@@ -145,8 +154,19 @@ func (p *plot) draw(xr, yr [2]float64, ss ...series) {
 	for _, l := range yAt {
 		p.yLabels = append(p.yLabels, l)
 	}
-	p.lc.XLabelFormatter = func(i int, _ float64) string { return xAt[i] }
+	p.lc.XLabelFormatter = func(i int, _ float64) string { return stand(xAt[i]) }
 	p.lc.DrawXYAxisAndLabel()
+	o := p.lc.Origin()
+	for i, l := range yAt {
+		if n := utf8.RuneCountInString(l); n != len(l) {
+			p.lc.Canvas.SetStringWithStyle(canvas.Point{X: o.X - n, Y: o.Y - i}, l, p.c.S.Dim)
+		}
+	}
+	for i, l := range xAt {
+		if at := (canvas.Point{X: o.X + i, Y: o.Y + 1}); len(l) != utf8.RuneCountInString(l) && p.lc.Canvas.Cell(at).Rune == '0' {
+			p.lc.Canvas.SetStringWithStyle(at, l, p.c.S.Dim)
+		}
+	}
 	gh = p.lc.GraphHeight()
 	origin := canvas.Point{X: p.lc.Origin().X + 1, Y: 0}
 	for _, s := range ss {
@@ -252,8 +272,17 @@ type axisTick struct {
 func (p *plot) axisTicks(lo, hi float64, n int, log, integer bool) []axisTick {
 	var out []axisTick
 	if log {
-		for _, v := range logTicks(lo, hi, n) {
-			out = append(out, axisTick{v, logLabel(v)})
+		ts := logTicks(lo, hi, n)
+		decades := true
+		for _, v := range ts {
+			decades = decades && v == math.Round(v)
+		}
+		for _, v := range ts {
+			if decades {
+				out = append(out, axisTick{v, decadeLabel(int(v))})
+			} else {
+				out = append(out, axisTick{v, logLabel(v)})
+			}
 		}
 		return out
 	}

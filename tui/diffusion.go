@@ -76,8 +76,7 @@ func (s *diffusion) layout(d *drawer) layout {
 		main:   s.fieldBox(d),
 		update: s.lastUpdate(d),
 		right: []box{
-			d.chart("msd", "MSD vs t · "+scale+" (g)",
-				legend(d, "data", "theory "+s.msdTheoryName())+"  "+s.fitD(), s.drawMSD),
+			d.chart("msd", "MSD vs t · "+scale+" (g)", s.msdLegend(d), s.drawMSD),
 			d.chart("profile", fmt.Sprintf("profile at t = %s", num(s.d.T())),
 				legend(d, "x hist", "Fick")+"  "+chi, s.drawProfile),
 		},
@@ -85,26 +84,47 @@ func (s *diffusion) layout(d *drawer) layout {
 }
 
 // fieldBox draws the walkers in a window of ±3.5σ of the theory, on a
-// ladder of round numbers (σ grows with t, so the window only grows).
+// ladder of round numbers (σ grows with t, so the window only grows). The
+// ring is the theory's √⟨r²⟩ now; for Langevin walkers a second, fixed ring
+// is √⟨r²⟩ at t = τ = m/γ, where ballistic flight turns into diffusion.
 func (s *diffusion) fieldBox(d *drawer) box {
-	b := box{title: string(s.p.Mode) + " walkers", legendFrom: 16, legend: d.S().Dim.Render(densityLegend + " · ring: √⟨r²⟩ of the theory")}
+	S := d.S()
+	rings := S.Series[1].Render("· ring: radius √⟨r²⟩ of the theory now")
+	if s.p.Mode == sims.Langevin {
+		rings += "; " + S.Series[2].Render(fmt.Sprintf("· ring: at t = τ = m/γ = %s, ballistic inside, diffusive beyond", num(s.p.Tau())))
+	}
+	b := box{title: string(s.p.Mode) + " walkers", legendFrom: 16, legend: S.Dim.Render(densityLegend+"; ") + rings}
 	b.draw = func(w, h int) string {
 		f := d.field("walkers", w, h)
 		sigma := s.p.SigmaTheory(math.Max(s.d.T(), 20*s.p.Dt))
 		scale := niceCeil(3.5 * sigma / math.Min(1, f.extentY(1)))
 		xs, ys := s.d.Positions()
-		out, outside := f.draw(xs, ys, scale, math.Sqrt(s.p.MSDTheory(s.d.T())))
-		note := fmt.Sprintf("window ±%s", num(scale))
+		rings := []float64{math.Sqrt(s.p.MSDTheory(s.d.T()))}
+		if s.p.Mode == sims.Langevin {
+			rings = append(rings, math.Sqrt(s.p.MSDTheory(s.p.Tau())))
+		}
+		out, outside := f.draw(xs, ys, scale, rings...)
+		note := fmt.Sprintf("window ±%s µm", num(scale))
 		if outside > 0 {
 			note += fmt.Sprintf(", %d outside", outside)
 		}
-		return strings.Join(strings.Split(out, "\n")[:max(0, h-1)], "\n") + "\n" + d.S().Dim.Render(note)
+		return strings.Join(strings.Split(out, "\n")[:max(0, h-1)], "\n") + "\n" + S.Dim.Render(note)
 	}
 	return b
 }
 
+func (s *diffusion) msdLegend(d *drawer) string {
+	l := legend(d, "data", "theory "+s.msdTheoryName())
+	if s.p.Mode == sims.Langevin {
+		l += "  " + d.S().Series[2].Render(dotted.mark()+" t = τ")
+	}
+	return l + "  " + s.fitD()
+}
+
+// drawMSD plots the MSD against the theory; for Langevin walkers a line at
+// t = τ marks the crossover from ballistic (∝ t²) to diffusive (∝ t).
 func (s *diffusion) drawMSD(p *plot) string {
-	p.xName, p.yName = "t", "MSD"
+	p.xName, p.yName = "t (s)", "MSD (µm²)"
 	p.logX, p.logY = s.logX, s.logX
 	h := s.d.History()
 	tmax := math.Max(s.d.T(), 10*s.p.Dt)
@@ -131,7 +151,8 @@ func (s *diffusion) drawMSD(p *plot) string {
 				ymin, ymax = math.Min(ymin, m), math.Max(ymax, m)
 			}
 		}
-		p.draw([2]float64{lo, tmax}, [2]float64{ymin / 1.5, ymax * 1.5},
+		yr := [2]float64{ymin / 1.5, ymax * 1.5}
+		p.draw([2]float64{lo, tmax}, yr, s.tauLine(S, yr),
 			series{xs: tx, ys: ty, style: S.Series[1], dash: dashed},
 			series{xs: h.T, ys: h.MSD, style: S.Series[0]})
 		return ""
@@ -141,17 +162,27 @@ func (s *diffusion) drawMSD(p *plot) string {
 	for _, m := range h.MSD {
 		ymax = math.Max(ymax, m)
 	}
-	p.draw([2]float64{0, tmax}, [2]float64{0, ymax * 1.1},
+	yr := [2]float64{0, ymax * 1.1}
+	p.draw([2]float64{0, tmax}, yr, s.tauLine(S, yr),
 		series{xs: tx, ys: ty, style: S.Series[1], dash: dashed},
 		series{xs: h.T, ys: h.MSD, style: S.Series[0]})
 	return ""
+}
+
+// tauLine is the vertical line at t = τ (none outside Langevin mode).
+func (s *diffusion) tauLine(S Styles, yr [2]float64) series {
+	if s.p.Mode != sims.Langevin {
+		return series{}
+	}
+	tau := s.p.Tau()
+	return series{xs: []float64{tau, tau}, ys: yr[:], style: S.Series[2], dash: dotted}
 }
 
 // profileBins is how many bins the profile has in a chart w wide.
 func profileBins(w int) int { return max(8, min(60, w/2)) }
 
 func (s *diffusion) drawProfile(p *plot) string {
-	p.xName, p.yName = "x", "walkers a bin"
+	p.xName, p.yName = "x (µm)", "walkers a bin"
 	pr := s.d.Profile(profileBins(p.w))
 	if len(pr.Count) == 0 {
 		return "every walker is at the origin: step to spread them"

@@ -17,7 +17,8 @@ type field struct {
 	counts []int32
 	glyph  []byte // per cell: 0 empty, else a mark
 	levels [len(fieldGlyphs)]styleCodes
-	ring   styleCodes
+	ring   styleCodes // the origin and waiting walkers
+	rings  [4]styleCodes // two circles, on empty cells and (underlined) over walkers
 	mark   styleCodes
 	streak styleCodes
 	moving []bool // per cell: holds a walker that moved
@@ -43,7 +44,9 @@ func codes(s lipgloss.Style) styleCodes {
 }
 
 func newField(c *Common) *field {
-	f := &field{ring: codes(c.S.Dim), mark: codes(c.S.Bold.Inherit(c.S.Accent)), streak: codes(c.S.Warn)}
+	f := &field{ring: codes(c.S.Dim), mark: codes(c.S.Bold.Inherit(c.S.Accent)), streak: codes(c.S.Warn),
+		rings: [4]styleCodes{codes(c.S.Series[1]), codes(c.S.Series[2]),
+			codes(c.S.Series[1].Underline(true)), codes(c.S.Series[2].Underline(true))}}
 	for i := range f.levels {
 		f.levels[i] = codes(c.S.Density[i])
 	}
@@ -78,17 +81,19 @@ func (f *field) cell(x, y, X float64) int {
 }
 
 // draw renders the particles at (xs, ys) in the window ±X (square units),
-// with the circle of radius ring drawn faintly where the field is empty, the
-// origin marked, and particle 0 picked out. It returns the picture and the
+// with up to two circles of the given radii (the first in the theory's
+// colour, the second in the next series'), the origin marked, and particle
+// 0 picked out. A circle runs over the walkers too: a cell on it keeps its
+// density mark in the circle's colour. It returns the picture and the
 // number of particles outside the window.
-func (f *field) draw(xs, ys []float64, X, ring float64) (string, int) {
-	return f.drawWith(xs, ys, X, ring, nil, nil)
+func (f *field) draw(xs, ys []float64, X float64, rings ...float64) (string, int) {
+	return f.drawWith(xs, ys, X, nil, nil, rings...)
 }
 
 // drawWith is draw with two overlays: paused[i] marks particles that did
 // not move in the last step (a cell holding only those is drawn faint), and
 // streaks are long jumps, drawn as lines from where they started.
-func (f *field) drawWith(xs, ys []float64, X, ring float64, paused []bool, streaks [][4]float64) (string, int) {
+func (f *field) drawWith(xs, ys []float64, X float64, paused []bool, streaks [][4]float64, rings ...float64) (string, int) {
 	if f.w == 0 || f.h == 0 {
 		return "", 0
 	}
@@ -119,12 +124,15 @@ func (f *field) drawWith(xs, ys []float64, X, ring float64, paused []bool, strea
 			}
 		}
 	}
-	if ring > 0 && ring < 2*X {
+	for j, ring := range rings[:min(len(rings), 2)] {
+		if !(ring > 0 && ring < 2*X) {
+			continue
+		}
 		n := int(8 * (f.w + f.h))
 		for i := 0; i < n; i++ {
 			a := 2 * math.Pi * float64(i) / float64(n)
 			if k := f.cell(ring*math.Cos(a), ring*math.Sin(a), X); k >= 0 {
-				f.glyph[k] = 'r'
+				f.glyph[k] = 'r' + byte(j)
 			}
 		}
 	}
@@ -142,7 +150,7 @@ func (f *field) drawWith(xs, ys []float64, X, ring float64, paused []bool, strea
 		if r > 0 {
 			b.WriteByte('\n')
 		}
-		cur := -2 // style of the open run: -1 ring/origin, 0.. levels, 99 mark
+		cur := -2 // style of the open run: -1 origin, 0.. levels, 94–97 rings (over walkers, on empty cells), 98 streak, 99 mark
 		open := func(st int, sc styleCodes) {
 			if st == cur {
 				return
@@ -165,13 +173,17 @@ func (f *field) drawWith(xs, ys []float64, X, ring float64, paused []bool, strea
 				b.WriteRune('○') // only waiting walkers here
 			case n > 0:
 				l := min(int(math.Log2(float64(n))), len(fieldGlyphs)-1)
-				open(l, f.levels[l])
+				if g := f.glyph[k]; g == 'r' || g == 's' {
+					open(94+int(g-'r'), f.rings[2+g-'r'])
+				} else {
+					open(l, f.levels[l])
+				}
 				b.WriteRune(fieldGlyphs[l])
 			case f.glyph[k] >= 0x80:
 				open(98, f.streak)
 				b.WriteRune(streakRunes[f.glyph[k]-0x80])
-			case f.glyph[k] == 'r':
-				open(-1, f.ring)
+			case f.glyph[k] == 'r' || f.glyph[k] == 's':
+				open(96+int(f.glyph[k]-'r'), f.rings[f.glyph[k]-'r'])
 				b.WriteRune('·')
 			case f.glyph[k] == 'o':
 				open(-1, f.ring)
@@ -195,6 +207,8 @@ func (f *field) style(st int) styleCodes {
 		return f.mark
 	case st == 98:
 		return f.streak
+	case st >= 94 && st <= 97:
+		return f.rings[(st-94+2)%4]
 	}
 	return f.levels[st]
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -226,8 +227,22 @@ func TestAxisLabelsAreRound(t *testing.T) {
 	}
 }
 
-// labelValue parses an axis label: 0.25, 12k, 3M, 1e-04.
+// labelValue parses an axis label: 0.25, 12k, 3M, 1e-04, 10⁻², 10³.
 func labelValue(s string) (float64, bool) {
+	if e, ok := strings.CutPrefix(s, "10"); ok && e != "" && !strings.ContainsAny(e, "0123456789.kM") {
+		d := 0
+		for _, r := range strings.TrimPrefix(e, "⁻") {
+			k := strings.IndexRune("⁰¹²³⁴⁵⁶⁷⁸⁹", r)
+			if k < 0 {
+				return 0, false
+			}
+			d = 10*d + utf8.RuneCountInString("⁰¹²³⁴⁵⁶⁷⁸⁹"[:k])
+		}
+		if strings.HasPrefix(e, "⁻") {
+			d = -d
+		}
+		return math.Pow(10, float64(d)), true
+	}
 	mult := 1.0
 	switch {
 	case strings.HasSuffix(s, "k"):
@@ -347,6 +362,42 @@ func TestTableNumbersNeverTouch(t *testing.T) {
 		fields := strings.Fields(line)
 		if len(fields) != 3 {
 			t.Fatalf("line %q splits into %d fields, want 3 (numbers touching?)", line, len(fields))
+		}
+	}
+}
+
+// Decades on a log axis read as such, 10⁻² … 10², each label against the
+// axis as ASCII ones are (ntcharts counts bytes, not cells).
+func TestLogAxisShowsDecades(t *testing.T) {
+	for d, want := range map[int]string{-10: "10⁻¹⁰", -2: "10⁻²", -1: "10⁻¹", 0: "1", 1: "10", 2: "10²"} {
+		if got := decadeLabel(d); got != want {
+			t.Errorf("decade %d: %q, want %q", d, got, want)
+		}
+	}
+	p := &plot{c: NewCommon(asciiRenderer()), w: 40, h: 16, logX: true, logY: true}
+	p.draw([2]float64{1e-3, 1e3}, [2]float64{1e-3, 1e3}, series{xs: []float64{1e-3, 1e3}, ys: []float64{1e-3, 1e3}})
+	out := ansi.Strip(p.view())
+	for _, l := range []string{"10⁻²", "10²"} {
+		if !strings.Contains(out, l) {
+			t.Errorf("no %s on the axes:\n%s", l, out)
+		}
+	}
+	axis := -1
+	for _, line := range strings.Split(out, "\n") {
+		r := []rune(line)
+		for i, c := range r {
+			if c == '│' || c == '┤' || c == '┼' || c == '└' {
+				if axis >= 0 && i != axis {
+					t.Fatalf("y axis at column %d and %d:\n%s", axis, i, out)
+				}
+				axis = i
+				if l := strings.TrimSpace(string(r[:i])); l != "" && r[i-1] == ' ' {
+					t.Errorf("label %q stands off the axis:\n%s", l, out)
+				} else if _, ok := labelValue(l); l != "" && !ok {
+					t.Errorf("label %q is not a number:\n%s", l, out)
+				}
+				break
+			}
 		}
 	}
 }

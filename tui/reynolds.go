@@ -161,7 +161,7 @@ func (s *scallop) picture(d *drawer, w, h int) string {
 }
 
 func (s *scallop) drawMid(p *plot) string {
-	p.xName, p.yName = "t", "midpoint"
+	p.xName, p.yName = "t", "midpoint (ℓ)"
 	sc, S := s.sc, p.c.S
 	xmax := math.Max(sc.Params().Period(), sc.T)
 	ymin, ymax := math.Inf(1), math.Inf(-1)
@@ -176,7 +176,7 @@ func (s *scallop) drawMid(p *plot) string {
 }
 
 func (s *scallop) drawCycles(p *plot) string {
-	p.xName, p.yName = "cycle", "Δx a cycle"
+	p.xName, p.yName = "cycle", "Δx a cycle (ℓ)"
 	p.intX = true // cycles
 	sc, S := s.sc, p.c.S
 	n := len(sc.PerLow)
@@ -318,7 +318,7 @@ func (s *swimmer) numbers(w int) string {
 }
 
 func (s *swimmer) drawLoop(pl *plot) string {
-	pl.xName, pl.yName = "L₁", "L₂"
+	pl.xName, pl.yName = "L₁ (L)", "L₂ (L)"
 	sw, S := s.sw, pl.c.S
 	p := sw.Params()
 	var lx, ly []float64
@@ -336,7 +336,7 @@ func (s *swimmer) drawLoop(pl *plot) string {
 }
 
 func (s *swimmer) drawSpeed(pl *plot) string {
-	pl.xName, pl.yName = "φ", "speed"
+	pl.xName, pl.yName = "φ (rad)", "speed (L/stroke)"
 	S := pl.c.S
 	p := s.sw.Params()
 	var fx, fy []float64
@@ -421,12 +421,12 @@ func (s *cells) field(d *drawer, w, h int) string {
 	xs, ys := s.rt.Positions()
 	rms := math.Sqrt(math.Max(s.rt.MSD(), 1))
 	scale := d.grow("window", niceCeil(math.Max(2.5*rms, 5)/math.Min(1, f.extentY(1))))
-	out, _ := f.draw(xs, ys, scale, 0)
+	out, _ := f.draw(xs, ys, scale)
 	return out + "\n" + d.S().Dim.Render(fmt.Sprintf("window ±%s", num(scale)))
 }
 
 func (s *cells) drawMSD(pl *plot) string {
-	pl.xName, pl.yName = "t", "MSD"
+	pl.xName, pl.yName = "t (τ)", "MSD ((vτ)²)"
 	rt, S := s.rt, pl.c.S
 	p := rt.Params()
 	h := rt.History()
@@ -448,7 +448,7 @@ func (s *cells) drawMSD(pl *plot) string {
 }
 
 func (s *cells) drawDrift(pl *plot) string {
-	pl.xName, pl.yName = "t", "⟨x⟩"
+	pl.xName, pl.yName = "t (τ)", "⟨x⟩ (vτ)"
 	S := pl.c.S
 	tmax := math.Max(s.rt.T(), 1)
 	lo, hi := -1.0, 1.0

@@ -90,8 +90,30 @@ func decimals(s float64) int {
 	return int(math.Ceil(-math.Log10(s) - 1e-9))
 }
 
-// logLabel prints a decade tick (v is log10 of the value) in ASCII:
-// 0.001 … 1, 10, 100, 1k … 100M, and 1e-04 or 1e+09 beyond.
+// decadeLabel prints the decade 10^d as such: 10⁻², 10⁻¹, 1, 10, 10², …
+func decadeLabel(d int) string {
+	switch d {
+	case 0:
+		return "1"
+	case 1:
+		return "10"
+	}
+	const sup = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+	var b strings.Builder
+	b.WriteString("10")
+	if d < 0 {
+		b.WriteRune('⁻')
+		d = -d
+	}
+	for _, c := range strconv.Itoa(d) {
+		b.WriteRune([]rune(sup)[c-'0'])
+	}
+	return b.String()
+}
+
+// logLabel prints a log tick (v is log10 of the value) as a number:
+// 0.001 … 1, 10, 100, 1k … 100M, and 1e-04 or 1e+09 beyond. It serves axes
+// spanning less than two decades, whose ticks are 1, 2 and 5 times each.
 func logLabel(v float64) string {
 	x := math.Pow(10, v)
 	switch {
