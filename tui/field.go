@@ -17,7 +17,7 @@ type field struct {
 	counts []int32
 	glyph  []byte // per cell: 0 empty, else a mark
 	levels [len(fieldGlyphs)]styleCodes
-	ring   styleCodes // the origin and waiting walkers
+	ring   styleCodes    // the origin and waiting walkers
 	rings  [4]styleCodes // two circles, on empty cells and (underlined) over walkers
 	mark   styleCodes
 	streak styleCodes
