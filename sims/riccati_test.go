@@ -9,13 +9,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// relDiff is ‖X − Y‖₁ / ‖Y‖₁.
-func relDiff(X, Y mat.Matrix) float64 {
-	var d mat.Dense
-	d.Sub(X, Y)
-	return mat.Norm(&d, 1) / mat.Norm(Y, 1)
-}
-
 // The two solvers agree to 1e-9 on random systems (some open-loop
 // unstable), and the solution satisfies the equation.
 func TestDARETwoWays(t *testing.T) {
