@@ -3,6 +3,7 @@ package sims
 import (
 	"fmt"
 	"math"
+	"math/cmplx"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
@@ -380,4 +381,14 @@ func (l *LQG) TheoryCosts() (est, full float64) {
 		}
 	}
 	return full + extra, full
+}
+
+// Radius is the spectral radius of the closed loop A − BK: below 1, every
+// small disturbance dies away, by that factor a step at the slowest.
+func (g *Regulator) Radius() float64 {
+	r := 0.0
+	for _, e := range g.Eig {
+		r = math.Max(r, cmplx.Abs(e))
+	}
+	return r
 }

@@ -133,7 +133,8 @@ func NewKalman(p KalmanParams, seed uint64) (*Kalman, error) {
 	R := mat.NewDense(2, 2, []float64{p.Sigma * p.Sigma, 0, 0, p.Sigma * p.Sigma})
 	k := p.order()
 	n := 2 * k
-	kf := &Kalman{p: p, A: A, H: H, R: R, Qf: Qf, rng: rand.New(rand.NewPCG(seed, 0x4b414c4d))}
+	kf := &Kalman{p: p, A: A, H: H, R: R, Qf: Qf, rng: rand.New(rand.NewPCG(seed, 0x4b414c4d)),
+		NIS: math.NaN(), NEES: math.NaN()}
 	var chol mat.Cholesky
 	if !chol.Factorize(mat.NewSymDense(n, symData(Qt))) {
 		return nil, fmt.Errorf("process noise covariance is not positive definite (dt = %g)", p.Dt)
@@ -380,3 +381,8 @@ func (kf *Kalman) TrueSteady() (post *mat.Dense, nis float64) {
 	}
 	return sigma, mat.Trace(&M)
 }
+
+// TraceP is the trace of the filter's covariance after the last update,
+// and TraceSteady that of the steady posterior it converges to.
+func (kf *Kalman) TraceP() float64      { return mat.Trace(kf.P) }
+func (kf *Kalman) TraceSteady() float64 { return mat.Trace(kf.DAREPost) }

@@ -82,6 +82,7 @@ var All = []*Topic{
 	Boltzmann,
 	Backprop,
 	Deep,
+	Control,
 }
 
 // Lookup finds a topic by id. The error names the valid ids.
