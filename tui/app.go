@@ -32,6 +32,7 @@ var screens = map[string]screen{
 	"backprop":   {unit: newBackprop, speed: 3},
 	"boltzmann":  {unit: newBoltzmann, speed: 8},
 	"deep":       {unit: newDeep, speed: 4},
+	"control":    {unit: newControl, speed: 1, preview: 60},
 }
 
 // Openable reports whether a topic has a screen.

@@ -120,6 +120,18 @@ func TestGoldenPerceptronCover(t *testing.T) {
 	golden.RequireEqual(t, []byte(v))
 }
 
+// The control topic's four experiments after a few steps.
+func TestGoldenControl(t *testing.T) {
+	for _, exp := range []string{topic.ExpKalman, topic.ExpLQR, topic.ExpLQG, topic.ExpSensorimotor} {
+		t.Run(exp, func(t *testing.T) {
+			vals := topic.Control.Defaults()
+			_ = vals.Set("experiment", exp)
+			v := finalView(t, Options{Topic: topic.Control, Values: vals, Seed: 1}, 100, 30, repeat("n", 12)...)
+			golden.RequireEqual(t, []byte(v))
+		})
+	}
+}
+
 func TestGoldenHopfield(t *testing.T) {
 	keys := repeat("n", 40)
 	v := finalView(t, Options{Topic: topic.Hopfield, Seed: 1}, 100, 30, keys...)

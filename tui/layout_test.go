@@ -78,6 +78,7 @@ var variants = map[string][]map[string]string{
 	"anomalous":  {{"jump": "stable", "mu": "1.2"}},
 	"perceptron": {{"data": "xor"}},
 	"deep":       {{"layers": "100,100,100,100"}},
+	"control":    {{"qscale": "0.1", "model": "ca"}, {"experiment": "sensorimotor", "external": "-0.1"}},
 }
 
 // cut finds an ellipsis right after a digit, a sign or "=": a number cut.

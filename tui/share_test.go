@@ -94,6 +94,15 @@ func observables(r *runner, h headless) []observed {
 			out = append(out, observed{name, h.last(name), u.cmp.Runs[i].Net.Accuracy(u.data.Test)})
 		}
 		return out
+	case *kalman:
+		return []observed{{"step", h.last("step"), float64(u.kf.Steps)}, {"error", h.last("error"), u.kf.Error()}, {"nis_mean", h.last("nis_mean"), u.kf.MeanNIS()}}
+	case *lqr:
+		return []observed{{"step", h.last("step"), float64(u.l.Steps)}, {"theta", h.last("theta"), u.l.S[2]}, {"cost", h.last("cost"), u.l.Cost}}
+	case *lqg:
+		return []observed{{"step", h.last("step"), float64(u.l.Steps)}, {"theta", h.last("theta"), u.l.S[2]}, {"cost_full", h.last("cost_full"), u.l.CostF}}
+	case *sensorimotor:
+		b, _, _ := u.s.Measured(2)
+		return []observed{{"trials", h.sum("trials"), float64(u.s.Trials)}, {"bias at 1 s", h.rows[2][2], b}}
 	case *depthSweep:
 		out := []observed{{"depths done", float64(len(h.rows)), float64(len(u.sw.Acc))}}
 		for d, a := range u.sw.Acc {
