@@ -94,29 +94,30 @@ func (p KalmanParams) Matrices(q float64) (A, H, Q *mat.Dense) {
 // Kalman is the target and its filter. The filter's update is the Joseph
 // form (I−KH)P⁻(I−KH)ᵀ + KRKᵀ, which stays symmetric and positive.
 type Kalman struct {
-	p        KalmanParams
-	A, H, R  *mat.Dense
-	Qf       *mat.Dense // the filter's process noise
-	cholQ    *mat.Cholesky
-	X        *mat.VecDense // the true state
-	Xhat     *mat.VecDense // the filter's estimate after the last update
-	P        *mat.Dense    // its covariance
-	Xprior   *mat.VecDense // after the last prediction
-	Pprior   *mat.Dense
-	Z        [2]float64 // the last measurement
-	Innov    [2]float64 // z − Hx⁻
-	S        *mat.Dense // the innovation covariance HP⁻Hᵀ + R
-	K        *mat.Dense // the gain
-	NIS      float64    // innovation squared, normalised: νᵀS⁻¹ν
-	NEES     float64    // estimation error squared, normalised: eᵀP⁻¹e
-	Steps    int
-	nisSum   float64
-	DARE     *mat.Dense // the steady prior covariance (the DARE solution)
-	DAREPost *mat.Dense // the steady posterior covariance
-	DAREIter int        // iterations the recursion took to agree to 1e-12
-	rng      *rand.Rand
-	Start    *mat.VecDense // the first estimate
-	Start0   *mat.Dense    // its covariance P₀
+	p         KalmanParams
+	A, H, R   *mat.Dense
+	Qf        *mat.Dense // the filter's process noise
+	cholQ     *mat.Cholesky
+	X         *mat.VecDense // the true state
+	Xhat      *mat.VecDense // the filter's estimate after the last update
+	P         *mat.Dense    // its covariance
+	Xprior    *mat.VecDense // after the last prediction
+	Pprior    *mat.Dense
+	Z         [2]float64 // the last measurement
+	Innov     [2]float64 // z − Hx⁻
+	S         *mat.Dense // the innovation covariance HP⁻Hᵀ + R
+	K         *mat.Dense // the gain
+	NIS       float64    // innovation squared, normalised: νᵀS⁻¹ν
+	NEES      float64    // estimation error squared, normalised: eᵀP⁻¹e
+	Steps     int
+	nisSum    float64
+	DARE      *mat.Dense // the steady prior covariance (the DARE solution)
+	DAREPost  *mat.Dense // the steady posterior covariance
+	DAREIter  int        // iterations the recursion took to agree to 1e-13
+	DAREAgree float64    // ‖X_iteration − X_Schur‖₁/‖X_Schur‖₁
+	rng       *rand.Rand
+	Start     *mat.VecDense // the first estimate
+	Start0    *mat.Dense    // its covariance P₀
 }
 
 // NewKalman starts a target and a filter. The filter's first estimate is
@@ -161,7 +162,11 @@ func NewKalman(p KalmanParams, seed uint64) (*Kalman, error) {
 	if err != nil {
 		return nil, fmt.Errorf("steady covariance: %w", err)
 	}
-	_, kf.DAREIter, _ = DAREIterate(A.T(), H.T(), Qf, R, 1e-12, 1000000)
+	Xi, iters, err := DAREIterate(A.T(), H.T(), Qf, R, 1e-13, 1000000)
+	if err != nil {
+		return nil, fmt.Errorf("steady covariance by iteration: %w", err)
+	}
+	kf.DAREIter, kf.DAREAgree = iters, relDiff(Xi, X)
 	kf.DARE = X
 	K, _ := KalmanGain(X, H, R)
 	var KH, post mat.Dense

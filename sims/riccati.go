@@ -249,3 +249,16 @@ func Discretise(Ac, Bc mat.Matrix, dt float64) (Ad, Bd *mat.Dense) {
 	E.Exp(M)
 	return mat.DenseCopyOf(E.Slice(0, n, 0, n)), mat.DenseCopyOf(E.Slice(0, n, n, n+m))
 }
+
+// Rows copies a matrix into rows, for display.
+func Rows(m mat.Matrix) [][]float64 {
+	r, c := m.Dims()
+	out := make([][]float64, r)
+	for i := range out {
+		out[i] = make([]float64, c)
+		for j := range out[i] {
+			out[i][j] = m.At(i, j)
+		}
+	}
+	return out
+}

@@ -134,6 +134,8 @@ func runControl(v Values, seed uint64, steps, every int, out Out) error {
 		row()
 		stepRows(steps, every, l.Step, row)
 		out.Meta("spectral_radius", l.G.Radius())
+		out.Meta("dare_iterations", float64(l.G.Iters))
+		out.Meta("dare_methods_gap", l.G.Agree)
 		for i, k := range l.G.K {
 			out.Meta([]string{"k_x", "k_v", "k_theta", "k_omega"}[i], k)
 		}
@@ -190,5 +192,6 @@ func runControl(v Values, seed uint64, steps, every int, out Out) error {
 	out.Meta("nis_expected", want)
 	out.Meta("prior_gap", kf.PriorGap())
 	out.Meta("dare_iterations", float64(kf.DAREIter))
+	out.Meta("dare_methods_gap", kf.DAREAgree)
 	return nil
 }

@@ -3,6 +3,8 @@ package tui
 import (
 	"fmt"
 	"math"
+	"math/cmplx"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -27,12 +29,42 @@ func newControl(exp string) unit {
 	return &kalman{}
 }
 
-// controlPanel is the theory tab every control unit shares.
+// controlPanel is the theory tab every control unit shares; the units
+// with a Riccati equation add a tab showing its solution.
 type controlPanel struct{}
 
 func (controlPanel) tabs() []string { return []string{"Theory"} }
 func (controlPanel) panel(_ *drawer, _ string, w int) string {
 	return wrap(controlTheory, w)
+}
+
+// matrixTable prints a matrix under the state's names.
+func matrixTable(names []string, m [][]float64, w int) string {
+	var rows [][]string
+	for i, r := range m {
+		row := []string{names[i]}
+		for _, v := range r {
+			row = append(row, fmt.Sprintf("%.4g", v))
+		}
+		rows = append(rows, row)
+	}
+	return table(append([]string{""}, names...), rows, w, len(rows)+2)
+}
+
+// regulatorPanel shows the controller's Riccati solution, its gain and
+// the closed loop's eigenvalues.
+func regulatorPanel(g *sims.Regulator, w int) string {
+	names := []string{"x", "ẋ", "θ", "θ̇"}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n", wrap(fmt.Sprintf("X solves the DARE by the ordered Schur form of the symplectic matrix; iterating the recursion from X = Q agrees to %.1e after %d steps.", g.Agree, g.Iters), w))
+	b.WriteString("\n" + wrap(fmt.Sprintf("K = (R + BᵀXB)⁻¹BᵀXA = (%.3f, %.3f, %.3f, %.3f)", g.K[0], g.K[1], g.K[2], g.K[3]), w) + "\n")
+	b.WriteString("\neigenvalues of A − BK (20 ms a step):\n")
+	for _, e := range g.Eig {
+		fmt.Fprintf(&b, "  %.4f %+.4fi  |λ| %.4f\n", real(e), imag(e), cmplx.Abs(e))
+	}
+	b.WriteString("\nX, the cost-to-go xᵀXx:\n")
+	b.WriteString(matrixTable(names, sims.Rows(g.X), w))
+	return b.String()
 }
 
 const controlTheory = `One Riccati equation, two problems (Kalman 1960).
@@ -96,6 +128,27 @@ func (s *kalman) record() {
 }
 
 func (s *kalman) step() { s.kf.Step(); s.record() }
+
+func (s *kalman) tabs() []string { return []string{"Theory", "Riccati"} }
+
+func (s *kalman) panel(d *drawer, name string, w int) string {
+	if name != "Riccati" {
+		return s.controlPanel.panel(d, name, w)
+	}
+	kf := s.kf
+	names := []string{"x", "ẋ", "ẍ", "y", "ẏ", "ÿ"}
+	if kf.Params().Model == sims.KalmanCV {
+		names = []string{"x", "ẋ", "y", "ẏ"}
+	}
+	var b strings.Builder
+	b.WriteString(wrap(fmt.Sprintf("The steady prior covariance X solves the DARE with A → Aᵀ, B → Hᵀ, by the ordered Schur form of the symplectic matrix; iterating from X = Q agrees to %.1e after %d steps. The filter's own P⁻ is now %.1e from it.",
+		kf.DAREAgree, kf.DAREIter, kf.PriorGap()), w))
+	b.WriteString("\n\nX, the steady prior covariance:\n")
+	b.WriteString(matrixTable(names, sims.Rows(kf.DARE), w))
+	b.WriteString("\n\nP, the covariance after the last update:\n")
+	b.WriteString(matrixTable(names, sims.Rows(kf.P), w))
+	return b.String()
+}
 
 func (s *kalman) keys() []key.Binding { return nil }
 func (s *kalman) key(tea.KeyMsg) bool { return false }
@@ -380,6 +433,15 @@ func (s *lqr) step() {
 
 func (s *lqr) keys() []key.Binding { return []key.Binding{pushLeft, pushRight} }
 
+func (s *lqr) tabs() []string { return []string{"Theory", "Riccati"} }
+
+func (s *lqr) panel(d *drawer, name string, w int) string {
+	if name != "Riccati" {
+		return s.controlPanel.panel(d, name, w)
+	}
+	return regulatorPanel(s.l.G, w)
+}
+
 func (s *lqr) key(msg tea.KeyMsg) bool {
 	if w := tapKey(msg); w != 0 && !s.l.Done() {
 		s.l.Push(w)
@@ -523,6 +585,17 @@ func (s *lqg) step() {
 
 func (s *lqg) keys() []key.Binding { return []key.Binding{pushLeft, pushRight} }
 
+func (s *lqg) tabs() []string { return []string{"Theory", "Riccati"} }
+
+func (s *lqg) panel(d *drawer, name string, w int) string {
+	if name != "Riccati" {
+		return s.controlPanel.panel(d, name, w)
+	}
+	l := s.l
+	return regulatorPanel(l.G, w) + "\n\n" + wrap("The filter's steady covariance after an update, Σ (the same DARE with A → Aᵀ, B → Hᵀ):", w) + "\n" +
+		matrixTable([]string{"x", "ẋ", "θ", "θ̇"}, sims.Rows(l.FilterPost), w)
+}
+
 func (s *lqg) key(msg tea.KeyMsg) bool {
 	if w := tapKey(msg); w != 0 && !s.l.Done() {
 		s.l.S[3] += w
@@ -551,18 +624,24 @@ func (s *lqg) layout(d *drawer) layout {
 	main := box{title: fmt.Sprintf("LQG · noise %s · push %s N", num(p.SigmaX), num(p.Force)), min: 7,
 		legend: cartPoleLegend(S) + "  " + S.Series[1].Render("╱ estimated pole"),
 		draw: func(w, h int) string {
-			top := max(1, (h-2)/2)
+			if h < 8 { // room for one: the cart on the estimate
+				return S.Dim.Render(fmt.Sprintf("on x̂ (full information: θ %+.4f)", l.Full[2])) + "\n" + drawCartPole(d.c, w, h-1, l.S, l.U, &l.Est)
+			}
+			top := (h - 2) / 2
 			return S.Dim.Render("on the filter's estimate x̂") + "\n" + drawCartPole(d.c, w, top, l.S, l.U, &l.Est) + "\n" +
-				S.Dim.Render("on the true state x (full information)") + "\n" + drawCartPole(d.c, w, max(1, h-2-top), l.Full, l.UFull, nil)
+				S.Dim.Render("on the true state x (full information)") + "\n" + drawCartPole(d.c, w, h-2-top, l.Full, l.UFull, nil)
 		}}
 	te, tf := l.TheoryCosts()
-	e, f := l.MeanCosts()
+	costs := "━ on x̂ —  ━ on x —"
+	if e, f := l.MeanCosts(); l.Steps > 0 {
+		costs = fmt.Sprintf("━ on x̂ %.4g  ━ on x %.4g", e, f)
+	}
 	return layout{
 		main:   main,
 		update: s.lastUpdate(d),
 		right: []box{
 			d.chart("cost", "running cost a step: on x̂ against on x",
-				S.Series[0].Render(fmt.Sprintf("━ on x̂ %.4g", e))+"  "+S.Series[2].Render(fmt.Sprintf("━ on x %.4g", f))+"  "+
+				S.Series[0].Render(costs)+"  "+
 					S.Series[1].Render(fmt.Sprintf("┅ linear theory %.4g, %.4g", te, tf)), s.drawCost),
 			d.chart("angle", "pole angle and its estimate", S.Series[0].Render("━ θ")+"  "+S.Series[1].Render("┅ θ̂")+"  "+S.Series[2].Render("┈ ±0.01 rad"),
 				func(p *plot) string { return drawAngle(p, s.theta, s.l.T, &s.est) }),
