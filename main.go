@@ -193,6 +193,11 @@ func topicCommand(cmd string, args []string, stdout io.Writer) error {
 	if err := unusedFlag(cmd, t, v, specs, given); err != nil {
 		return &exitError{2, err}
 	}
+	if t.Check != nil {
+		if err := t.Check(v); err != nil {
+			return &exitError{2, fmt.Errorf("%s %s: %w", cmd, t.ID, err)}
+		}
+	}
 	if cmd == "run" && !given["steps"] {
 		rf.steps = t.DefaultSteps(v) // −1: the run's own length (its epochs, cycles, trials)
 	}

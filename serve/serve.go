@@ -530,6 +530,9 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 			}
 		} else if len(cmd) > 0 {
 			op, err := topic.ParseOpen(cmd)
+			if err == nil {
+				err = op.Values.NoFiles()
+			}
 			if err != nil {
 				wish.Fatalln(sess, "jclub: "+err.Error())
 				return

@@ -25,6 +25,11 @@ func ParamFlags(v *Values) []Flag {
 			arg = strings.Join(p.Choices, "|")
 		case Bool:
 			arg = "[true|false]"
+		case Text:
+			arg = "TEXT"
+			if p.File {
+				arg = "FILE"
+			}
 		}
 		help := p.Help
 		if p.Kind == Int || p.Kind == Float {
@@ -149,6 +154,11 @@ func ParseOpen(args []string) (Open, error) {
 		}}
 	if err := ParseFlags(args[1:], append(ParamFlags(&o.Values), SeedFlag(&o.Seed), steps)); err != nil {
 		return Open{}, fmt.Errorf("%s: %w", t.ID, err)
+	}
+	if t.Check != nil {
+		if err := t.Check(o.Values); err != nil {
+			return Open{}, fmt.Errorf("%s: %w", t.ID, err)
+		}
 	}
 	if s, _ := t.UsesSteps(o.Values); !s && o.Steps > 0 {
 		return Open{}, fmt.Errorf("%s: --steps is not used here", t.ID)

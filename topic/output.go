@@ -42,7 +42,7 @@ func NewTable(w io.Writer, format string, t *Topic, v Values, seed uint64) (*Tab
 				tb.w.WriteString(", ")
 			}
 			val := v.Format(i)
-			if p.Kind == Choice { // Bool's true/false is JSON as it is
+			if p.Kind == Choice || p.Kind == Text { // Bool's true/false is JSON as it is
 				val = strconv.Quote(val)
 			}
 			fmt.Fprintf(tb.w, "%q: %s", p.Name, val)

@@ -16,6 +16,10 @@ const (
 	Float
 	Choice
 	Bool // a switch: as a flag, --name alone means true
+	// Text is a string given on the command line (a file to read, a
+	// matrix typed in): checked by Check, shown on screen but not edited
+	// there (the parameter panel leaves it out, as it does Headless ones)
+	Text
 )
 
 // Param declares one parameter of a topic: its flag name, help, default and
@@ -47,6 +51,10 @@ type Param struct {
 	// Headless marks a parameter only jclub run has (a multi-seed
 	// comparison): the screen's parameter panel leaves it out.
 	Headless bool
+	// Check validates a Text value (nil: any); File marks a Text that names
+	// a file on this machine, which the SSH server refuses.
+	Check func(string) error
+	File  bool
 	// Experiment marks the topic's experiment (or mode) parameter, a
 	// Choice or a Bool: Modes refer to its values, and jclub run --help
 	// lists the columns of each.
@@ -70,6 +78,8 @@ func (p Param) Range() string {
 		return "true or false"
 	case Int:
 		return fmt.Sprintf("an integer %s..%s", fmtInt(p.Min), fmtInt(p.Max))
+	case Text:
+		return "text"
 	}
 	return fmt.Sprintf("%s..%s", fmtNum(p.Min), fmtNum(p.Max))
 }
@@ -80,6 +90,7 @@ func (p Param) Range() string {
 type Values struct {
 	ps    []Param
 	v     []float64
+	text  []string // the Text parameters' values ("" unset)
 	mnist string
 }
 
@@ -91,7 +102,7 @@ func (v *Values) SetMNISTDir(dir string) { v.mnist = dir }
 
 // Defaults returns the declared default of every parameter.
 func Defaults(ps []Param) Values {
-	v := Values{ps: ps, v: make([]float64, len(ps))}
+	v := Values{ps: ps, v: make([]float64, len(ps)), text: make([]string, len(ps))}
 	for i, p := range ps {
 		v.v[i] = p.Default
 	}
@@ -103,7 +114,7 @@ func (v Values) Params() []Param { return v.ps }
 
 // Clone returns an independent copy.
 func (v Values) Clone() Values {
-	return Values{ps: v.ps, v: append([]float64(nil), v.v...), mnist: v.mnist}
+	return Values{ps: v.ps, v: append([]float64(nil), v.v...), text: append([]string(nil), v.text...), mnist: v.mnist}
 }
 
 func (v Values) index(name string) int {
@@ -123,6 +134,26 @@ func (v Values) Int(name string) int { return int(v.v[v.index(name)]) }
 
 // Bool returns a switch's value.
 func (v Values) Bool(name string) bool { return v.v[v.index(name)] != 0 }
+
+// Text returns a Text parameter's value ("" if unset).
+func (v Values) Text(name string) string {
+	i := v.index(name)
+	if i >= len(v.text) {
+		return ""
+	}
+	return v.text[i]
+}
+
+// NoFiles refuses values that name a file on this machine (what the SSH
+// server serves must not read its files for a client).
+func (v Values) NoFiles() error {
+	for i, p := range v.ps {
+		if p.File && v.Format(i) != "" {
+			return fmt.Errorf("--%s reads a file on this machine: not over SSH (run jclub on your own machine for that)", p.Name)
+		}
+	}
+	return nil
+}
 
 // Choice returns a choice parameter's value.
 func (v Values) Choice(name string) string {
@@ -178,6 +209,16 @@ func (v *Values) Set(name, text string) error {
 	p := v.ps[i]
 	bad := func() error { return fmt.Errorf("%s = %s: must be %s", p.Name, text, p.Range()) }
 	switch p.Kind {
+	case Text:
+		if p.Check != nil {
+			if err := p.Check(text); err != nil {
+				return fmt.Errorf("%s: %w", p.Name, err)
+			}
+		}
+		if len(v.text) < len(v.ps) {
+			v.text = append(v.text, make([]string, len(v.ps)-len(v.text))...)
+		}
+		v.text[i] = text
 	case Choice:
 		for k, c := range p.Choices {
 			if c == text {
@@ -215,6 +256,11 @@ func (v *Values) Set(name, text string) error {
 func (v Values) Format(i int) string {
 	p := v.ps[i]
 	switch p.Kind {
+	case Text:
+		if i < len(v.text) {
+			return v.text[i]
+		}
+		return ""
 	case Choice:
 		return p.Choices[int(v.v[i])]
 	case Bool:
@@ -233,6 +279,9 @@ func fmtInt(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) }
 // Choices cycle. It reports whether the value changed.
 func (v *Values) Nudge(i, dir int) bool {
 	p := v.ps[i]
+	if p.Kind == Text {
+		return false // typed on the command line, not nudged
+	}
 	old := v.v[i]
 	x := old
 	switch {
@@ -321,7 +370,7 @@ func ladder(x float64, dir int) float64 {
 func (v Values) Args() []string {
 	var out []string
 	for i, p := range v.ps {
-		if v.v[i] != p.Default && v.Active(i) {
+		if p.Kind == Text && v.Format(i) != "" && v.Active(i) || p.Kind != Text && v.v[i] != p.Default && v.Active(i) {
 			out = append(out, "--"+p.Name, v.Format(i))
 		}
 	}

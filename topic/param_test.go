@@ -1,6 +1,9 @@
 package topic
 
 import (
+	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -172,5 +175,57 @@ func TestTopicsHavePapersAndQuestions(t *testing.T) {
 		if tp.Built() && (len(tp.Papers) == 0 || len(tp.Questions) == 0) {
 			t.Errorf("%s: %d papers, %d questions", tp.ID, len(tp.Papers), len(tp.Questions))
 		}
+	}
+}
+
+// Text parameters: a file and a typed matrix, checked when set, carried by
+// the share line, refused over SSH when they name a file.
+func TestTextParameters(t *testing.T) {
+	v := Information.Defaults()
+	if err := v.Set("file", "/no/such/file"); err == nil || !strings.Contains(err.Error(), "file") {
+		t.Errorf("a missing file accepted: %v", err)
+	}
+	if err := v.Set("matrix", "0.5,0.6;0.5,0.5"); err == nil || !strings.Contains(err.Error(), "sums to") {
+		t.Errorf("a bad matrix accepted: %v", err)
+	}
+	name := filepath.Join(t.TempDir(), "bytes")
+	if err := os.WriteFile(name, []byte("aab"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, kv := range [][2]string{{"dist", DistFile}, {"file", name}} {
+		if err := v.Set(kv[0], kv[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := EntropyParams(v)
+	if err != nil || math.Abs(p.P['a']-2.0/3) > 1e-15 || math.Abs(p.P['b']-1.0/3) > 1e-15 {
+		t.Fatalf("file distribution %v, %v", err, p.P['a'])
+	}
+	args := v.Args()
+	if !strings.Contains(strings.Join(args, " "), "--file "+name) {
+		t.Errorf("share line %v has no --file", args)
+	}
+	op, err := ParseOpen(append([]string{"information"}, args...))
+	if err != nil || op.Values.Text("file") != name {
+		t.Fatalf("ParseOpen: %v", err)
+	}
+	if err := op.Values.NoFiles(); err == nil {
+		t.Error("a file parameter passes NoFiles")
+	}
+	if _, err := ParseOpen([]string{"information", "--dist", "file"}); err == nil {
+		t.Error("dist = file without --file accepted")
+	}
+	c := Information.Defaults()
+	for _, kv := range [][2]string{{"experiment", ExpChannel}, {"channel", "matrix"}, {"matrix", "0.9,0.1;0.2,0.8"}} {
+		if err := c.Set(kv[0], kv[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.NoFiles(); err != nil {
+		t.Errorf("a matrix is refused over SSH: %v", err)
+	}
+	var rows Rows
+	if err := Information.Run(c, 1, -1, 1000, &rows); err != nil || len(rows.Rows) < 2 {
+		t.Fatalf("typed channel: %v", err)
 	}
 }

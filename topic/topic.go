@@ -38,6 +38,10 @@ type Topic struct {
 	Natural func(v Values) bool
 	// UsesMNIST topics take --mnist DIR to read the IDX files from DIR.
 	UsesMNIST bool
+	// Check, if set, refuses values that fit every range but not each
+	// other (a choice that needs a Text given): jclub run and open report
+	// it before anything starts.
+	Check func(v Values) error
 	// Adjust, if set, is called after the parameter named changed was
 	// changed on screen from the values before, to keep others in step.
 	Adjust func(v *Values, changed string, before Values)
@@ -82,6 +86,7 @@ var All = []*Topic{
 	Boltzmann,
 	Backprop,
 	Deep,
+	Information,
 	Control,
 }
 

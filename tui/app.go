@@ -24,15 +24,16 @@ type screen struct {
 
 // screens is every topic's screen, by topic id.
 var screens = map[string]screen{
-	"diffusion":  {unit: newDiffusion, speed: 1, preview: 40},
-	"anomalous":  {unit: newAnomalous, speed: 1, preview: 60},
-	"reynolds":   {unit: newReynolds, speed: 2, preview: 150},
-	"perceptron": {unit: newPerceptron, speed: 0, preview: 40},
-	"hopfield":   {unit: newHopfield, speed: 2, preview: 300},
-	"backprop":   {unit: newBackprop, speed: 3},
-	"boltzmann":  {unit: newBoltzmann, speed: 8},
-	"deep":       {unit: newDeep, speed: 4},
-	"control":    {unit: newControl, speed: 1, preview: 60},
+	"diffusion":   {unit: newDiffusion, speed: 1, preview: 40},
+	"anomalous":   {unit: newAnomalous, speed: 1, preview: 60},
+	"reynolds":    {unit: newReynolds, speed: 2, preview: 150},
+	"perceptron":  {unit: newPerceptron, speed: 0, preview: 40},
+	"hopfield":    {unit: newHopfield, speed: 2, preview: 300},
+	"backprop":    {unit: newBackprop, speed: 3},
+	"boltzmann":   {unit: newBoltzmann, speed: 8},
+	"deep":        {unit: newDeep, speed: 4},
+	"information": {unit: newInformation, speed: 1, preview: 40},
+	"control":     {unit: newControl, speed: 1, preview: 60},
 }
 
 // Openable reports whether a topic has a screen.

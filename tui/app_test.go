@@ -132,6 +132,19 @@ func TestGoldenControl(t *testing.T) {
 	}
 }
 
+// The information topic's four experiments after a few steps.
+func TestGoldenInformation(t *testing.T) {
+	for _, exp := range []string{topic.ExpEntropy, topic.ExpChannel, topic.ExpRateDistortion, topic.ExpLaughlin} {
+		t.Run(exp, func(t *testing.T) {
+			vals := topic.Information.Defaults()
+			_ = vals.Set("experiment", exp)
+			_ = vals.Set("channel", "z")
+			v := finalView(t, Options{Topic: topic.Information, Values: vals, Seed: 1}, 100, 30, repeat("n", 12)...)
+			golden.RequireEqual(t, []byte(v))
+		})
+	}
+}
+
 func TestGoldenHopfield(t *testing.T) {
 	keys := repeat("n", 40)
 	v := finalView(t, Options{Topic: topic.Hopfield, Seed: 1}, 100, 30, keys...)

@@ -94,6 +94,18 @@ func observables(r *runner, h headless) []observed {
 			out = append(out, observed{name, h.last(name), u.cmp.Runs[i].Net.Accuracy(u.data.Test)})
 		}
 		return out
+	case *entropy:
+		return []observed{{"samples", h.last("samples"), float64(u.e.N)}, {"plugin", h.last("plugin"), models.PlugIn(u.e.Counts)}}
+	case *channel:
+		return []observed{{"iteration", h.last("iteration"), float64(u.b.Iter)}, {"lower", h.last("lower"), u.b.Lower}}
+	case *rateDistortion:
+		out := []observed{{"points", float64(len(h.rows)), float64(len(u.rd.Points))}}
+		if n := len(u.rd.Points); n > 0 {
+			out = append(out, observed{"last R", h.last("R"), u.rd.Points[n-1][1]})
+		}
+		return out
+	case *laughlin:
+		return []observed{{"step", h.last("step"), float64(u.l.N / u.l.Params().Batch)}, {"output_entropy", h.last("output_entropy"), u.l.OutputEntropy()}}
 	case *kalman:
 		return []observed{{"step", h.last("step"), float64(u.kf.Steps)}, {"error", h.last("error"), u.kf.Error()}, {"nis_mean", h.last("nis_mean"), u.kf.MeanNIS()}}
 	case *lqr:
