@@ -15,6 +15,7 @@ const (
 	ExpChannel        = "channel"
 	ExpRateDistortion = "ratedistortion"
 	ExpLaughlin       = "laughlin"
+	ExpPlane          = "plane"
 )
 
 // DistFile is the entropy experiment's distribution read from a file's
@@ -45,8 +46,8 @@ var Information = &Topic{
 		"Why does equalising the histogram maximise information?",
 	},
 	Params: []Param{
-		{Name: "experiment", Experiment: true, Kind: Choice, Choices: []string{ExpEntropy, ExpChannel, ExpRateDistortion, ExpLaughlin},
-			Help: "entropy: estimating it from samples; channel: capacity by Blahut–Arimoto; ratedistortion: R(D) by Blahut; laughlin: a neuron equalising its output"},
+		{Name: "experiment", Experiment: true, Kind: Choice, Choices: []string{ExpEntropy, ExpChannel, ExpRateDistortion, ExpLaughlin, ExpPlane},
+			Help: "entropy: estimating it from samples; channel: capacity by Blahut–Arimoto; ratedistortion: R(D) by Blahut; laughlin: a neuron equalising its output; plane: a learning net's information plane"},
 		{Name: "dist", Kind: Choice, Choices: append(append([]string{}, models.Dists...), DistFile), Modes: infoExp(ExpEntropy),
 			Help: "the source: uniform, Zipf (1/i), geometric, dyadic (½, ¼, …), or the bytes of --file"},
 		{Name: "symbols", Kind: Int, Default: 16, Min: 2, Max: 4096, Modes: infoExp(ExpEntropy),
@@ -79,13 +80,24 @@ var Information = &Topic{
 			Help: "the thresholds' starting gain η (it falls as η·1000/(1000 + n))"},
 		{Name: "contrasts", Kind: Int, Default: 100, Min: 1, Max: 100000, Modes: infoExp(ExpLaughlin),
 			Help: "contrasts a step"},
+		{Name: "activation", Kind: Choice, Choices: []string{models.Tanh, models.ReLU}, Modes: infoExp(ExpPlane),
+			Help: "the hidden units: tanh saturates on both sides, ReLU on one"},
+		{Name: "bins", Kind: Int, Default: 30, Min: 2, Max: 1000, Modes: infoExp(ExpPlane),
+			Help: "bins over a tanh unit's range [−1, 1]; ReLU units get bins of the same width"},
+		{Name: "rate", Kind: Float, Default: 0.02, Min: 1e-4, Max: 10, Modes: infoExp(ExpPlane),
+			Help: "the learning rate η of plain SGD"},
+		{Name: "minibatch", Kind: Int, Default: 256, Min: 1, Max: 1000, Modes: infoExp(ExpPlane),
+			Help: "mini-batch size (the paper's: 256)"},
+		{Name: "epochs", Kind: Int, Default: 1000, Min: 1, Max: 100000, Modes: infoExp(ExpPlane),
+			Help: "epochs of a headless run (one a step)"},
 	},
 	Natural: func(v Values) bool {
 		e := v.Choice("experiment")
-		return e == ExpChannel || e == ExpRateDistortion
+		return e == ExpChannel || e == ExpRateDistortion || e == ExpPlane
 	},
 	Uses: func(v Values) (bool, bool) {
-		return true, v.Choice("experiment") != ExpRateDistortion
+		e := v.Choice("experiment")
+		return true, e != ExpRateDistortion && e != ExpPlane
 	},
 	Steps: 200,
 	Every: 10,
@@ -97,6 +109,8 @@ var Information = &Topic{
 			return []string{"D", "R", "R_theory", "beta"}
 		case ExpLaughlin:
 			return []string{"step", "output_entropy", "cdf_error"}
+		case ExpPlane:
+			return []string{"epoch", "layer", "ixt", "ity", "loss"}
 		}
 		return []string{"samples", "plugin", "miller_madow", "true", "mi_plugin", "mi_true"}
 	},
@@ -196,6 +210,11 @@ func LaughlinParams(v Values) models.LaughlinParams {
 	return models.LaughlinParams{Shape: v.Choice("contrast"), Levels: v.Int("levels"), Eta: v.Float("eta"), Batch: v.Int("contrasts")}
 }
 
+// PlaneParams converts the values to the information plane's parameters.
+func PlaneParams(v Values) models.PlaneParams {
+	return models.PlaneParams{Activation: v.Choice("activation"), Bins: v.Int("bins"), Eta: v.Float("rate"), Batch: v.Int("minibatch")}
+}
+
 // channelLimit bounds the iterations of a natural channel run: it stops
 // when the bounds are within 1e-9 of each other.
 const channelLimit = 100000
@@ -238,6 +257,27 @@ func runInformation(v Values, seed uint64, steps, every int, out Out) error {
 		for i, pt := range rd.Points {
 			out.Row([]float64{pt[0], pt[1], theory(pt[0]), betas[i]})
 		}
+		return nil
+	case ExpPlane:
+		pl, err := models.NewPlane(PlaneParams(v), seed)
+		if err != nil {
+			return err
+		}
+		rows := func() {
+			k := len(pl.IXT) - 1
+			for l := range pl.IXT[k] {
+				out.Row([]float64{float64(pl.Epoch), float64(l + 1), pl.IXT[k][l], pl.ITY[k][l], pl.Loss})
+			}
+		}
+		rows()
+		for range until(steps, v.Int("epochs")) {
+			pl.Step()
+			if models.PlaneDue(pl.Epoch) {
+				rows()
+			}
+		}
+		out.Meta("test_accuracy", pl.Accuracy())
+		out.Meta("label_entropy", models.LabelEntropy())
 		return nil
 	case ExpLaughlin:
 		l, err := models.NewLaughlin(LaughlinParams(v), seed)

@@ -134,7 +134,7 @@ func TestGoldenControl(t *testing.T) {
 
 // The information topic's four experiments after a few steps.
 func TestGoldenInformation(t *testing.T) {
-	for _, exp := range []string{topic.ExpEntropy, topic.ExpChannel, topic.ExpRateDistortion, topic.ExpLaughlin} {
+	for _, exp := range []string{topic.ExpEntropy, topic.ExpChannel, topic.ExpRateDistortion, topic.ExpLaughlin, topic.ExpPlane} {
 		t.Run(exp, func(t *testing.T) {
 			vals := topic.Information.Defaults()
 			_ = vals.Set("experiment", exp)

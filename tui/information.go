@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/jclub/jclub/models"
 	"github.com/jclub/jclub/topic"
@@ -24,6 +25,8 @@ func newInformation(exp string) unit {
 		return &rateDistortion{}
 	case topic.ExpLaughlin:
 		return &laughlin{}
+	case topic.ExpPlane:
+		return &plane{}
 	}
 	return &entropy{}
 }
@@ -605,4 +608,134 @@ func (s *laughlin) lastUpdate(d *drawer) string {
 	L := l.Params().Levels
 	return fmt.Sprintf("c = %+.3f: t_%d ← %+.4f − %.2g·(%d − %d/%d) = %+.4f", l.Last.C, k+1, l.Last.Before, l.Gain(), below, k+1, L, l.Last.After) + "\n" +
 		S.Dim.Render(fmt.Sprintf("gain η·1000/(1000 + n) = %.3g after %d contrasts", l.Gain(), l.N))
+}
+
+// plane is the information plane of a small net as it learns.
+type plane struct {
+	infoPanel
+	pl   *models.Plane
+	loss trace
+}
+
+func (s *plane) reset(v topic.Values, seed uint64) error {
+	pl, err := models.NewPlane(topic.PlaneParams(v), seed)
+	if err != nil {
+		return err
+	}
+	s.pl = pl
+	s.loss.reset()
+	return nil
+}
+
+func (s *plane) step() {
+	s.pl.Step()
+	s.loss.add(float64(s.pl.Epoch), s.pl.Loss)
+}
+
+func (s *plane) finished(v topic.Values) (bool, string) {
+	return s.pl.Epoch >= v.Int("epochs"), fmt.Sprintf("%d epochs done", s.pl.Epoch)
+}
+
+func (s *plane) status() string {
+	pl := s.pl
+	k := len(pl.IXT) - 1
+	last := pl.IXT[k][len(pl.IXT[k])-1]
+	return fmt.Sprintf("epoch %d · loss %.4f · last hidden layer I(X;T) %.2f bits", pl.Epoch, pl.Loss, last)
+}
+
+// layerStyle is hidden layer l's line on the plane: a colour and a dash,
+// so that the layers read apart without colour too.
+func layerStyle(S Styles, l int) (lipgloss.Style, dash) {
+	styles := []lipgloss.Style{S.Series[0], S.Series[1], S.Series[2], S.Accent, S.Warn}
+	dashes := []dash{solid, dashed, dotted, solid, dashed}
+	return styles[l%len(styles)], dashes[l%len(dashes)]
+}
+
+func (s *plane) layout(d *drawer) layout {
+	S := d.S()
+	p := s.pl.Params()
+	var parts []string
+	for l := range s.pl.Hidden() {
+		st, ds := layerStyle(S, l)
+		parts = append(parts, st.Render(fmt.Sprintf("%s %d: %d units", ds.mark(), l+1, models.PlaneSizes[l+1])))
+	}
+	est := fmt.Sprintf("estimator: bins of width %.3g (%d over tanh's [−1, 1])", 2/float64(p.Bins), p.Bins)
+	return layout{
+		main: d.chart("plane", fmt.Sprintf("information plane · %s · 12-10-7-5-4-3-2", p.Activation),
+			strings.Join(parts, "  ")+"  "+S.Dim.Render(est), s.drawPlane),
+		update: s.lastUpdate(d),
+		right: []box{
+			d.chart("ixt", "I(X;T) of each layer against epochs", S.Dim.Render("lines as on the plane; falling is compression"), s.drawIXT),
+			d.chart("loss", "training loss", S.Series[0].Render(fmt.Sprintf("━ loss %.4f", s.pl.Loss)), s.drawLoss),
+		},
+	}
+}
+
+func (s *plane) drawPlane(p *plot) string {
+	p.xName, p.yName = "I(X;T) bits", "I(T;Y)"
+	S := p.c.S
+	pl := s.pl
+	var ss []series
+	for l := range pl.Hidden() {
+		st, ds := layerStyle(S, l)
+		var xs, ys []float64
+		for k := range pl.IXT {
+			xs, ys = append(xs, pl.IXT[k][l]), append(ys, pl.ITY[k][l])
+		}
+		ss = append(ss, series{xs: xs, ys: ys, style: st, dash: ds},
+			series{xs: xs[len(xs)-1:], ys: ys[len(ys)-1:], style: st, glyph: rune('1' + l)})
+	}
+	p.draw([2]float64{0, 12.5}, [2]float64{0, models.LabelEntropy() * 1.05}, ss...)
+	return ""
+}
+
+func (s *plane) drawIXT(p *plot) string {
+	p.xName, p.yName = "epoch", "bits"
+	p.logX = true
+	S := p.c.S
+	pl := s.pl
+	if pl.Epoch == 0 {
+		return "take a step: one epoch of training, then each layer is measured"
+	}
+	var ss []series
+	for l := range pl.Hidden() {
+		st, ds := layerStyle(S, l)
+		var xs, ys []float64
+		for k, e := range pl.Epochs {
+			if e > 0 {
+				xs, ys = append(xs, float64(e)), append(ys, pl.IXT[k][l])
+			}
+		}
+		ss = append(ss, series{xs: xs, ys: ys, style: st, dash: ds})
+	}
+	p.draw([2]float64{1, math.Max(10, float64(pl.Epoch))}, [2]float64{0, 12.5}, ss...)
+	return ""
+}
+
+func (s *plane) drawLoss(p *plot) string {
+	p.xName, p.yName = "epoch", "loss"
+	p.logX = true
+	if s.pl.Epoch == 0 {
+		return "take a step: one epoch of training"
+	}
+	hi := 0.0
+	for _, y := range s.loss.ys {
+		hi = math.Max(hi, y)
+	}
+	p.draw([2]float64{1, math.Max(10, float64(s.pl.Epoch))}, [2]float64{0, hi*1.05 + 1e-9}, series{xs: s.loss.xs, ys: s.loss.ys, style: p.c.S.Series[0]})
+	return ""
+}
+
+func (s *plane) lastUpdate(d *drawer) string {
+	pl, S := s.pl, d.S()
+	if pl.Epoch == 0 {
+		return S.Dim.Render("press n for one epoch of SGD on 80% of the 4096 patterns; every layer T is then binned and placed at (I(X;T), I(T;Y))")
+	}
+	k := len(pl.IXT) - 1
+	var xs []string
+	for l := range pl.IXT[k] {
+		xs = append(xs, fmt.Sprintf("%.2f", pl.IXT[k][l]))
+	}
+	return fmt.Sprintf("epoch %d (measured at %d): loss %.4f; I(X;T) by layer %s bits", pl.Epoch, pl.Epochs[k], pl.Loss, strings.Join(xs, ", ")) + "\n" +
+		S.Dim.Render(fmt.Sprintf("I(T;Y) of the last layer %.3f of H(Y) = %.3f; I(X;T) = H(T): T is a function of X, X uniform", pl.ITY[k][len(pl.ITY[k])-1], models.LabelEntropy()))
 }

@@ -80,7 +80,7 @@ var variants = map[string][]map[string]string{
 	"deep":       {{"layers": "100,100,100,100"}},
 	"control":    {{"qscale": "0.1", "model": "ca"}, {"experiment": "sensorimotor", "external": "-0.1"}},
 	"information": {{"experiment": "channel", "channel": "z", "crossover": "0.3"}, {"experiment": "ratedistortion", "source": "gaussian"},
-		{"dist": "zipf", "symbols": "256", "batch": "100"}},
+		{"dist": "zipf", "symbols": "256", "batch": "100"}, {"experiment": "plane", "activation": "relu"}},
 }
 
 // cut finds an ellipsis right after a digit, a sign or "=": a number cut.

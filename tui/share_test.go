@@ -104,6 +104,9 @@ func observables(r *runner, h headless) []observed {
 			out = append(out, observed{"last R", h.last("R"), u.rd.Points[n-1][1]})
 		}
 		return out
+	case *plane:
+		k := len(u.pl.IXT) - 1
+		return []observed{{"epoch", h.last("epoch"), float64(u.pl.Epochs[k])}, {"ixt", h.last("ixt"), u.pl.IXT[k][len(u.pl.IXT[k])-1]}}
 	case *laughlin:
 		return []observed{{"step", h.last("step"), float64(u.l.N / u.l.Params().Batch)}, {"output_entropy", h.last("output_entropy"), u.l.OutputEntropy()}}
 	case *kalman:
