@@ -3,8 +3,8 @@ package models
 import (
 	"fmt"
 	"math"
-	"sort"
 	"math/rand/v2"
+	"sort"
 )
 
 // TrainVectors does one step of mini-batch gradient descent on the dense
@@ -118,7 +118,7 @@ type Plane struct {
 	Net    *MLP
 	Train  []int // indices of the training patterns (80%)
 	Epoch  int
-	Loss   float64 // mean loss of the last epoch
+	Loss   float64     // mean loss of the last epoch
 	IXT    [][]float64 // per measured epoch, per hidden layer
 	ITY    [][]float64
 	Epochs []int // the epochs measured
