@@ -182,69 +182,58 @@ func (pl *Plane) Hidden() int { return len(PlaneSizes) - 2 }
 
 // measure bins every hidden layer's activities over all 4096 patterns and
 // records (I(X;T), I(T;Y)). Every layer is binned in bins of one width,
-// 2/Bins: a tanh layer's range [−1, 1] holds Bins of them; a ReLU layer,
-// which has no top, gets as many as its largest activity needs (as Saxe et
-// al. 2018 bin: by a fixed bin size).
+// 2/Bins, from its bottom: a tanh layer's range [−1, 1] holds Bins of
+// them; a ReLU layer, which has no top, gets as many as its activities
+// need (as Saxe et al. 2018 bin: by a fixed bin size).
 func (pl *Plane) measure() {
 	L := pl.Hidden()
-	acts := make([][][]float64, L)
-	hi := make([]float64, L)
-	for l := range acts {
-		acts[l] = make([][]float64, len(planeInputs))
+	width := 2 / float64(pl.p.Bins)
+	lo := -1.0
+	if pl.p.Activation == ReLU {
+		lo = 0
 	}
+	counts := make([]map[string][2]int, L)
+	for l := range counts {
+		counts[l] = map[string][2]int{}
+	}
+	key := make([]byte, 0, 32)
 	for k, x := range planeInputs {
 		a := pl.Net.Layers(x)
 		for l := range L {
-			acts[l][k] = append([]float64(nil), a[l]...)
+			key = key[:0]
 			for _, v := range a[l] {
-				hi[l] = math.Max(hi[l], v)
+				b := max(0, min(65535, int(math.Floor((v-lo)/width))))
+				key = append(key, byte(b), byte(b>>8)) // the tuple of bins, exactly
 			}
+			c := counts[l][string(key)]
+			c[planeLabels[k]]++
+			counts[l][string(key)] = c
 		}
 	}
 	ixt, ity := make([]float64, L), make([]float64, L)
-	width := 2 / float64(pl.p.Bins)
 	for l := range L {
-		lo, n := -1.0, pl.p.Bins
-		if pl.p.Activation == ReLU {
-			lo, n = 0, max(1, int(math.Ceil(hi[l]/width)))
-		}
-		ixt[l], ity[l] = binnedMI(acts[l], planeLabels, lo, width, n)
+		ixt[l], ity[l] = binnedMI(counts[l], len(planeInputs))
 	}
 	pl.IXT, pl.ITY = append(pl.IXT, ixt), append(pl.ITY, ity)
 	pl.Epochs = append(pl.Epochs, pl.Epoch)
 }
 
-// binnedMI is (H(T), I(T;Y)) of the binned activities t[k] of the patterns
-// k, X uniform over them: each unit's activity falls in one of bins bins
-// of the given width from lo, and T is the tuple of bins.
-func binnedMI(t [][]float64, ys []int, lo, width float64, bins int) (ixt, ity float64) {
-	count := map[string][2]int{}
-	key := make([]byte, 0, 32)
-	for k, a := range t {
-		key = key[:0]
-		for _, v := range a {
-			b := int(math.Floor((v - lo) / width))
-			b = max(0, min(bins-1, 65535, b))
-			key = append(key, byte(b), byte(b>>8)) // the tuple of bins, exactly
-		}
-		c := count[string(key)]
-		c[ys[k]]++
-		count[string(key)] = c
+// binnedMI is (H(T), I(T;Y)) from the label counts of each value of T over
+// n equally likely patterns.
+func binnedMI(count map[string][2]int, n int) (ixt, ity float64) {
+	var ny [2]float64
+	for _, c := range count {
+		ny[0], ny[1] = ny[0]+float64(c[0]), ny[1]+float64(c[1])
 	}
-	n := float64(len(t))
-	ny := [2]float64{}
-	for _, y := range ys {
-		ny[y]++
-	}
-	hy := Entropy([]float64{ny[0] / n, ny[1] / n})
+	N := float64(n)
 	hyt := 0.0
 	for _, c := range count {
 		m := float64(c[0] + c[1])
-		p := m / n
+		p := m / N
 		ixt -= p * math.Log2(p)
 		hyt += p * Entropy([]float64{float64(c[0]) / m, float64(c[1]) / m})
 	}
-	return ixt, hy - hyt
+	return ixt, Entropy([]float64{ny[0] / N, ny[1] / N}) - hyt
 }
 
 // Accuracy is the share of the held-out 20% classified right.
