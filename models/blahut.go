@@ -96,11 +96,18 @@ type BlahutArimoto struct {
 	LastD        []float64 // D(x) of the last iteration
 }
 
-// NewBlahutArimoto starts from the uniform input.
+// NewBlahutArimoto starts from the skewed input r(x) ∝ 2^(−x), not the
+// uniform one: for symmetric channels the uniform input is already the
+// answer, and the iteration would have nothing to show.
 func NewBlahutArimoto(W [][]float64) *BlahutArimoto {
 	r := make([]float64, len(W))
+	s := 0.0
 	for i := range r {
-		r[i] = 1 / float64(len(W))
+		r[i] = math.Exp2(-float64(i))
+		s += r[i]
+	}
+	for i := range r {
+		r[i] /= s
 	}
 	b := &BlahutArimoto{W: W, R: r}
 	b.bounds()

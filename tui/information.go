@@ -314,7 +314,7 @@ func (s *channel) drawGap(p *plot) string {
 		}
 	}
 	if len(xs) == 0 {
-		return "the bounds agree: the uniform input is already optimal"
+		return "the bounds agree to the last digit"
 	}
 	p.draw([2]float64{0, math.Max(10, float64(s.b.Iter))}, [2]float64{lo / 2, hi * 2}, series{xs: xs, ys: ys, style: p.c.S.Series[0]})
 	return ""
