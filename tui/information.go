@@ -657,12 +657,13 @@ func (s *plane) layout(d *drawer) layout {
 	var parts []string
 	for l := range s.pl.Hidden() {
 		st, ds := layerStyle(S, l)
-		parts = append(parts, st.Render(fmt.Sprintf("%s %d: %d units", ds.mark(), l+1, models.PlaneSizes[l+1])))
+		parts = append(parts, st.Render(fmt.Sprintf("%s%d: %d", ds.mark(), l+1, models.PlaneSizes[l+1])))
 	}
-	est := fmt.Sprintf("estimator: bins of width %.3g (%d over tanh's [−1, 1])", 2/float64(p.Bins), p.Bins)
+	est := fmt.Sprintf("units; bins %.3g wide (%d on [−1, 1])", 2/float64(p.Bins), p.Bins)
+	main := d.chart("plane", fmt.Sprintf("information plane · %s · 12-10-7-5-4-3-2", p.Activation),
+		strings.Join(parts, " ")+" "+S.Dim.Render(est), s.drawPlane)
 	return layout{
-		main: d.chart("plane", fmt.Sprintf("information plane · %s · 12-10-7-5-4-3-2", p.Activation),
-			strings.Join(parts, "  ")+"  "+S.Dim.Render(est), s.drawPlane),
+		main: main,
 		update: s.lastUpdate(d),
 		right: []box{
 			d.chart("ixt", "I(X;T) of each layer against epochs", S.Dim.Render("lines as on the plane; falling is compression"), s.drawIXT),
@@ -736,6 +737,6 @@ func (s *plane) lastUpdate(d *drawer) string {
 	for l := range pl.IXT[k] {
 		xs = append(xs, fmt.Sprintf("%.2f", pl.IXT[k][l]))
 	}
-	return fmt.Sprintf("epoch %d (measured at %d): loss %.4f; I(X;T) by layer %s bits", pl.Epoch, pl.Epochs[k], pl.Loss, strings.Join(xs, ", ")) + "\n" +
-		S.Dim.Render(fmt.Sprintf("I(T;Y) of the last layer %.3f of H(Y) = %.3f; I(X;T) = H(T): T is a function of X, X uniform", pl.ITY[k][len(pl.ITY[k])-1], models.LabelEntropy()))
+	return fmt.Sprintf("epoch %d (measured at %d), loss %.4f; I(X;T) %s bits", pl.Epoch, pl.Epochs[k], pl.Loss, strings.Join(xs, " ")) + "\n" +
+		S.Dim.Render(fmt.Sprintf("last layer's I(T;Y) %.3f of H(Y) %.3f", pl.ITY[k][len(pl.ITY[k])-1], models.LabelEntropy()))
 }
