@@ -663,7 +663,7 @@ func (s *plane) layout(d *drawer) layout {
 	main := d.chart("plane", fmt.Sprintf("information plane · %s · 12-10-7-5-4-3-2", p.Activation),
 		strings.Join(parts, " ")+" "+S.Dim.Render(est), s.drawPlane)
 	return layout{
-		main: main,
+		main:   main,
 		update: s.lastUpdate(d),
 		right: []box{
 			d.chart("ixt", "I(X;T) of each layer against epochs", S.Dim.Render("lines as on the plane; falling is compression"), s.drawIXT),
