@@ -201,7 +201,7 @@ func (s *anomalous) drawLower(p *plot) string {
 		}
 		ss := []series{}
 		if al, ok := s.p.RobustAlpha(); ok {
-			ss = append(ss, series{xs: []float64{1, ts[len(ts)-1]}, ys: []float64{al, al}, style: S.Series[1], dash: dashed})
+			ss = append(ss, hline(1, ts[len(ts)-1], al, S.Series[1], dashed))
 		}
 		ss = append(ss, series{xs: ts, ys: sl, style: S.Series[0]})
 		p.draw([2]float64{1, math.Max(2, ts[len(ts)-1])}, [2]float64{lo, hi}, ss...)

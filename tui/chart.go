@@ -23,6 +23,11 @@ type series struct {
 	dash dash
 }
 
+// hline is a horizontal line at y from x0 to x1: a reference value.
+func hline(x0, x1, y float64, st lipgloss.Style, d dash) series {
+	return series{xs: []float64{x0, x1}, ys: []float64{y, y}, style: st, dash: d}
+}
+
 // trace is a series recorded against steps in bounded memory: past
 // traceMax points every other one is dropped and the stride doubles.
 type trace struct {

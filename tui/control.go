@@ -261,7 +261,7 @@ func (s *kalman) drawTrace(p *plot) string {
 		ymax = math.Max(ymax, y)
 	}
 	p.draw([2]float64{0, xmax}, [2]float64{0, ymax * 1.1},
-		series{xs: []float64{0, xmax}, ys: []float64{kf.TraceSteady(), kf.TraceSteady()}, style: S.Series[1], dash: dashed},
+		hline(0, xmax, kf.TraceSteady(), S.Series[1], dashed),
 		series{xs: s.traceP.xs, ys: s.traceP.ys, style: S.Series[0]})
 	return ""
 }
@@ -287,7 +287,7 @@ func (s *kalman) drawNIS(p *plot) string {
 	p.draw([2]float64{0, xmax}, [2]float64{0, ymax},
 		series{xs: bx, ys: blo, style: S.Series[2], dash: dotted},
 		series{xs: bx, ys: bhi, style: S.Series[2], dash: dotted},
-		series{xs: []float64{0, xmax}, ys: []float64{2, 2}, style: S.Series[1], dash: dashed},
+		hline(0, xmax, 2, S.Series[1], dashed),
 		series{xs: s.nis.xs, ys: s.nis.ys, style: S.Series[0]})
 	return ""
 }
@@ -306,7 +306,7 @@ func (s *kalman) drawError(p *plot) string {
 		ymax = math.Max(ymax, y)
 	}
 	p.draw([2]float64{0, xmax}, [2]float64{0, ymax * 1.05},
-		series{xs: []float64{0, xmax}, ys: []float64{claimed, claimed}, style: S.Series[1], dash: dashed},
+		hline(0, xmax, claimed, S.Series[1], dashed),
 		series{xs: s.errs.xs, ys: s.errs.ys, style: S.Series[0]})
 	return ""
 }
@@ -671,8 +671,8 @@ func (s *lqg) drawCost(p *plot) string {
 		}
 	}
 	p.draw([2]float64{0, tmax}, [2]float64{math.Max(ymin/2, ymax*1e-6), ymax * 2},
-		series{xs: []float64{0, tmax}, ys: []float64{te, te}, style: S.Series[1], dash: dashed},
-		series{xs: []float64{0, tmax}, ys: []float64{tf, tf}, style: S.Series[1], dash: dashed},
+		hline(0, tmax, te, S.Series[1], dashed),
+		hline(0, tmax, tf, S.Series[1], dashed),
 		series{xs: s.costF.xs, ys: s.costF.ys, style: S.Series[2]},
 		series{xs: s.cost.xs, ys: s.cost.ys, style: S.Series[0]})
 	return ""

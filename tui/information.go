@@ -144,7 +144,7 @@ func (s *entropy) drawEntropy(p *plot) string {
 	xmax := math.Max(10*float64(s.e.Params().Batch), float64(s.e.N))
 	pad := math.Max(0.05, (hi-lo)*0.08)
 	p.draw([2]float64{float64(s.e.Params().Batch), xmax}, [2]float64{math.Max(0, lo-pad), hi + pad},
-		series{xs: []float64{1, xmax}, ys: []float64{h, h}, style: S.Series[1], dash: dashed},
+		hline(1, xmax, h, S.Series[1], dashed),
 		series{xs: s.mm.xs, ys: s.mm.ys, style: S.Series[2]},
 		series{xs: s.plugin.xs, ys: s.plugin.ys, style: S.Series[0]})
 	return ""
@@ -193,7 +193,7 @@ func (s *entropy) drawMI(p *plot) string {
 	}
 	xmax := math.Max(10*float64(s.e.Params().Batch), float64(s.e.N))
 	p.draw([2]float64{float64(s.e.Params().Batch), xmax}, [2]float64{0, hi*1.1 + 0.01},
-		series{xs: []float64{1, xmax}, ys: []float64{t, t}, style: S.Series[1], dash: dashed},
+		hline(1, xmax, t, S.Series[1], dashed),
 		series{xs: s.miPI.xs, ys: s.miPI.ys, style: S.Series[0]})
 	return ""
 }
@@ -295,7 +295,7 @@ func (s *channel) drawBounds(p *plot) string {
 	pad := math.Max(1e-3, (hi-lo)*0.1)
 	ss := []series{}
 	if !math.IsNaN(s.theory) {
-		ss = append(ss, series{xs: []float64{0, xmax}, ys: []float64{s.theory, s.theory}, style: S.Series[1], dash: dashed})
+		ss = append(ss, hline(0, xmax, s.theory, S.Series[1], dashed))
 	}
 	ss = append(ss, series{xs: s.upper.xs, ys: s.upper.ys, style: S.Series[2]}, series{xs: s.lower.xs, ys: s.lower.ys, style: S.Series[0]})
 	p.draw([2]float64{0, xmax}, [2]float64{math.Max(0, lo-pad), hi + pad}, ss...)
@@ -473,7 +473,7 @@ func (s *rateDistortion) drawChange(p *plot) string {
 	}
 	xmax := math.Max(10, float64(s.change.n))
 	p.draw([2]float64{0, xmax}, [2]float64{lo / 2, hi * 2},
-		series{xs: []float64{0, xmax}, ys: []float64{models.RDTol, models.RDTol}, style: p.c.S.Series[2], dash: dotted},
+		hline(0, xmax, models.RDTol, p.c.S.Series[2], dotted),
 		series{xs: xs, ys: ys, style: p.c.S.Series[0]})
 	return ""
 }
@@ -495,9 +495,8 @@ func (s *rateDistortion) lastUpdate(d *drawer) string {
 // laughlin is the neuron's response curve learning the contrasts' CDF.
 type laughlin struct {
 	infoPanel
-	l    *models.Laughlin
-	ent  trace
-	errs trace
+	l   *models.Laughlin
+	ent trace
 }
 
 func (s *laughlin) reset(v topic.Values, seed uint64) error {
@@ -507,14 +506,12 @@ func (s *laughlin) reset(v topic.Values, seed uint64) error {
 	}
 	s.l = l
 	s.ent.reset()
-	s.errs.reset()
 	s.record()
 	return nil
 }
 
 func (s *laughlin) record() {
 	s.ent.add(float64(s.l.N), s.l.OutputEntropy())
-	s.errs.add(float64(s.l.N), s.l.CDFError())
 }
 
 func (s *laughlin) step() { s.l.Step(); s.record() }
@@ -575,7 +572,7 @@ func (s *laughlin) drawLevels(p *plot) string {
 	}
 	bx, by := bars(probs)
 	p.draw([2]float64{-0.5, L - 0.5}, [2]float64{0, hi * 1.15},
-		series{xs: []float64{-0.5, L - 0.5}, ys: []float64{1 / L, 1 / L}, style: S.Series[1], dash: dashed},
+		hline(-0.5, L-0.5, 1/L, S.Series[1], dashed),
 		series{xs: bx, ys: by, style: S.Series[0]})
 	return ""
 }
@@ -590,7 +587,7 @@ func (s *laughlin) drawEntropy(p *plot) string {
 		lo = math.Min(lo, y)
 	}
 	p.draw([2]float64{0, xmax}, [2]float64{math.Max(0, lo-0.1), hmax + 0.05},
-		series{xs: []float64{0, xmax}, ys: []float64{hmax, hmax}, style: S.Series[1], dash: dashed},
+		hline(0, xmax, hmax, S.Series[1], dashed),
 		series{xs: s.ent.xs, ys: s.ent.ys, style: S.Series[0]})
 	return ""
 }

@@ -129,7 +129,7 @@ func (s *perceptron) drawMistakes(p *plot) string {
 	ms := []series{{xs: s.mTrace.xs, ys: s.mTrace.ys, style: S.Series[0]}}
 	ymax := math.Max(5, float64(pc.Mistakes)*1.2)
 	if b := pc.Bound(); !math.IsNaN(b) {
-		ms = append(ms, series{xs: []float64{0, xmax}, ys: []float64{b, b}, style: S.Series[1], dash: dashed})
+		ms = append(ms, hline(0, xmax, b, S.Series[1], dashed))
 		ymax = math.Max(ymax, b*1.1)
 	}
 	p.draw([2]float64{0, xmax}, [2]float64{0, ymax}, ms...)
@@ -140,7 +140,7 @@ func (s *perceptron) drawAccuracy(p *plot) string {
 	p.xName, p.yName = "samples", "accuracy"
 	xmax := math.Max(10, float64(s.pc.Seen))
 	p.draw([2]float64{0, xmax}, [2]float64{0, 1.05},
-		series{xs: []float64{0, xmax}, ys: []float64{1, 1}, style: p.c.S.Dim, dash: dotted},
+		hline(0, xmax, 1, p.c.S.Dim, dotted),
 		series{xs: s.aTrace.xs, ys: s.aTrace.ys, style: p.c.S.Series[0]})
 	return ""
 }

@@ -456,7 +456,7 @@ func (s *cells) drawDrift(pl *plot) string {
 		lo, hi = math.Min(lo, y), math.Max(hi, y)
 	}
 	pl.draw([2]float64{0, tmax}, [2]float64{lo * 1.2, hi * 1.2},
-		series{xs: []float64{0, tmax}, ys: []float64{0, 0}, style: S.Dim, dash: dotted},
+		hline(0, tmax, 0, S.Dim, dotted),
 		series{xs: s.drift.xs, ys: s.drift.ys, style: S.Series[0]})
 	return ""
 }
