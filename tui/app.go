@@ -353,6 +353,9 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Jump):
 		i := int(msg.String()[0] - '1')
+		if msg.String() == "0" {
+			i = 9
+		}
 		if i < len(topic.All) {
 			t := topic.All[i]
 			a.menu.select_(t)

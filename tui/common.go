@@ -129,7 +129,7 @@ func newKeyMap() KeyMap {
 		Help:   b("?", "help", "?"),
 		Back:   b("esc", "menu", "esc"),
 		Quit:   b("q", "quit", "q", "ctrl+c"),
-		Jump:   b("1-9", "topic", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+		Jump:   b("1-9,0", "topic", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0"),
 		Log:    b("g", "log axes", "g"),
 	}
 }

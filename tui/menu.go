@@ -197,7 +197,7 @@ func (m *menu) list(w int, short bool) string {
 		if i == m.sel {
 			cursor = s.Accent.Render("▸ ")
 		}
-		name := fmt.Sprintf("%d  %-11s", i+1, t.ID)
+		name := fmt.Sprintf("%s  %-11s", jumpLabel(i), t.ID)
 		title := t.Title
 		if !Openable(t.ID) {
 			name, title = s.Dim.Render(name), s.Dim.Render("coming · "+title)
@@ -268,4 +268,16 @@ func cutWords(s string, w int) string {
 		}
 	}
 	return ansi.Truncate(s, w, "…")
+}
+
+// jumpLabel is the key that jumps to topic i: 1–9, then 0 for the tenth, and
+// a blank beyond (those are reached from the menu or by / find).
+func jumpLabel(i int) string {
+	switch {
+	case i < 9:
+		return fmt.Sprint(i + 1)
+	case i == 9:
+		return "0"
+	}
+	return " "
 }
