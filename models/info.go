@@ -77,8 +77,8 @@ var Dists = []string{DistUniform, DistZipf, DistGeometric, DistDyadic}
 // symbols: uniform; Zipf's p_i ∝ 1/i; geometric p_i ∝ 2^(−i/(k/8));
 // dyadic ½, ¼, …, with the last two equal.
 func Distribution(name string, k int) ([]float64, error) {
-	if k < 2 || k > 4096 {
-		return nil, fmt.Errorf("symbols = %d: must be 2..4096", k)
+	if k < 2 || k > 256 { // the joint counts of (X, Y) are K×K
+		return nil, fmt.Errorf("symbols = %d: must be 2..256", k)
 	}
 	p := make([]float64, k)
 	switch name {

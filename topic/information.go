@@ -50,7 +50,7 @@ var Information = &Topic{
 			Help: "entropy: estimating it from samples; channel: capacity by Blahut–Arimoto; ratedistortion: R(D) by Blahut; laughlin: a neuron equalising its output; plane: a learning net's information plane"},
 		{Name: "dist", Kind: Choice, Choices: append(append([]string{}, models.Dists...), DistFile), Modes: infoExp(ExpEntropy),
 			Help: "the source: uniform, Zipf (1/i), geometric, dyadic (½, ¼, …), or the bytes of --file"},
-		{Name: "symbols", Kind: Int, Default: 16, Min: 2, Max: 4096, Modes: infoExp(ExpEntropy),
+		{Name: "symbols", Kind: Int, Default: 16, Min: 2, Max: 256, Modes: infoExp(ExpEntropy),
 			If:   func(v Values) bool { return v.Choice("dist") != DistFile },
 			Help: "alphabet size K"},
 		{Name: "file", Kind: Text, File: true, Modes: infoExp(ExpEntropy), Check: checkFile,
