@@ -184,6 +184,14 @@ func TestServeTopicLine(t *testing.T) {
 	flag := open(t, c, 100, 30, "hopfield --patterns 0")
 	flag.waitFor(t, "patterns = 0: must be", 5*time.Second)
 	ended(t, flag, 5*time.Second)
+	// a client cannot make the server read one of its files
+	secret := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secret, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	file := open(t, c, 100, 30, "information --dist file --file "+secret)
+	file.waitFor(t, "reads a file on this machine: not over SSH", 5*time.Second)
+	ended(t, file, 5*time.Second)
 }
 
 // Sessions without a PTY get the hint; subsystems, port forwarding and
