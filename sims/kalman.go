@@ -110,6 +110,7 @@ type Kalman struct {
 	NIS       float64    // innovation squared, normalised: νᵀS⁻¹ν
 	NEES      float64    // estimation error squared, normalised: eᵀP⁻¹e
 	Steps     int
+	Pending   bool // predicted, not yet updated: half a step taken
 	nisSum    float64
 	DARE      *mat.Dense // the steady prior covariance (the DARE solution)
 	DAREPost  *mat.Dense // the steady posterior covariance
@@ -194,6 +195,19 @@ func (kf *Kalman) Params() KalmanParams { return kf.p }
 // Step moves the target one interval and runs the filter's prediction and
 // update on the new measurement.
 func (kf *Kalman) Step() {
+	if !kf.Pending {
+		kf.Predict()
+	}
+	kf.Update()
+}
+
+// Predict is the first half of a step: the target moves one interval and
+// the filter predicts, x⁻ = Ax̂ and P⁻ = APAᵀ + Q; the step then waits for
+// Update. (Step runs both: the random draws are the same either way.)
+func (kf *Kalman) Predict() {
+	if kf.Pending {
+		return
+	}
 	n := kf.X.Len()
 	// the target: x ← Ax + w, w ~ N(0, Q)
 	xi := mat.NewVecDense(n, nil)
@@ -207,8 +221,6 @@ func (kf *Kalman) Step() {
 	x.MulVec(kf.A, kf.X)
 	x.AddVec(&x, &w)
 	kf.X = &x
-	kf.Z = [2]float64{x.AtVec(0) + kf.p.Sigma*kf.rng.NormFloat64(),
-		x.AtVec(n/2) + kf.p.Sigma*kf.rng.NormFloat64()}
 
 	// predict: x⁻ = Ax̂, P⁻ = APAᵀ + Q
 	var xp mat.VecDense
@@ -218,8 +230,21 @@ func (kf *Kalman) Step() {
 	Pp.Mul(&AP, kf.A.T())
 	Pp.Add(&Pp, kf.Qf)
 	kf.Xprior, kf.Pprior = &xp, symmetrise(&Pp)
+	kf.Pending = true
+}
 
-	// update: ν = z − Hx⁻, S = HP⁻Hᵀ + R, K = P⁻HᵀS⁻¹
+// Update is the second half of a step: the target is measured, and the
+// filter updates on the innovation ν = z − Hx⁻ with S = HP⁻Hᵀ + R and
+// K = P⁻HᵀS⁻¹.
+func (kf *Kalman) Update() {
+	if !kf.Pending {
+		return
+	}
+	n := kf.X.Len()
+	x := kf.X
+	kf.Z = [2]float64{x.AtVec(0) + kf.p.Sigma*kf.rng.NormFloat64(),
+		x.AtVec(n/2) + kf.p.Sigma*kf.rng.NormFloat64()}
+	xp := *kf.Xprior
 	var hx mat.VecDense
 	hx.MulVec(kf.H, &xp)
 	kf.Innov = [2]float64{kf.Z[0] - hx.AtVec(0), kf.Z[1] - hx.AtVec(1)}
@@ -254,6 +279,7 @@ func (kf *Kalman) Step() {
 	kf.NEES = quadInv(kf.P, &e)
 	kf.Steps++
 	kf.nisSum += kf.NIS
+	kf.Pending = false
 }
 
 // quadInv is vᵀM⁻¹v for a positive definite M (NaN if it is not).

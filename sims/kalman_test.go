@@ -110,3 +110,23 @@ func TestKalmanRejects(t *testing.T) {
 		}
 	}
 }
+
+// A step taken in two halves, Predict then Update, is the step: the same
+// random draws, the same estimate; the prediction alone grows P.
+func TestKalmanHalfSteps(t *testing.T) {
+	p := KalmanParams{Model: KalmanCV, Dt: 0.1, Q: 1, QScale: 1, Sigma: 0.5}
+	a, _ := NewKalman(p, 3)
+	b, _ := NewKalman(p, 3)
+	for i := range 20 {
+		a.Step()
+		before := b.TraceP()
+		b.Predict()
+		if !(mat.Trace(b.Pprior) > before-1e-12) || !b.Pending || b.Steps != i {
+			t.Fatalf("step %d: the prediction alone: tr P⁻ %g from %g, pending %v, steps %d", i, mat.Trace(b.Pprior), before, b.Pending, b.Steps)
+		}
+		b.Update()
+	}
+	if a.Error() != b.Error() || a.NIS != b.NIS || a.TraceP() != b.TraceP() || b.Pending {
+		t.Errorf("halves differ from steps: error %g vs %g, NIS %g vs %g", a.Error(), b.Error(), a.NIS, b.NIS)
+	}
+}

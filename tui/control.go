@@ -150,8 +150,18 @@ func (s *kalman) panel(d *drawer, name string, w int) string {
 	return b.String()
 }
 
-func (s *kalman) keys() []key.Binding { return nil }
-func (s *kalman) key(tea.KeyMsg) bool { return false }
+// predictKey takes the first half of a step: the prediction alone.
+var predictKey = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "predict only (n then updates)"))
+
+func (s *kalman) keys() []key.Binding { return []key.Binding{predictKey} }
+
+func (s *kalman) key(msg tea.KeyMsg) bool {
+	if key.Matches(msg, predictKey) && !s.kf.Pending {
+		s.kf.Predict()
+		return true
+	}
+	return false
+}
 
 func (s *kalman) status() string {
 	kf := s.kf
@@ -159,6 +169,9 @@ func (s *kalman) status() string {
 	if kf.Steps > 0 {
 		lo, hi := sims.NISBand(kf.Steps, 0.95)
 		out += fmt.Sprintf(" · NIS̄ %.3f in [%.2f, %.2f]?", kf.MeanNIS(), lo, hi)
+	}
+	if kf.Pending {
+		out += " · predicted: n updates"
 	}
 	return out
 }
@@ -235,16 +248,21 @@ func (s *kalman) drawPlane(p *plot) string {
 		{xs: xs(s.truth, 0), ys: xs(s.truth, 1), style: S.Series[0]},
 		{xs: xs(s.est, 0), ys: xs(s.est, 1), style: S.Accent},
 	}
-	if kf.Steps > 0 {
+	if kf.Steps > 0 || kf.Pending {
 		px, py := kf.PriorEstimate()
 		xx, xy, yy := kf.PositionCov(kf.Pprior)
 		ex, ey := sims.Ellipse(px, py, xx, xy, yy, 60)
 		ss = append(ss, series{xs: ex, ys: ey, style: S.Warn, dash: dashed})
 	}
-	xx, xy, yy := kf.PositionCov(kf.P)
-	ex, ey := sims.Ellipse(cx, cy, xx, xy, yy, 60)
-	ss = append(ss, series{xs: ex, ys: ey, style: S.Accent},
-		series{xs: xs(s.meas, 0), ys: xs(s.meas, 1), style: S.Dim, glyph: '·'})
+	if !kf.Pending { // after the prediction alone, no update yet
+		xx, xy, yy := kf.PositionCov(kf.P)
+		ex, ey := sims.Ellipse(cx, cy, xx, xy, yy, 60)
+		ss = append(ss, series{xs: ex, ys: ey, style: S.Accent})
+	} else {
+		px, py := kf.PriorEstimate()
+		ss = append(ss, series{xs: []float64{cx, px}, ys: []float64{cy, py}, style: S.Warn})
+	}
+	ss = append(ss, series{xs: xs(s.meas, 0), ys: xs(s.meas, 1), style: S.Dim, glyph: '·'})
 	tx, ty := kf.Position()
 	ss = append(ss, series{xs: []float64{tx}, ys: []float64{ty}, style: S.Series[0], glyph: '●'})
 	p.draw([2]float64{cx - X, cx + X}, [2]float64{cy - Y, cy + Y}, ss...)
@@ -313,10 +331,16 @@ func (s *kalman) drawError(p *plot) string {
 
 func (s *kalman) lastUpdate(d *drawer) string {
 	kf, S := s.kf, d.S()
-	if kf.Steps == 0 {
-		return S.Dim.Render("press n: the target moves, the filter predicts (its ellipse grows) and updates on the measurement (it shrinks)")
-	}
 	px, py := kf.PriorEstimate()
+	if kf.Pending {
+		pxx, _, _ := kf.PositionCov(kf.Pprior)
+		xx, _, _ := kf.PositionCov(kf.P)
+		return S.Warn.Render(fmt.Sprintf("predicted: x⁻ = Ax̂ = (%.2f, %.2f), σx %.3f → %.3f", px, py, math.Sqrt(xx), math.Sqrt(pxx))) + "\n" +
+			S.Dim.Render("the ellipse grew by Q; press n: the measurement arrives and the update shrinks it")
+	}
+	if kf.Steps == 0 {
+		return S.Dim.Render("n: the target moves, the filter predicts (the ellipse grows) and updates (it shrinks); p: predict alone")
+	}
 	ex, ey := kf.Estimate()
 	pxx, _, _ := kf.PositionCov(kf.Pprior)
 	xx, _, _ := kf.PositionCov(kf.P)
