@@ -744,7 +744,7 @@ func (u *sensorimotor) layout(d *drawer) layout {
 	S := d.S()
 	p := u.s.Params()
 	return layout{
-		main: d.chart("bias", fmt.Sprintf("bias x̂ − x at the end · γ %s · f %s N", num(p.Overestimate), num(p.External)),
+		main: d.chart("bias", fmt.Sprintf("final bias x̂ − x · γ %s · f %s N", num(p.Overestimate), num(p.External)),
 			S.Series[0].Render("● trials' mean ± 1 se")+"  "+S.Series[1].Render("┅ Kalman filter with the forward model"), u.drawBias),
 		update: u.lastUpdate(d),
 		right: []box{
