@@ -61,6 +61,9 @@ type Param struct {
 	Experiment bool
 }
 
+// modes lists the experiments a parameter belongs to, for Param.Modes.
+func modes(names ...string) []string { return names }
+
 // Values lists the values an experiment parameter can take.
 func (p Param) Values() []string {
 	if p.Kind == Bool {
