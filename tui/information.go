@@ -51,14 +51,16 @@ Questions: why does the plug-in entropy come out too low, and by how much? Why a
 // biasNs are the sample sizes of the entropy estimators' bias table.
 var biasNs = []int{10, 20, 50, 100, 200, 500, 1000}
 
+// biasReps is the sets of samples the table averages over.
+const biasReps = 1000
+
 // entropy is the entropy (and a mutual information) estimated as samples
 // accumulate.
 type entropy struct {
 	infoPanel
 	e                *models.EntropyRun
 	plugin, mm, miPI trace
-	bias             [][2]float64 // plug-in and Miller–Madow bias at biasNs, computed once
-	seed             uint64
+	bias             [][2]float64 // plug-in and Miller–Madow bias at biasNs, computed at reset
 }
 
 func (s *entropy) reset(v topic.Values, seed uint64) error {
@@ -70,7 +72,12 @@ func (s *entropy) reset(v topic.Values, seed uint64) error {
 	if err != nil {
 		return err
 	}
-	s.e, s.seed, s.bias = e, seed, nil
+	s.e, s.bias = e, nil
+	// the Bias tab's table, computed here: views only read the unit
+	for _, n := range biasNs {
+		pi, mm := models.EstimatorBias(p.P, n, biasReps, seed)
+		s.bias = append(s.bias, [2]float64{pi, mm})
+	}
 	s.plugin.reset()
 	s.mm.reset()
 	s.miPI.reset()
@@ -91,17 +98,11 @@ func (s *entropy) panel(d *drawer, name string, w int) string {
 	if name != "Bias" {
 		return s.infoPanel.panel(d, name, w)
 	}
-	if s.bias == nil { // the unit's own figures: computed once, on first view
-		for _, n := range biasNs {
-			pi, mm := models.EstimatorBias(s.e.Params().P, n, 2000, s.seed)
-			s.bias = append(s.bias, [2]float64{pi, mm})
-		}
-	}
 	rows := [][]string{}
 	for i, n := range biasNs {
 		rows = append(rows, []string{fmt.Sprint(n), fmt.Sprintf("%+.4f", s.bias[i][0]), fmt.Sprintf("%+.4f", s.bias[i][1])})
 	}
-	return wrap(fmt.Sprintf("Mean estimate minus the true %.4f bits over 2000 sets of N samples:", s.e.True()), w) + "\n\n" +
+	return wrap(fmt.Sprintf("Mean estimate minus the true %.4f bits over %d sets of N samples:", s.e.True(), biasReps), w) + "\n\n" +
 		table([]string{"N", "plug-in", "Miller–Madow"}, rows, w, len(rows)+2)
 }
 
