@@ -244,7 +244,6 @@ type LQG struct {
 	U, UFull    float64
 	Z           [2]float64 // the last measurement of (x, θ)
 	Innov       [2]float64
-	Gain        *mat.Dense // the filter's last gain (4×2)
 	H, Rm, Qw   *mat.Dense
 	P           *mat.Dense // the filter's covariance after the last update
 	Steps       int
@@ -301,7 +300,6 @@ func (l *LQG) measure() {
 	l.Z = [2]float64{l.S[0] + l.p.SigmaX*l.rng.NormFloat64(), l.S[2] + l.p.SigmaTheta*l.rng.NormFloat64()}
 	l.Innov = [2]float64{l.Z[0] - l.Est[0], l.Z[1] - l.Est[2]}
 	K, _ := KalmanGain(l.P, l.H, l.Rm)
-	l.Gain = K
 	for i := range 4 {
 		l.Est[i] += K.At(i, 0)*l.Innov[0] + K.At(i, 1)*l.Innov[1]
 	}

@@ -117,8 +117,6 @@ type Kalman struct {
 	DAREIter  int        // iterations the recursion took to agree to 1e-13
 	DAREAgree float64    // ‖X_iteration − X_Schur‖₁/‖X_Schur‖₁
 	rng       *rand.Rand
-	Start     *mat.VecDense // the first estimate
-	Start0    *mat.Dense    // its covariance P₀
 }
 
 // NewKalman starts a target and a filter. The filter's first estimate is
@@ -151,7 +149,6 @@ func NewKalman(p KalmanParams, seed uint64) (*Kalman, error) {
 	}
 	x0 := mat.NewVecDense(n, nil)
 	x0.SetVec(1, 1)
-	kf.Start, kf.Start0 = x0, P0
 	kf.Xhat = mat.VecDenseCopyOf(x0)
 	kf.P = mat.DenseCopyOf(P0)
 	kf.X = mat.NewVecDense(n, nil)
@@ -260,10 +257,7 @@ func (kf *Kalman) Update() {
 	Knu.MulVec(kf.K, nu)
 	xu.AddVec(&xp, &Knu)
 	kf.Xhat = &xu
-	I := mat.NewDiagDense(n, nil)
-	for i := range n {
-		I.SetDiag(i, 1)
-	}
+	I := eye(n)
 	var KH, IKH, t1, P, KR mat.Dense
 	KH.Mul(kf.K, kf.H)
 	IKH.Sub(I, &KH)
@@ -375,10 +369,7 @@ func (kf *Kalman) TrueSteady() (post *mat.Dense, nis float64) {
 	_, _, Qt := kf.p.Matrices(kf.p.Q)
 	K, _ := KalmanGain(kf.DARE, kf.H, kf.R)
 	n, _ := kf.A.Dims()
-	I := mat.NewDiagDense(n, nil)
-	for i := range n {
-		I.SetDiag(i, 1)
-	}
+	I := eye(n)
 	var KH, IKH, KRK, KR mat.Dense
 	KH.Mul(K, kf.H)
 	IKH.Sub(I, &KH)

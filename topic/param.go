@@ -64,6 +64,10 @@ type Param struct {
 // modes lists the experiments a parameter belongs to, for Param.Modes.
 func modes(names ...string) []string { return names }
 
+// OnPanel reports whether the screen's parameter panel shows the
+// parameter: not a Headless one, not a Text typed on the command line.
+func (p Param) OnPanel() bool { return !p.Headless && p.Kind != Text }
+
 // Values lists the values an experiment parameter can take.
 func (p Param) Values() []string {
 	if p.Kind == Bool {

@@ -274,10 +274,7 @@ func (s *kalman) drawTrace(p *plot) string {
 	p.intX = true
 	kf, S := s.kf, p.c.S
 	xmax := math.Max(10, float64(kf.Steps))
-	ymax := kf.TraceSteady()
-	for _, y := range s.traceP.ys {
-		ymax = math.Max(ymax, y)
-	}
+	ymax := maxOf(kf.TraceSteady(), s.traceP.ys)
 	p.draw([2]float64{0, xmax}, [2]float64{0, ymax * 1.1},
 		hline(0, xmax, kf.TraceSteady(), S.Series[1], dashed),
 		series{xs: s.traceP.xs, ys: s.traceP.ys, style: S.Series[0]})
@@ -319,10 +316,7 @@ func (s *kalman) drawError(p *plot) string {
 	}
 	xmax := math.Max(10, float64(kf.Steps))
 	claimed := math.Sqrt(s.claim / float64(kf.Steps))
-	ymax := 2 * claimed
-	for _, y := range s.errs.ys {
-		ymax = math.Max(ymax, y)
-	}
+	ymax := maxOf(2*claimed, s.errs.ys)
 	p.draw([2]float64{0, xmax}, [2]float64{0, ymax * 1.05},
 		hline(0, xmax, claimed, S.Series[1], dashed),
 		series{xs: s.errs.xs, ys: s.errs.ys, style: S.Series[0]})
@@ -681,12 +675,7 @@ func (s *lqg) drawCost(p *plot) string {
 	}
 	tmax := math.Max(2, l.T)
 	te, tf := l.TheoryCosts()
-	ymax := te
-	for _, t := range []trace{s.cost, s.costF} {
-		for _, y := range t.ys {
-			ymax = math.Max(ymax, y)
-		}
-	}
+	ymax := maxOf(te, s.cost.ys, s.costF.ys)
 	p.logY = true
 	ymin := tf
 	for _, y := range s.costF.ys {
@@ -799,10 +788,7 @@ func (u *sensorimotor) drawVariance(p *plot) string {
 	p.xName, p.yName = "movement time (s)", "cm²"
 	S := p.c.S
 	tx, ty := u.movementCurve(1e4, true)
-	hi := 0.0
-	for _, y := range ty {
-		hi = math.Max(hi, y)
-	}
+	hi := maxOf(0.0, ty)
 	var mx, my []float64
 	for i, t := range sims.MovementTimes {
 		if _, v, n := u.s.Measured(i); n > 1 {

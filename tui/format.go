@@ -65,3 +65,13 @@ func firstN(n int) []int {
 	}
 	return s
 }
+
+// maxOf is the largest of x and every value of vs.
+func maxOf(x float64, vs ...[]float64) float64 {
+	for _, v := range vs {
+		for _, y := range v {
+			x = math.Max(x, y)
+		}
+	}
+	return x
+}

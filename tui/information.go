@@ -188,10 +188,7 @@ func (s *entropy) drawMI(p *plot) string {
 		return "take a step to draw samples"
 	}
 	t := s.e.TrueMI()
-	hi := t
-	for _, y := range s.miPI.ys {
-		hi = math.Max(hi, y)
-	}
+	hi := maxOf(t, s.miPI.ys)
 	xmax := math.Max(10*float64(s.e.Params().Batch), float64(s.e.N))
 	p.draw([2]float64{float64(s.e.Params().Batch), xmax}, [2]float64{0, hi*1.1 + 0.01},
 		hline(1, xmax, t, S.Series[1], dashed),
@@ -447,10 +444,7 @@ func (s *rateDistortion) drawQ(p *plot) string {
 	S := p.c.S
 	qx, qy := bars(s.rd.Q)
 	sx, sy := bars(s.rd.P)
-	hi := 0.0
-	for _, v := range append(append([]float64{}, s.rd.Q...), s.rd.P...) {
-		hi = math.Max(hi, v)
-	}
+	hi := maxOf(0, s.rd.Q, s.rd.P)
 	p.intX = true
 	p.draw([2]float64{-0.5, float64(len(s.rd.Q)) - 0.5}, [2]float64{0, hi * 1.1},
 		series{xs: sx, ys: sy, style: S.Series[1], dash: dashed},
@@ -567,10 +561,7 @@ func (s *laughlin) drawLevels(p *plot) string {
 	S := p.c.S
 	probs := s.l.LevelProbs()
 	L := float64(len(probs))
-	hi := 1 / L
-	for _, v := range probs {
-		hi = math.Max(hi, v)
-	}
+	hi := maxOf(1/L, probs)
 	bx, by := bars(probs)
 	p.draw([2]float64{-0.5, L - 0.5}, [2]float64{0, hi * 1.15},
 		hline(-0.5, L-0.5, 1/L, S.Series[1], dashed),
@@ -717,10 +708,7 @@ func (s *plane) drawLoss(p *plot) string {
 	if s.pl.Epoch == 0 {
 		return "take a step: one epoch of training"
 	}
-	hi := 0.0
-	for _, y := range s.loss.ys {
-		hi = math.Max(hi, y)
-	}
+	hi := maxOf(0.0, s.loss.ys)
 	p.draw([2]float64{1, math.Max(10, float64(s.pl.Epoch))}, [2]float64{0, hi*1.05 + 1e-9}, series{xs: s.loss.xs, ys: s.loss.ys, style: p.c.S.Series[0]})
 	return ""
 }

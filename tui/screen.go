@@ -225,7 +225,7 @@ func (r *runner) moveSel(dir int) {
 	n := len(v.Params())
 	for i := 1; i <= n; i++ {
 		j := ((r.sel+dir*i)%n + n) % n
-		if v.Active(j) && !v.Params()[j].Headless && v.Params()[j].Kind != topic.Text {
+		if v.Active(j) && v.Params()[j].OnPanel() {
 			r.sel = j
 			return
 		}
@@ -427,7 +427,7 @@ func (r *runner) paramsView(w, h int) string {
 	}
 	selLine := 0
 	for i, p := range ps {
-		if !v.Active(i) || p.Headless || p.Kind == topic.Text {
+		if !v.Active(i) || !p.OnPanel() {
 			continue
 		}
 		val := v.Format(i)
