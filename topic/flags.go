@@ -39,12 +39,29 @@ func ParamFlags(v *Values) []Flag {
 			}
 			help += ")"
 		}
-		specs = append(specs, Flag{Name: p.Name, Arg: arg, Help: help, Def: v.Format(i),
+		specs = append(specs, Flag{Name: p.Name, Arg: arg, Help: help, Def: v.Format(i) + byMode(v.Params(), p),
 			Set: func(s string) error { return v.Set(p.Name, s) }, Boolean: p.Kind == Bool})
 	}
 	return specs
 }
 
+// byMode lists a parameter's defaults under other experiments, in the
+// experiment's order: "; randomwalk 0.1, conditioning 0.1".
+func byMode(ps []Param, p Param) string {
+	k := ExperimentParam(ps)
+	if k < 0 || len(p.ByMode) == 0 {
+		return ""
+	}
+	var out []string
+	for _, m := range ps[k].Values() {
+		if d, ok := p.ByMode[m]; ok {
+			out = append(out, m+" "+d)
+		}
+	}
+	return " (--" + ps[k].Name + " " + strings.Join(out, ", ") + ")"
+}
+
+// ErrHelp is returned by ParseFlags for -h, --help and help.
 var ErrHelp = errors.New("help requested")
 
 // ParseFlags reads "--name value", "--name=value" and "-name value" forms.

@@ -31,6 +31,10 @@ type Param struct {
 	Unit    string   // shown after the value, e.g. "K"
 	Kind    Kind     // Int, Float or Choice
 	Default float64  // for Choice: the index into Choices
+	// ByMode gives the default under some values of the experiment, as
+	// text Set accepts ("0.1", an agent's name); the others take Default.
+	// A parameter not set by hand follows its experiment's default.
+	ByMode map[string]string
 	Min     float64  // Int and Float: inclusive range
 	Max     float64  //
 	Choices []string // Choice only
@@ -98,6 +102,7 @@ type Values struct {
 	ps    []Param
 	v     []float64
 	text  []string // the Text parameters' values ("" unset)
+	set   []bool   // set by hand (Set or Nudge): no longer following ByMode
 	mnist string
 }
 
@@ -109,11 +114,54 @@ func (v *Values) SetMNISTDir(dir string) { v.mnist = dir }
 
 // Defaults returns the declared default of every parameter.
 func Defaults(ps []Param) Values {
-	v := Values{ps: ps, v: make([]float64, len(ps)), text: make([]string, len(ps))}
+	v := Values{ps: ps, v: make([]float64, len(ps)), text: make([]string, len(ps)), set: make([]bool, len(ps))}
 	for i, p := range ps {
 		v.v[i] = p.Default
 	}
+	v.follow()
 	return v
+}
+
+// Default is parameter i's default under the current experiment.
+func (v Values) Default(i int) float64 {
+	p := v.ps[i]
+	k := ExperimentParam(v.ps)
+	if k < 0 || p.ByMode == nil {
+		return p.Default
+	}
+	text, ok := p.ByMode[v.Format(k)]
+	if !ok {
+		return p.Default
+	}
+	d := Values{ps: []Param{p}, v: []float64{0}}
+	if err := d.parse(0, text); err != nil {
+		panic("topic: bad ByMode default: " + err.Error()) // a declaration's error, caught by tests
+	}
+	return d.v[0]
+}
+
+// follow sets every parameter not set by hand to its default under the
+// current experiment.
+func (v *Values) follow() {
+	for i, p := range v.ps {
+		if p.ByMode != nil && !v.isSet(i) {
+			v.v[i] = v.Default(i)
+		}
+	}
+}
+
+func (v Values) isSet(i int) bool { return i < len(v.set) && v.set[i] }
+
+// mark records that parameter i was set by hand, and lets the others
+// follow a new experiment.
+func (v *Values) mark(i int) {
+	if len(v.set) < len(v.ps) {
+		v.set = append(v.set, make([]bool, len(v.ps)-len(v.set))...)
+	}
+	v.set[i] = true
+	if v.ps[i].Experiment {
+		v.follow()
+	}
 }
 
 // Params returns the declarations.
@@ -121,7 +169,8 @@ func (v Values) Params() []Param { return v.ps }
 
 // Clone returns an independent copy.
 func (v Values) Clone() Values {
-	return Values{ps: v.ps, v: append([]float64(nil), v.v...), text: append([]string(nil), v.text...), mnist: v.mnist}
+	return Values{ps: v.ps, v: append([]float64(nil), v.v...), text: append([]string(nil), v.text...),
+		set: append([]bool(nil), v.set...), mnist: v.mnist}
 }
 
 func (v Values) index(name string) int {
@@ -213,6 +262,15 @@ func (v *Values) Set(name, text string) error {
 	if i < 0 {
 		return fmt.Errorf("unknown parameter %q", name)
 	}
+	if err := v.parse(i, text); err != nil {
+		return err
+	}
+	v.mark(i)
+	return nil
+}
+
+// parse sets parameter i from text.
+func (v *Values) parse(i int, text string) error {
 	p := v.ps[i]
 	bad := func() error { return fmt.Errorf("%s = %s: must be %s", p.Name, text, p.Range()) }
 	switch p.Kind {
@@ -315,6 +373,9 @@ func (v *Values) Nudge(i, dir int) bool {
 		x = math.Max(p.Min, math.Min(p.Max, x))
 	}
 	v.v[i] = x
+	if x != old {
+		v.mark(i)
+	}
 	return x != old
 }
 
@@ -377,7 +438,7 @@ func ladder(x float64, dir int) float64 {
 func (v Values) Args() []string {
 	var out []string
 	for i, p := range v.ps {
-		if p.Kind == Text && v.Format(i) != "" && v.Active(i) || p.Kind != Text && v.v[i] != p.Default && v.Active(i) {
+		if p.Kind == Text && v.Format(i) != "" && v.Active(i) || p.Kind != Text && v.v[i] != v.Default(i) && v.Active(i) {
 			out = append(out, "--"+p.Name, v.Format(i))
 		}
 	}

@@ -88,6 +88,7 @@ var All = []*Topic{
 	Deep,
 	Information,
 	Control,
+	RL,
 }
 
 // Lookup finds a topic by id. The error names the valid ids.
@@ -148,8 +149,6 @@ func (r *Rows) Meta(name string, v float64) {
 	r.Summary[name] = v
 }
 
-// stepRows advances a run n times with step and calls row after every
-// `every` steps and after the last.
 // until is how many updates a run takes: steps, or natural where steps < 0.
 func until(steps, natural int) int {
 	if steps < 0 {
@@ -158,6 +157,8 @@ func until(steps, natural int) int {
 	return steps
 }
 
+// stepRows advances a run n times with step and calls row after every
+// `every` steps and after the last.
 func stepRows(n, every int, step, row func()) {
 	for i := 1; i <= n; i++ {
 		step()

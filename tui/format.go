@@ -75,3 +75,15 @@ func maxOf(x float64, vs ...[]float64) float64 {
 	}
 	return x
 }
+
+// mean is the average of v (0 if empty).
+func mean(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
