@@ -26,15 +26,15 @@ const (
 // range. The screen's parameter panel, `jclub run TOPIC --help` and flag
 // parsing are all built from these declarations.
 type Param struct {
-	Name    string   // flag name, e.g. "walkers"
-	Help    string   // one line
-	Unit    string   // shown after the value, e.g. "K"
-	Kind    Kind     // Int, Float or Choice
-	Default float64  // for Choice: the index into Choices
+	Name    string  // flag name, e.g. "walkers"
+	Help    string  // one line
+	Unit    string  // shown after the value, e.g. "K"
+	Kind    Kind    // Int, Float or Choice
+	Default float64 // for Choice: the index into Choices
 	// ByMode gives the default under some values of the experiment, as
 	// text Set accepts ("0.1", an agent's name); the others take Default.
 	// A parameter not set by hand follows its experiment's default.
-	ByMode map[string]string
+	ByMode  map[string]string
 	Min     float64  // Int and Float: inclusive range
 	Max     float64  //
 	Choices []string // Choice only

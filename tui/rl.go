@@ -62,7 +62,7 @@ type gridRL struct {
 	truth                 []float64
 	recent                [2][]float64 // the last returnWindow returns
 	deltas                trace        // DP: the largest change of each sweep
-	shown                 int   // whose values the grid shows
+	shown                 int          // whose values the grid shows
 }
 
 // returnWindow is how many episodes' returns the chart averages.
