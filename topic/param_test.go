@@ -118,7 +118,7 @@ func TestDefaultsValid(t *testing.T) {
 		if err := tp.Run(tp.Defaults(), 1, 3, 1, &out); err != nil {
 			t.Errorf("%s: %v", tp.ID, err)
 		}
-		if first := tp.Columns(tp.Defaults())[0]; first != "cycle" && first != "epoch" && tp.ID != "boltzmann" && len(out.Rows) != 4 {
+		if first := tp.Columns(tp.Defaults())[0]; first != "cycle" && first != "epoch" && first != "episode" && tp.ID != "boltzmann" && len(out.Rows) != 4 {
 			t.Errorf("%s: %d rows for 3 steps every 1", tp.ID, len(out.Rows))
 		}
 	}
@@ -227,5 +227,63 @@ func TestTextParameters(t *testing.T) {
 	var rows Rows
 	if err := Information.Run(c, 1, -1, 1000, &rows); err != nil || len(rows.Rows) < 2 {
 		t.Fatalf("typed channel: %v", err)
+	}
+}
+
+// A parameter with per-experiment defaults follows the experiment until it
+// is set by hand, whatever the order of the flags; the share line leaves
+// out what is at its experiment's default.
+func TestByModeDefaults(t *testing.T) {
+	v := RL.Defaults()
+	if v.Choice("agent") != "sarsa" || v.Float("alpha") != 0.5 || len(v.Args()) != 0 {
+		t.Fatalf("defaults: agent %s, alpha %g, args %v", v.Choice("agent"), v.Float("alpha"), v.Args())
+	}
+	if err := v.Set("env", "randomwalk"); err != nil {
+		t.Fatal(err)
+	}
+	if v.Choice("agent") != "td" || v.Float("alpha") != 0.1 || v.Choice("versus") != "mc" || v.Int("episodes") != 100 {
+		t.Errorf("randomwalk: agent %s, alpha %g, versus %s, episodes %d", v.Choice("agent"), v.Float("alpha"), v.Choice("versus"), v.Int("episodes"))
+	}
+	if got := strings.Join(v.Args(), " "); got != "--env randomwalk" {
+		t.Errorf("args %q, want --env randomwalk", got)
+	}
+	w := RL.Defaults()
+	for _, kv := range [][2]string{{"alpha", "0.5"}, {"agent", "mc"}, {"env", "randomwalk"}} {
+		if err := w.Set(kv[0], kv[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if w.Float("alpha") != 0.5 || w.Choice("agent") != "mc" || w.Choice("versus") != "mc" {
+		t.Errorf("set by hand, then the experiment: alpha %g, agent %s, versus %s", w.Float("alpha"), w.Choice("agent"), w.Choice("versus"))
+	}
+	if got := strings.Join(w.Args(), " "); got != "--env randomwalk --agent mc --alpha 0.5" {
+		t.Errorf("args %q", got)
+	}
+	// the screen's ←→ too: the experiment's neighbour takes its defaults
+	u := RL.Defaults()
+	k := ExperimentParam(u.Params())
+	u.Nudge(k, 1) // cliff → conditioning
+	if u.Choice("env") != "conditioning" || u.Choice("agent") != "td" || u.Float("alpha") != 0.1 || u.Int("episodes") != 300 {
+		t.Errorf("nudged to %s: agent %s, alpha %g, episodes %d", u.Choice("env"), u.Choice("agent"), u.Float("alpha"), u.Int("episodes"))
+	}
+	c := u.Clone()
+	u.Nudge(k, 1)
+	if c.Choice("env") != "conditioning" || c.Choice("agent") != "td" {
+		t.Error("a clone changed with the original")
+	}
+	// every ByMode default parses (Default panics otherwise) under every
+	// experiment, and names one
+	for _, tp := range All {
+		k := ExperimentParam(tp.Params)
+		for i, p := range tp.Params {
+			for m := range p.ByMode {
+				d := tp.Defaults()
+				if k < 0 || d.Set(tp.Params[k].Name, m) != nil {
+					t.Errorf("%s: %s has a default for %q, not an experiment", tp.ID, p.Name, m)
+					continue
+				}
+				_ = d.Default(i)
+			}
+		}
 	}
 }

@@ -145,6 +145,18 @@ func TestGoldenInformation(t *testing.T) {
 	}
 }
 
+// The rl topic's tasks, some way into their runs.
+func TestGoldenRl(t *testing.T) {
+	for _, env := range []string{topic.EnvGridworld, topic.EnvRandomWalk, topic.EnvWindy, topic.EnvCliff, topic.EnvConditioning, topic.EnvCartPole} {
+		t.Run(env, func(t *testing.T) {
+			vals := topic.RL.Defaults()
+			_ = vals.Set("env", env)
+			v := finalView(t, Options{Topic: topic.RL, Values: vals, Seed: 1, Steps: 2000}, 100, 30, repeat("n", 3)...)
+			golden.RequireEqual(t, []byte(v))
+		})
+	}
+}
+
 func TestGoldenHopfield(t *testing.T) {
 	keys := repeat("n", 40)
 	v := finalView(t, Options{Topic: topic.Hopfield, Seed: 1}, 100, 30, keys...)

@@ -318,7 +318,10 @@ func (s *gridRL) agentLegend(S Styles, note string) string {
 }
 
 func (s *gridRL) gridLegend(S Styles) string {
-	parts := []string{S.Dim.Render("bright: high value"), "↑ greedy"}
+	parts := []string{S.Dim.Render("bright: high value")}
+	if s.dp != nil || s.agents[s.shown].Q != nil {
+		parts = append(parts, "↑ greedy")
+	}
 	if s.grid.StartCell >= 0 {
 		parts = append(parts, S.Accent.Render("⇑ path from S"))
 	}

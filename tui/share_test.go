@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/jclub/jclub/models"
 	"github.com/jclub/jclub/sims"
@@ -118,6 +119,41 @@ func observables(r *runner, h headless) []observed {
 	case *sensorimotor:
 		b, _, _ := u.s.Measured(2)
 		return []observed{{"trials", h.sum("trials"), float64(u.s.Trials)}, {"bias at 1 s", h.rows[2][2], b}}
+	case *gridRL:
+		if u.dp != nil {
+			return []observed{{"states", float64(len(h.rows)), float64(len(u.dp.V))}, {"sum of V", h.sum("value"), floats.Sum(u.dp.V)}}
+		}
+		n := u.agents[0].Episodes
+		for _, l := range u.agents {
+			n = min(n, l.Episodes)
+		}
+		out := []observed{{"episodes", float64(len(h.rows)), float64(n)}}
+		if a := u.agents[0]; len(u.agents) == 1 && n > 0 {
+			inEpisode := 0
+			if a.S >= 0 {
+				inEpisode = a.Length
+			}
+			out = append(out, observed{"return", h.last("return"), a.LastReturn}, observed{"moves", h.sum("steps"), float64(a.Moves - inEpisode)})
+		}
+		return out
+	case *walkRL:
+		out := []observed{{"episodes", float64(len(h.rows)), float64(u.agents[0].Episodes)}}
+		if len(h.rows) > 0 {
+			out = append(out, observed{"rms", h.last("rms"), u.rms[0].ys[len(u.rms[0].ys)-1]})
+		}
+		return out
+	case *condRL:
+		out := []observed{{"trials", float64(len(h.rows)), float64(u.c.Trials)}}
+		if len(h.rows) > 0 {
+			out = append(out, observed{"delta_cue", h.last("delta_cue"), u.c.DeltaCue})
+		}
+		return out
+	case *poleRL:
+		out := []observed{{"trials", float64(len(h.rows)), float64(u.c.Trials)}}
+		if len(h.rows) > 0 {
+			out = append(out, observed{"steps", h.last("steps"), float64(u.c.LastLen)})
+		}
+		return out
 	case *depthSweep:
 		out := []observed{{"depths done", float64(len(h.rows)), float64(len(u.sw.Acc))}}
 		for d, a := range u.sw.Acc {
