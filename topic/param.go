@@ -34,7 +34,12 @@ type Param struct {
 	// ByMode gives the default under some values of the experiment, as
 	// text Set accepts ("0.1", an agent's name); the others take Default.
 	// A parameter not set by hand follows its experiment's default.
-	ByMode  map[string]string
+	ByMode map[string]string
+	// Allowed, if set, says which choices fit the other values (an agent
+	// the task takes): ←→ skips the others, and a change of experiment by
+	// ←→ that leaves the choice unfit puts it back to its default (given
+	// on the command line, an unfit choice is the topic's Check to refuse).
+	Allowed func(v Values, choice string) bool
 	Min     float64  // Int and Float: inclusive range
 	Max     float64  //
 	Choices []string // Choice only
@@ -118,7 +123,7 @@ func Defaults(ps []Param) Values {
 	for i, p := range ps {
 		v.v[i] = p.Default
 	}
-	v.follow()
+	v.follow(false)
 	return v
 }
 
@@ -141,11 +146,16 @@ func (v Values) Default(i int) float64 {
 }
 
 // follow sets every parameter not set by hand to its default under the
-// current experiment.
-func (v *Values) follow() {
+// current experiment, and with refit, also those whose choice no longer
+// fits.
+func (v *Values) follow(refit bool) {
 	for i, p := range v.ps {
-		if p.ByMode != nil && !v.isSet(i) {
+		unfit := refit && p.Allowed != nil && !p.Allowed(*v, v.Format(i))
+		if p.ByMode != nil && !v.isSet(i) || unfit {
 			v.v[i] = v.Default(i)
+		}
+		if unfit {
+			v.set[i] = false
 		}
 	}
 }
@@ -153,14 +163,14 @@ func (v *Values) follow() {
 func (v Values) isSet(i int) bool { return i < len(v.set) && v.set[i] }
 
 // mark records that parameter i was set by hand, and lets the others
-// follow a new experiment.
-func (v *Values) mark(i int) {
+// follow a new experiment (refitting their choices: see Allowed).
+func (v *Values) mark(i int, refit bool) {
 	if len(v.set) < len(v.ps) {
 		v.set = append(v.set, make([]bool, len(v.ps)-len(v.set))...)
 	}
 	v.set[i] = true
 	if v.ps[i].Experiment {
-		v.follow()
+		v.follow(refit)
 	}
 }
 
@@ -265,7 +275,7 @@ func (v *Values) Set(name, text string) error {
 	if err := v.parse(i, text); err != nil {
 		return err
 	}
-	v.mark(i)
+	v.mark(i, false)
 	return nil
 }
 
@@ -352,7 +362,12 @@ func (v *Values) Nudge(i, dir int) bool {
 	switch {
 	case p.Kind == Choice:
 		n := len(p.Choices)
-		x = float64(((int(x)+dir)%n + n) % n)
+		for range n { // the next choice that fits, if any
+			x = float64(((int(x)+dir)%n + n) % n)
+			if p.Allowed == nil || p.Allowed(*v, p.Choices[int(x)]) {
+				break
+			}
+		}
 	case p.Kind == Bool:
 		x = 1 - x
 	case len(p.Ladder) > 0:
@@ -374,7 +389,7 @@ func (v *Values) Nudge(i, dir int) bool {
 	}
 	v.v[i] = x
 	if x != old {
-		v.mark(i)
+		v.mark(i, true)
 	}
 	return x != old
 }

@@ -271,6 +271,36 @@ func TestByModeDefaults(t *testing.T) {
 	if c.Choice("env") != "conditioning" || c.Choice("agent") != "td" {
 		t.Error("a clone changed with the original")
 	}
+	// ←→ steps through the agents the task takes; a change of task that
+	// leaves the agent unfit puts it back to the task's default
+	x := RL.Defaults()
+	a := x.Params()[1]
+	var seen []string
+	for range 5 {
+		x.Nudge(1, 1)
+		seen = append(seen, x.Choice(a.Name))
+	}
+	if got := strings.Join(seen, " "); got != "qlearning expected-sarsa dp sarsa qlearning" {
+		t.Errorf("agents on the cliff by →: %s", got)
+	}
+	k = ExperimentParam(x.Params())
+	x.Nudge(k, -1) // cliff → windy: qlearning fits
+	x.Nudge(k, -1) // → randomwalk: it does not
+	if x.Choice("env") != "randomwalk" || x.Choice("agent") != "td" || x.Choice("versus") != "mc" {
+		t.Errorf("qlearning set by hand, then ← to %s: agent %s, versus %s", x.Choice("env"), x.Choice("agent"), x.Choice("versus"))
+	}
+	if err := RL.Check(x); err != nil {
+		t.Error(err)
+	}
+	// on the command line an unfit agent is refused, whatever the order
+	for _, args := range [][]string{{"agent", "td", "env", "cliff"}, {"env", "cliff", "agent", "td"}} {
+		y := RL.Defaults()
+		_ = y.Set(args[0], args[1])
+		_ = y.Set(args[2], args[3])
+		if err := RL.Check(y); err == nil || !strings.Contains(err.Error(), "takes sarsa, qlearning") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
 	// every ByMode default parses (Default panics otherwise) under every
 	// experiment, and names one
 	for _, tp := range All {

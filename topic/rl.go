@@ -76,10 +76,14 @@ var RL = &Topic{
 		{Name: "env", Experiment: true, Kind: Choice, Choices: rlEnvs, Default: 3,
 			Help: "gridworld (Example 4.1), randomwalk (6.2), windy (6.5), cliff (6.6), conditioning (cue then reward), cartpole (1983)"},
 		{Name: "agent", Kind: Choice, Choices: rlAgentNames, Default: 3,
-			ByMode: map[string]string{EnvGridworld: models.AgentDP, EnvRandomWalk: models.AgentTD, EnvConditioning: models.AgentTD, EnvCartPole: models.AgentAC},
-			Help:   "dp: sweeps over the model; mc, td: predict V of the random policy; sarsa, qlearning, expected-sarsa: learn to act ε-greedily; actor-critic: the cart-pole"},
+			ByMode:  map[string]string{EnvGridworld: models.AgentDP, EnvRandomWalk: models.AgentTD, EnvConditioning: models.AgentTD, EnvCartPole: models.AgentAC},
+			Allowed: func(v Values, c string) bool { return slices.Contains(RLAgents[v.Choice("env")], c) },
+			Help:    "dp: sweeps over the model; mc, td: predict V of the random policy; sarsa, qlearning, expected-sarsa: learn to act ε-greedily; actor-critic: the cart-pole"},
 		{Name: "versus", Kind: Choice, Choices: []string{Versus, models.AgentMC, models.AgentTD, models.AgentSarsa, models.AgentQ, models.AgentExpected},
 			ByMode: map[string]string{EnvCliff: models.AgentQ, EnvRandomWalk: models.AgentMC}, Modes: rlTabular, If: agentIsNot(models.AgentDP),
+			Allowed: func(v Values, c string) bool {
+				return c == Versus || c != models.AgentDP && slices.Contains(RLAgents[v.Choice("env")], c)
+			},
 			Help: "a second agent run beside the first on the same task, seed and settings"},
 		{Name: "dp", Kind: Choice, Choices: models.DPKinds, ByMode: map[string]string{EnvWindy: models.DPValue, EnvCliff: models.DPValue},
 			Modes: rlTabular, If: agentIs(models.AgentDP),

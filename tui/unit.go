@@ -217,6 +217,11 @@ func experiment(v topic.Values) string {
 // apply rebuilds the unit from v (a new unit if the experiment changed);
 // if v is rejected the state stays as it was.
 func (s *state) apply(v topic.Values) error {
+	if s.t.Check != nil {
+		if err := s.t.Check(v); err != nil {
+			return err
+		}
+	}
 	u, exp := s.u, experiment(v)
 	if u == nil || exp != s.exp {
 		u = s.mk(exp)
