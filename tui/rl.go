@@ -270,7 +270,7 @@ func (s *gridRL) layout(d *drawer) layout {
 		right = append(right, d.chart("delta", "largest change of V per "+strings.TrimSuffix(s.sweepWord(), "s"),
 			S.Series[0].Render("━ Δ = max|V′ − V|")+"  "+S.Dim.Render(fmt.Sprintf("converged below %.0e", models.DPTol)), s.drawDeltas))
 	} else {
-		right = append(right, d.chart("returns", fmt.Sprintf("return per episode, mean of the last %d", returnWindow), s.agentLegend(S, ""), s.drawReturns))
+		right = append(right, d.chart("returns", fmt.Sprintf("return per episode (mean of %d)", returnWindow), s.agentLegend(S, ""), s.drawReturns))
 		if s.truth != nil {
 			right = append(right, d.chart("rms", "RMS error of V against v_π (DP)", s.agentLegend(S, ""), s.drawRMS))
 		} else {
@@ -1083,7 +1083,7 @@ func (s *poleRL) status() string {
 func (s *poleRL) layout(d *drawer) layout {
 	S := d.S()
 	c := s.c
-	main := box{title: fmt.Sprintf("actor-critic on 162 boxes · goal %d steps", c.Limit), min: 5,
+	main := box{title: fmt.Sprintf("actor-critic · goal %d steps", c.Limit), min: 5,
 		legend: cartPoleLegend(S), draw: func(w, h int) string { return drawCartPole(d.c, w, h, c.S, c.Push, nil) }}
 	return layout{
 		main:   main,
