@@ -131,8 +131,10 @@ func TestTDLambdaOneIsMonteCarlo(t *testing.T) {
 }
 
 // Example 6.6: averaged over runs and episodes 100–500, SARSA's online
-// return is near −25 and Q-learning's near −50; Q-learning's greedy path
-// is the 13-move path along the edge, SARSA's a longer, safer one.
+// return is near −25 and Q-learning's near −50 (the book's figure, read
+// off its plot: the tolerance is 5 and three standard errors); Q-learning's
+// greedy path is the 13-move path along the edge, SARSA's a longer, safer
+// one.
 func TestCliffSarsaAgainstQ(t *testing.T) {
 	const runs = 30
 	mean := map[string]float64{}
@@ -167,8 +169,12 @@ func TestCliffSarsaAgainstQ(t *testing.T) {
 			if math.Abs(m+25) > 5+3*se {
 				t.Errorf("SARSA's mean return %.2f, the book's ≈ −25", m)
 			}
-			if safe < runs*3/4 {
-				t.Errorf("SARSA's greedy path is the safe one in %d of %d runs", safe, runs)
+			// at α 0.5 SARSA's Q stays noisy: now and then a bump into the
+			// wall looks best for a while and the greedy path never
+			// arrives (6 of these 30 runs); where it arrives it is never
+			// the edge
+			if safe < runs*2/3 || edge > 0 {
+				t.Errorf("SARSA's greedy path is the safe one in %d of %d runs, the edge in %d", safe, runs, edge)
 			}
 		case AgentQ:
 			if math.Abs(m+50) > 5+3*se {

@@ -227,7 +227,8 @@ func runRL(v Values, seed uint64, steps, every int, out Out) error {
 	episodes, runs := v.Int("episodes"), v.Int("runs")
 	var sums [][]float64
 	var counts []int
-	var meta map[string]float64
+	// summary figures: each the mean over the runs that report it
+	meta, reported := map[string]float64{}, map[string]int{}
 	for r := range runs {
 		agents, m, err := rlAgents(v, seed+uint64(r))
 		if err != nil {
@@ -263,10 +264,8 @@ func runRL(v Values, seed uint64, steps, every int, out Out) error {
 			counts[e]++
 		}
 		for k, x := range m() {
-			if meta == nil {
-				meta = map[string]float64{}
-			}
-			meta[k] += x / float64(runs)
+			meta[k] += x
+			reported[k]++
 		}
 	}
 	for e, s := range sums {
@@ -280,7 +279,7 @@ func runRL(v Values, seed uint64, steps, every int, out Out) error {
 		out.Row(row)
 	}
 	for _, k := range slices.Sorted(maps.Keys(meta)) {
-		out.Meta(k, meta[k])
+		out.Meta(k, meta[k]/float64(reported[k]))
 	}
 	return nil
 }
@@ -325,7 +324,10 @@ func rlAgents(v Values, seed uint64) ([]episodic, func() map[string]float64, err
 			return []float64{r, float64(c.LastLen)}
 		}}
 		return []episodic{a}, func() map[string]float64 {
-			return map[string]float64{"first_success": float64(first)}
+			if first < 0 {
+				return map[string]float64{"succeeded": 0}
+			}
+			return map[string]float64{"succeeded": 1, "first_success": float64(first)}
 		}, nil
 	}
 	var agents []episodic
@@ -354,11 +356,16 @@ func rlAgents(v Values, seed uint64) ([]episodic, func() map[string]float64, err
 			if !ok || l.Q == nil || g.StartCell < 0 {
 				continue
 			}
-			name := "greedy_path_length"
+			suffix := ""
 			if i > 0 {
-				name += "_vs"
+				suffix = "_vs"
 			}
-			m[name] = pathLength(l.GreedyPath(g.StartCell))
+			p, ok := l.GreedyPath(g.StartCell)
+			m["greedy_path_reached"+suffix] = 0
+			if ok {
+				m["greedy_path_reached"+suffix] = 1
+				m["greedy_path_length"+suffix] = float64(len(p) - 1)
+			}
 		}
 		return m
 	}, nil
