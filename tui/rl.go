@@ -296,7 +296,7 @@ func (s *gridRL) pathNote() string {
 		if ok {
 			parts = append(parts, fmt.Sprintf("%s's greedy path %d moves", l.Params().Agent, len(p)-1))
 		} else {
-			parts = append(parts, fmt.Sprintf("%s's greedy path does not reach the goal yet", l.Params().Agent))
+			parts = append(parts, fmt.Sprintf("%s's greedy path does not reach the goal now", l.Params().Agent))
 		}
 	}
 	return strings.Join(parts, "; ")
