@@ -189,7 +189,7 @@ func (s *gridRL) panel(d *drawer, name string, w int) string {
 	for r := 0; r < g.Rows; r++ {
 		row := []string{fmt.Sprint(r)}
 		for c := 0; c < g.Cols; c++ {
-			row = append(row, fmt.Sprintf("%.1f", value(r*g.Cols+c)))
+			row = append(row, s.valueCell(r*g.Cols+c, value))
 		}
 		rows = append(rows, row)
 	}
@@ -200,13 +200,24 @@ func (s *gridRL) panel(d *drawer, name string, w int) string {
 		for r := 0; r < g.Rows; r++ {
 			row := []string{fmt.Sprint(r)}
 			for c := 0; c < g.Cols; c++ {
-				row = append(row, fmt.Sprintf("%.1f", s.truth[r*g.Cols+c]))
+				row = append(row, s.valueCell(r*g.Cols+c, func(c int) float64 { return s.truth[c] }))
 			}
 			rows = append(rows, row)
 		}
 		b.WriteString(table(header, rows, w, len(rows)+2))
 	}
 	return b.String()
+}
+
+// valueCell is a cell of the Values tab: the value, or what the cell is.
+func (s *gridRL) valueCell(c int, value func(int) float64) string {
+	switch {
+	case s.grid.IsCliff(c):
+		return "cliff"
+	case s.grid.Terminal(c):
+		return "goal"
+	}
+	return fmt.Sprintf("%.1f", value(c))
 }
 
 // valueFunc is the shown values (V, or max Q) and whose they are.
@@ -450,7 +461,7 @@ func (s *gridRL) drawGrid(c *Common, w, h int, value func(int) float64) string {
 			}
 			num := ""
 			if !g.Terminal(cell) && !g.IsCliff(cell) {
-				num = valueText(value(cell), cw)
+				num = valueText(value(cell), cw-1) // a blank between numbers
 			}
 			text := make([]string, ch)
 			switch {
