@@ -88,6 +88,7 @@ var All = []*Topic{
 	Deep,
 	Information,
 	Control,
+	ICA,
 	RL,
 }
 

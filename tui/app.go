@@ -34,6 +34,7 @@ var screens = map[string]screen{
 	"deep":        {unit: newDeep, speed: 4},
 	"information": {unit: newInformation, speed: 1, preview: 40},
 	"control":     {unit: newControl, speed: 1, preview: 60},
+	"ica":         {unit: newICA, speed: 2, preview: 100},
 	"rl":          {unit: newRL, speed: 3, preview: 200},
 }
 
