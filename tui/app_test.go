@@ -145,6 +145,23 @@ func TestGoldenInformation(t *testing.T) {
 	}
 }
 
+// The ica topic's experiments after some updates.
+func TestGoldenIca(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		set  map[string]string
+	}{{"two", nil}, {"five", map[string]string{"sources": "5", "kind": "mixed", "algorithm": "extended"}}, {"patches", map[string]string{"experiment": "patches"}}} {
+		t.Run(c.name, func(t *testing.T) {
+			vals := topic.ICA.Defaults()
+			for k, v := range c.set {
+				_ = vals.Set(k, v)
+			}
+			v := finalView(t, Options{Topic: topic.ICA, Values: vals, Seed: 1, Steps: 20}, 100, 30, repeat("n", 3)...)
+			golden.RequireEqual(t, []byte(v))
+		})
+	}
+}
+
 // The rl topic's tasks, some way into their runs.
 func TestGoldenRl(t *testing.T) {
 	for _, env := range []string{topic.EnvGridworld, topic.EnvRandomWalk, topic.EnvWindy, topic.EnvCliff, topic.EnvConditioning, topic.EnvCartPole} {

@@ -157,13 +157,13 @@ func (s *mixICA) layout(d *drawer) layout {
 	tr.optional = true
 	right = append(right, tr)
 	var main box
-	title := fmt.Sprintf("%d %s sources · A of condition %s", p.Sources, p.Kind, num(p.Condition))
+	title := fmt.Sprintf("%d %s · cond A %s", p.Sources, p.Kind, num(p.Condition))
 	if p.Sources == 2 {
 		main = d.chart("plane", title, S.Dim.Render("· whitened mixtures z = Vx")+"  "+
-			S.Series[0].Render("→ rows of W, in the whitened plane")+"  "+S.Series[2].Render("┈ the sources' axes"), s.drawPlane)
+			S.Series[0].Render("━1 ━2 the rows of W, in the whitened plane")+"  "+S.Series[2].Render("×┈× the sources' axes"), s.drawPlane)
 	} else {
-		main = d.chart("scatter", fmt.Sprintf("%s · outputs u%d, u%d", title, s.pair[0]+1, s.pair[1]+1),
-			S.Dim.Render("· mixtures x")+"  "+S.Series[0].Render("· outputs u = Wx")+"  "+S.Dim.Render("c: next pair"), s.drawScatter)
+		main = d.chart("scatter", fmt.Sprintf("outputs u%d, u%d", s.pair[0]+1, s.pair[1]+1),
+			S.Dim.Render(fmt.Sprintf("%d %s sources, cond A %s", p.Sources, p.Kind, num(p.Condition)))+"  "+S.Dim.Render("· mixtures x")+"  "+S.Series[0].Render("· outputs u = Wx")+"  "+S.Dim.Render("c: next pair"), s.drawScatter)
 	}
 	main.legendFrom = 12
 	return layout{main: main, update: s.lastUpdate(d), right: right}
@@ -244,23 +244,29 @@ func (s *mixICA) drawPlane(p *plot) string {
 	S := p.c.S
 	z := s.zw
 	_, m := z.Dims()
-	k := min(m, 1500)
+	k := min(m, 600)
 	xs, ys := make([]float64, k), make([]float64, k)
 	for i := range k {
 		xs[i], ys[i] = z.At(0, i*m/k), z.At(1, i*m/k)
 	}
 	const R = 4.0
 	ss := []series{{xs: xs, ys: ys, style: S.Dim, points: true}}
-	// the sources' directions in the whitened plane: the columns of VA
+	// the sources' directions in the whitened plane: the columns of VA,
+	// marked × at the ends; the rows of W as arrows out of the cloud,
+	// their tips numbered
 	var VA mat.Dense
 	VA.Mul(s.c.V, s.c.A)
 	for j := range 2 {
 		a, b := VA.At(0, j), VA.At(1, j)
 		l := math.Hypot(a, b)
-		ss = append(ss, series{xs: []float64{-R * a / l, R * a / l}, ys: []float64{-R * b / l, R * b / l}, style: S.Series[2], dash: dotted})
+		ends := series{xs: []float64{-R * a / l, R * a / l}, ys: []float64{-R * b / l, R * b / l}, style: S.Series[2]}
+		ss = append(ss, series{xs: ends.xs, ys: ends.ys, style: S.Series[2], dash: dotted})
+		ends.glyph = '×'
+		ss = append(ss, ends)
 	}
-	for _, r := range models.WhitenedRows(s.c) {
-		ss = append(ss, series{xs: []float64{0, 3 * r[0]}, ys: []float64{0, 3 * r[1]}, style: S.Series[0]})
+	for i, r := range models.WhitenedRows(s.c) {
+		ss = append(ss, series{xs: []float64{0, 0.9 * R * r[0]}, ys: []float64{0, 0.9 * R * r[1]}, style: S.Series[0]},
+			series{xs: []float64{0.9 * R * r[0]}, ys: []float64{0.9 * R * r[1]}, style: S.Series[0], glyph: rune('1' + i)})
 	}
 	ar := float64(max(p.w-6, 1)) / float64(2*max(p.h-2, 1)) // cells are twice as tall as wide
 	p.draw([2]float64{-R * ar, R * ar}, [2]float64{-R, R}, ss...)
@@ -420,8 +426,11 @@ func filterTiles(c *Common, F *mat.Dense, size, w, h int) string {
 		}
 		for y := range picH {
 			var b strings.Builder
-			for _, pic := range pics {
-				b.WriteString(pic[y] + " ")
+			for i, pic := range pics {
+				if i > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(pic[y])
 			}
 			lines = append(lines, b.String())
 		}

@@ -81,6 +81,8 @@ var variants = map[string][]map[string]string{
 	"control":    {{"qscale": "0.1", "model": "ca"}, {"experiment": "sensorimotor", "external": "-0.1"}},
 	"information": {{"experiment": "channel", "channel": "z", "crossover": "0.3"}, {"experiment": "ratedistortion", "source": "gaussian"},
 		{"dist": "zipf", "symbols": "256", "batch": "100"}, {"experiment": "plane", "activation": "relu"}},
+	"ica": {{"sources": "5", "kind": "mixed", "algorithm": "extended"}, {"algorithm": "infomax", "compare": "true", "condition": "100"},
+		{"sources": "10", "algorithm": "fastica", "deflation": "true", "contrast": "kurtosis"}, {"kind": "gauss"}},
 	"rl": {{"env": "gridworld", "agent": "td", "lambda": "0.5"}, {"env": "gridworld", "agent": "qlearning", "versus": "expected-sarsa"},
 		{"env": "cliff", "agent": "dp", "dp": "policy"}, {"env": "randomwalk", "agent": "mc", "versus": "none"}},
 }

@@ -119,6 +119,16 @@ func observables(r *runner, h headless) []observed {
 	case *sensorimotor:
 		b, _, _ := u.s.Measured(2)
 		return []observed{{"trials", h.sum("trials"), float64(u.s.Trials)}, {"bias at 1 s", h.rows[2][2], b}}
+	case *mixICA:
+		return []observed{{"step", h.last("step"), float64(u.c.Steps)}, {"amari", h.last("amari"), u.c.Amari()}}
+	case *patchICA:
+		var k, n float64
+		for _, r := range h.rows {
+			if r[0] == 1 {
+				k, n = k+r[2], n+1
+			}
+		}
+		return []observed{{"ica filters", n, float64(len(u.icaK))}, {"ica kurtosis", k / n, mean(u.icaK)}}
 	case *gridRL:
 		if u.dp != nil {
 			return []observed{{"states", float64(len(h.rows)), float64(len(u.dp.V))}, {"sum of V", h.sum("value"), floats.Sum(u.dp.V)}}
