@@ -95,6 +95,7 @@ func TestNaturalGradientEquivariance(t *testing.T) {
 		for i := range paths[0] {
 			worst = math.Max(worst, math.Abs(paths[0][i]-paths[1][i]))
 		}
+		t.Logf("seed %d: natural gradient, Amari paths at condition 1 and 10⁴ differ by at most %.1e over 2000 updates", seed, worst)
 		if worst > 1e-6 {
 			t.Errorf("seed %d: natural gradient, condition 1 and 10⁴ differ by %.2e", seed, worst)
 		}

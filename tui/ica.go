@@ -151,7 +151,9 @@ func (s *mixICA) layout(d *drawer) layout {
 		a := d.chart("angle", "contrast Σ|kurt| against the rotation θ",
 			S.Series[1].Render("━ contrast")+"  "+S.Series[0].Render("│ W's angle now")+"  "+S.Dim.Render("period 90°: any order and sign"), s.drawAngle)
 		a.optional = true
-		right = append(right, a)
+		o := d.chart("scatter", "outputs u1, u2", S.Dim.Render("· mixtures x")+"  "+S.Series[0].Render("· outputs u = Wx")+"  "+S.Dim.Render("each at unit variance"), s.drawScatter)
+		o.optional = true
+		right = append(right, a, o)
 	}
 	tr := d.chart("traces", "sources and recovered signals", S.Series[2].Render("━ source")+"  "+S.Series[0].Render("┅ output, sign and order matched"), s.drawTraces)
 	tr.optional = true
