@@ -29,12 +29,6 @@ var Anomalous = &Topic{
 		"Codling, Plank and Benhamou 2008: random walk models in biology",
 		"Höfling and Franosch 2013: anomalous transport in the crowded world of biological cells",
 	},
-	Questions: []string{
-		"Which processes are diffusive, which sub- or superdiffusive, and why?",
-		"What do long waits do that long jumps do not?",
-		"Is one track's time average the ensemble's (ergodicity)?",
-		"How do crowding and correlated steps give α < 1?",
-	},
 	Params: []Param{
 		{Name: "model", Experiment: true, Kind: Choice, Choices: sims.AnomalousModels,
 			Help: "ctrw: wait then jump; levywalk: flights of power-law duration; crowded: lattice with obstacles; fbm: correlated Gaussian steps; ballistic"},

@@ -17,11 +17,6 @@ var Backprop = &Topic{
 		"Rumelhart, Hinton and Williams 1986: learning representations by back-propagating errors",
 		"Nielsen 2015: neural networks and deep learning",
 	},
-	Questions: []string{
-		"Why is backpropagation so much cheaper than finite differences?",
-		"What do the four equations of backpropagation compute?",
-		"What do the hidden units learn, and which digits are confused?",
-	},
 	UsesMNIST: true,
 	Params: []Param{
 		{Name: "hidden", Kind: Int, Default: 30, Min: 1, Max: 1000, Help: "units in each hidden layer"},
@@ -80,6 +75,14 @@ func runBackprop(v Values, seed uint64, steps, every int, out Out) error {
 		return err
 	}
 	net := tr.Net
+	// backprop against finite differences on a small net of the same
+	// activation and cost: the gradient of all P parameters from one
+	// forward and one backward pass, against 2P forward passes
+	g := models.SmallGradCheck(MLPParams(v), seed)
+	out.Meta("gradcheck_rel_error", g.Rel)
+	out.Meta("gradcheck_params", float64(g.Params))
+	out.Meta("passes_backprop", 2)
+	out.Meta("passes_finite_differences", float64(2*g.Params))
 	out.Row([]float64{0, 0, math.NaN(), net.Accuracy(data.Val), net.Accuracy(data.Test)})
 	per := tr.BatchesPerEpoch()
 	n := until(steps, Epochs(v)*per)

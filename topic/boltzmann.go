@@ -21,11 +21,6 @@ var Boltzmann = &Topic{
 		"Hinton 2002: training products of experts by minimizing contrastive divergence",
 		"Hinton 2010: a practical guide to training restricted Boltzmann machines",
 	},
-	Questions: []string{
-		"What is maximum likelihood, and why is the rule 'waking' minus 'sleeping'?",
-		"Why do hidden units matter so much (the encoder must invent a code)?",
-		"Why are restricted Boltzmann machines much easier to train?",
-	},
 	UsesMNIST: true,
 	Params: []Param{
 		{Name: "part", Experiment: true, Kind: Choice, Choices: []string{PartEncoder, PartRBM},

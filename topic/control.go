@@ -26,11 +26,6 @@ var Control = &Topic{
 		"Wolpert, Ghahramani and Jordan 1995: an internal model for sensorimotor integration",
 		"Todorov and Jordan 2002: optimal feedback control as a theory of motor coordination",
 	},
-	Questions: []string{
-		"Why is the same Riccati equation both an estimator and a controller?",
-		"Why can a filter be overconfident, and how does the NIS show it?",
-		"What does the cerebellum have to do with forward models?",
-	},
 	Params: []Param{
 		{Name: "experiment", Experiment: true, Kind: Choice, Choices: []string{ExpKalman, ExpLQR, ExpLQG, ExpSensorimotor},
 			Help: "kalman: track a target; lqr: balance a cart-pole; lqg: balance it on noisy measurements; sensorimotor: the hand in the dark"},

@@ -22,10 +22,6 @@ var Deep = &Topic{
 		"Glorot and Bengio 2010: understanding the difficulty of training deep feedforward neural networks",
 		"LeCun, Bengio and Hinton 2015: deep learning",
 	},
-	Questions: []string{
-		"When do extra layers help, and when do they hurt?",
-		"Why was pretraining needed, and why is it no longer used?",
-	},
 	UsesMNIST: true,
 	Params: []Param{
 		{Name: "experiment", Experiment: true, Kind: Choice, Choices: []string{"compare", "sweep"},

@@ -13,12 +13,6 @@ var Diffusion = &Topic{
 		"Langevin 1908: on the theory of Brownian motion",
 		"Henry, Langlands and Straka 2010: an introduction to fractional diffusion",
 	},
-	Questions: []string{
-		"Why does the spread grow as √t, not as t?",
-		"Einstein assumed independent, identical steps in a uniform medium: which assumption does biology break least?",
-		"When does a particle's inertia matter, and for how long?",
-		"How far does a protein diffuse in a second (Stokes–Einstein)?",
-	},
 	Params: []Param{
 		{Name: "mode", Experiment: true, Kind: Choice, Choices: sims.DiffusionModes, Default: 1,
 			Help: "lattice: ±a per axis per step; gauss: Wiener increments; langevin: inertia and friction"},

@@ -19,12 +19,6 @@ var Hopfield = &Topic{
 		"Amit, Gutfreund and Sompolinsky 1985: storing infinite numbers of patterns in a spin-glass model of neural networks",
 		"MacKay 2003: information theory, inference and learning algorithms, chapter 42",
 	},
-	Questions: []string{
-		"Why is a stored memory stable, and how large is the crosstalk noise?",
-		"Why does the energy never rise, and why is each memory a minimum?",
-		"Where does recall fail (0.138 N), and why do correlated patterns fail sooner?",
-		"What does temperature do to a memory?",
-	},
 	Params: []Param{
 		{Name: "capacity", Experiment: true, Kind: Bool,
 			Help: "run the capacity experiment: recall against load p/N for random patterns"},

@@ -36,11 +36,6 @@ var ICA = &Topic{
 		"Hyvärinen 1999: fast and robust fixed-point algorithms for ICA",
 		"Bell and Sejnowski 1997: the independent components of natural scenes are edge filters",
 	},
-	Questions: []string{
-		"Why can two Gaussians not be unmixed?",
-		"Why does the natural gradient not care about A?",
-		"Why do sub- and super-Gaussian sources need different nonlinearities?",
-	},
 	Params: []Param{
 		{Name: "experiment", Experiment: true, Kind: Choice, Choices: []string{ExpMix, ExpPatches},
 			Help: "mix: separate mixed sources; patches: ICA against PCA filters of image patches"},

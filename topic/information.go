@@ -38,11 +38,6 @@ var Information = &Topic{
 		"Miller 1955: note on the bias of information estimates",
 		"Laughlin 1981: a simple coding procedure enhances a neuron's information capacity",
 	},
-	Questions: []string{
-		"Why does the plug-in entropy come out too low, and by how much?",
-		"Why are capacity and rate-distortion two optimisations of one quantity?",
-		"Why does equalising the histogram maximise information?",
-	},
 	Params: []Param{
 		{Name: "experiment", Experiment: true, Kind: Choice, Choices: []string{ExpEntropy, ExpChannel, ExpRateDistortion, ExpLaughlin, ExpPlane},
 			Help: "entropy: estimating it from samples; channel: capacity by Blahut–Arimoto; ratedistortion: R(D) by Blahut; laughlin: a neuron equalising its output; plane: a learning net's information plane"},

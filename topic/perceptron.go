@@ -20,11 +20,6 @@ var Perceptron = &Topic{
 		"Minsky and Papert 1969: Perceptrons",
 		"Cover 1965: geometrical and statistical properties of systems of linear inequalities",
 	},
-	Questions: []string{
-		"Why does the rule stop making mistakes on separable data, and after how many?",
-		"Why does it never settle on XOR?",
-		"How many random labellings can one unit learn (capacity 2N)?",
-	},
 	Params: []Param{
 		{Name: "experiment", Experiment: true, Kind: Choice, Choices: []string{ExpTrain, ExpCover},
 			Help: "train: the rule on 2-D data; cover: separable fraction of random labellings against P/N"},

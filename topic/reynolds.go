@@ -36,13 +36,6 @@ var Reynolds = &Topic{
 		"Najafi and Golestanian 2004: a simple swimmer at low Reynolds number, three linked spheres",
 		"Berg and Brown 1972: chemotaxis in Escherichia coli analysed by three-dimensional tracking",
 	},
-	Questions: []string{
-		"Why can't a scallop swim in syrup, however fast it flaps?",
-		"Which strokes do swim at R ≪ 1?",
-		"How far does a bacterium coast when it stops?",
-		"Should a bacterium swim to its food or wait for it (Purcell's S)?",
-		"What other ways does biology find to move at low R?",
-	},
 	Params: []Param{
 		{Name: "model", Experiment: true, Kind: Choice, Choices: []string{ModelScallop, ModelSwimmer, ModelEcoli},
 			Help: "scallop: a reciprocal stroke at low and high R; swimmer: three spheres with a phase lag; ecoli: run and tumble"},

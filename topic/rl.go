@@ -67,11 +67,6 @@ var RL = &Topic{
 		"Montague, Dayan and Sejnowski 1996; Schultz, Dayan and Montague 1997: a neural substrate of prediction and reward",
 		"Williams 1992: simple statistical gradient-following algorithms (REINFORCE)",
 	},
-	Questions: []string{
-		"Why does SARSA take the safe path?",
-		"Why does the dopamine response move to the cue?",
-		"Why does TD beat Monte Carlo on the random walk?",
-	},
 	Params: []Param{
 		{Name: "env", Experiment: true, Kind: Choice, Choices: rlEnvs, Default: 3,
 			Help: "gridworld (Example 4.1), randomwalk (6.2), windy (6.5), cliff (6.6), conditioning (cue then reward), cartpole (1983)"},

@@ -15,9 +15,9 @@ type Topic struct {
 	Title   string
 	Summary string
 	// Papers are the club's readings, by author and year; Questions what
-	// the screen lets a student answer by experiment.
+	// the screen lets a student answer by experiment (questions.go).
 	Papers    []string
-	Questions []string
+	Questions []Question
 	Params    []Param
 	Steps     int // default --steps of jclub run
 	Every     int // default --every

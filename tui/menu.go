@@ -242,7 +242,7 @@ func (m *menu) about(t *topic.Topic, w, h int) string {
 	if len(t.Questions) > 0 {
 		lines = append(lines, "", s.Bold.Render("Questions the screen answers"))
 		for _, q := range t.Questions {
-			add("· "+q, plain)
+			add("· "+q.Text, plain)
 		}
 	}
 	if h >= 0 && len(lines) > h {
