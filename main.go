@@ -178,6 +178,10 @@ func topicCommand(cmd string, args []string, stdout io.Writer) error {
 				Set: func(s string) error { rf.ofile = s; return nil }},
 		)
 	}
+	var question *topic.Question
+	if len(t.Questions) > 0 {
+		specs = append(specs, topic.QuestionFlag(t, &question))
+	}
 	given := map[string]bool{}
 	for i := range specs {
 		set, name := specs[i].Set, specs[i].Name
@@ -189,6 +193,17 @@ func topicCommand(cmd string, args []string, stdout io.Writer) error {
 			return nil
 		}
 		return &exitError{2, fmt.Errorf("%s %s: %w", cmd, t.ID, err)}
+	}
+	if question != nil {
+		if err := question.SetUp(t, &v, given); err != nil {
+			return &exitError{2, fmt.Errorf("%s %s: %w", cmd, t.ID, err)}
+		}
+		if !given["seed"] {
+			rf.seed = question.Seed
+		}
+		if cmd == "run" && !given["steps"] {
+			rf.steps, given["steps"] = question.RunSteps(t, v), true
+		}
 	}
 	if err := unusedFlag(cmd, t, v, specs, given); err != nil {
 		return &exitError{2, err}
@@ -202,7 +217,7 @@ func topicCommand(cmd string, args []string, stdout io.Writer) error {
 		rf.steps = t.DefaultSteps(v) // −1: the run's own length (its epochs, cycles, trials)
 	}
 	if cmd == "open" {
-		return tui.Run(tui.Options{Topic: t, Values: v, Seed: rf.seed, Steps: rf.steps})
+		return tui.Run(tui.Options{Topic: t, Values: v, Seed: rf.seed, Steps: rf.steps, Question: question})
 	}
 	return runTopic(t, v, rf, stdout)
 }

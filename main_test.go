@@ -99,6 +99,9 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run", "backprop", "--every", "5"}, "--every is not used; the flags it uses are --hidden"},
 		{[]string{"run", "reynolds", "--model", "scallop", "--every", "2"}, "--every is not used with --model scallop"},
 		{[]string{"open", "diffusion", "--mass", "2"}, "--mass is not used with --mode gauss"},
+		{[]string{"run", "hopfield", "--question", "nope"}, `question "nope": topic hopfield's questions are associative, hebbian`},
+		{[]string{"run", "hopfield", "--question", "minima", "--n", "100"}, "--question minima sets the parameters: --n cannot be given with it"},
+		{[]string{"run", "rl", "--env", "cliff", "--agent", "td"}, "agent td does not run on cliff: it takes sarsa, qlearning, expected-sarsa, dp"},
 	}
 	for _, c := range cases {
 		out, err := cli(c.args...)
@@ -123,6 +126,22 @@ func TestMNISTDirOption(t *testing.T) {
 	v.SetMNISTDir("/data/mnist")
 	if args := strings.Join(v.Args(), " "); args != "--mnist /data/mnist" {
 		t.Fatalf("the share line lacks the directory: %q", args)
+	}
+}
+
+// jclub run TOPIC --question ID runs the question's set-up for its steps
+// from its seed: the same rows as the flags it stands for.
+func TestRunQuestion(t *testing.T) {
+	got, err := cli("run", "hopfield", "--question", "minima")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := cli("run", "hopfield", "--flip", "0.25", "--seed", "3", "--steps", "3000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want || !strings.HasPrefix(got, "step,energy,overlap,flips\n") {
+		t.Fatalf("--question minima printed\n%s\nwant\n%s", got, want)
 	}
 }
 

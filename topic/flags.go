@@ -142,8 +142,9 @@ func SeedFlag(seed *uint64) Flag {
 type Open struct {
 	Topic *Topic
 	Values
-	Seed  uint64
-	Steps int
+	Seed     uint64
+	Steps    int
+	Question *Question // set up by --question, if given
 }
 
 // ParseOpen reads "TOPIC [--param value ...] [--seed N] [--steps N]", the
@@ -169,8 +170,25 @@ func ParseOpen(args []string) (Open, error) {
 			o.Steps = n
 			return nil
 		}}
-	if err := ParseFlags(args[1:], append(ParamFlags(&o.Values), SeedFlag(&o.Seed), steps)); err != nil {
+	specs := append(ParamFlags(&o.Values), SeedFlag(&o.Seed), steps)
+	if len(t.Questions) > 0 {
+		specs = append(specs, QuestionFlag(t, &o.Question))
+	}
+	given := map[string]bool{}
+	for i := range specs {
+		set, name := specs[i].Set, specs[i].Name
+		specs[i].Set = func(s string) error { given[name] = true; return set(s) }
+	}
+	if err := ParseFlags(args[1:], specs); err != nil {
 		return Open{}, fmt.Errorf("%s: %w", t.ID, err)
+	}
+	if q := o.Question; q != nil {
+		if err := q.SetUp(t, &o.Values, given); err != nil {
+			return Open{}, fmt.Errorf("%s: %w", t.ID, err)
+		}
+		if !given["seed"] {
+			o.Seed = q.Seed
+		}
 	}
 	if t.Check != nil {
 		if err := t.Check(o.Values); err != nil {

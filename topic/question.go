@@ -141,3 +141,40 @@ func expectf(ok bool, format string, args ...any) error {
 	}
 	return fmt.Errorf(format, args...)
 }
+
+// QuestionFlag is the --question flag of jclub open and run, setting *q.
+func QuestionFlag(t *Topic, q **Question) Flag {
+	var ids []string
+	for _, x := range t.Questions {
+		ids = append(ids, x.ID)
+	}
+	return Flag{Name: "question", Arg: "ID", Help: "set up one of the club's questions (its parameters, seed and, for run, steps): " + strings.Join(ids, ", "),
+		Set: func(s string) error {
+			x, err := t.Question(s)
+			if err != nil {
+				return err
+			}
+			*q = x
+			return nil
+		}}
+}
+
+// SetUp puts the question's set-up in v. given names the flags on the
+// command line: a parameter among them is refused, since the question
+// sets them all.
+func (q *Question) SetUp(t *Topic, v *Values, given map[string]bool) error {
+	for _, p := range t.Params {
+		if given[p.Name] {
+			return fmt.Errorf("--question %s sets the parameters: --%s cannot be given with it (change it on the screen)", q.ID, p.Name)
+		}
+	}
+	x, err := q.Values(t)
+	if err != nil {
+		return err
+	}
+	if m := v.MNISTDir(); m != "" {
+		x.SetMNISTDir(m)
+	}
+	*v = x
+	return nil
+}

@@ -47,6 +47,7 @@ type Options struct {
 	Values   topic.Values // its parameters (zero value: defaults)
 	Seed     uint64
 	Steps    int                // take this many steps on opening (jclub open --steps)
+	Question *topic.Question    // opened on this question (jclub open --question): its line shown
 	Renderer *lipgloss.Renderer // nil: the process's terminal
 	// Gate, if set, is entered around every batch of simulation steps: the
 	// SSH server shares the machine's cores between sessions with it.
@@ -119,6 +120,9 @@ func New(o Options) *App {
 			v = o.Topic.Defaults()
 		}
 		a.open(o.Topic, v, o.Seed)
+		if r, ok := a.screen.(*runner); ok && o.Question != nil {
+			r.showQuestion(o.Question)
+		}
 		if r, ok := a.screen.(interface{ Advance(int) }); ok && o.Steps > 0 {
 			r.Advance(o.Steps)
 		}

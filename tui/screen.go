@@ -60,6 +60,18 @@ type runner struct {
 	at     []placed // where the boxes were drawn, for clicks
 	// watching marks a follower's view: it shows parameters it cannot change
 	watching bool
+	// the club's questions: the one selected in the Questions tab, the one
+	// set up (its line shown), and what the screen was before it (esc
+	// goes back there)
+	qsel     int
+	question *topic.Question
+	saved    *savedView
+}
+
+// savedView is a screen as it was before a question was set up.
+type savedView struct {
+	st       state
+	tab, sel int
 }
 
 // newRunner makes the state of topic t with values v and a view of it. mk
@@ -129,6 +141,47 @@ func (r *runner) advance(n int) {
 
 func (r *runner) paramsFocused() bool { return r.tab == 0 }
 
+// questionsFocused reports whether the Questions tab is shown.
+func (r *runner) questionsFocused() bool {
+	n := r.tabNames()
+	return len(r.st.t.Questions) > 0 && r.tab == len(n)-2
+}
+
+// showQuestion marks q as set up (the screen already is) and shows its
+// tab.
+func (r *runner) showQuestion(q *topic.Question) {
+	r.question = q
+	r.tab = len(r.tabNames()) - 2
+	for i := range r.st.t.Questions {
+		if &r.st.t.Questions[i] == q {
+			r.qsel = i
+		}
+	}
+}
+
+// setUp sets the screen up to answer q, paused at its start; the screen as
+// it was before the first question is kept for esc.
+func (r *runner) setUp(q *topic.Question) {
+	v, err := q.Values(r.st.t)
+	if err != nil {
+		r.msg = err.Error()
+		return
+	}
+	if r.saved == nil {
+		r.saved = &savedView{st: *r.st.clone(), tab: r.tab, sel: r.sel}
+	}
+	seed := r.st.seed
+	r.st.seed = q.Seed
+	if err := r.st.apply(v); err != nil {
+		r.st.seed = seed
+		r.msg = err.Error()
+		return
+	}
+	r.st.running, r.staged = false, nil
+	r.gen = r.c.nextGen()
+	r.showQuestion(q)
+}
+
 func (r *runner) Update(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	live := false
@@ -196,17 +249,25 @@ func (r *runner) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		r.scroll = 0
 	case key.Matches(msg, k.Up):
-		if r.paramsFocused() {
+		switch {
+		case r.paramsFocused():
 			r.moveSel(-1)
-		} else {
+		case r.questionsFocused():
+			r.qsel = max(0, r.qsel-1)
+		default:
 			r.scroll = max(0, r.scroll-1)
 		}
 	case key.Matches(msg, k.Down):
-		if r.paramsFocused() {
+		switch {
+		case r.paramsFocused():
 			r.moveSel(1)
-		} else {
+		case r.questionsFocused():
+			r.qsel = min(len(st.t.Questions)-1, r.qsel+1)
+		default:
 			r.scroll++ // clamped when drawn
 		}
+	case r.questionsFocused() && key.Matches(msg, k.Enter) && !r.watching:
+		r.setUp(&st.t.Questions[r.qsel])
 	case r.staged != nil && key.Matches(msg, k.Enter):
 		r.apply(*r.staged)
 	case r.paramsFocused() && key.Matches(msg, k.Left):
@@ -297,12 +358,21 @@ func (r *runner) Escape() bool {
 		r.render(false)
 		return true
 	}
-	if r.staged == nil {
-		return false
+	if r.staged != nil {
+		r.staged = nil
+		r.render(false)
+		return true
 	}
-	r.staged = nil
-	r.render(false)
-	return true
+	if r.saved != nil { // back to the screen before the question, paused
+		*r.st = r.saved.st
+		r.st.running = false
+		r.gen = r.c.nextGen()
+		r.tab, r.sel = r.saved.tab, r.saved.sel
+		r.saved, r.question = nil, nil
+		r.render(false)
+		return true
+	}
+	return false
 }
 
 // Command returns the command line that reproduces the screen's state.
@@ -375,6 +445,8 @@ func (r *runner) panelView(w, h int) string {
 	switch {
 	case r.tab == 0:
 		content = r.paramsView(w-2, h-2)
+	case r.questionsFocused():
+		content = r.questionsView(w-2, h-2)
 	case r.tab == len(names)-1:
 		content = wrap("Reproduce this screen headless:", w-2) + "\n\n" + r.c.S.Accent.Render(wrap(r.Command(), w-2)) +
 			"\n\n" + r.c.S.Dim.Render(wrap("or open it: the same line with open for run. Flags at their defaults are left out.", w-2))
@@ -382,7 +454,51 @@ func (r *runner) panelView(w, h int) string {
 		content = r.scrolled(r.st.u.panel(r.d, names[r.tab], w-2), h-2)
 	}
 	title := names[r.tab] + fmt.Sprintf(" (%d/%d, tab)", r.tab+1, len(names))
-	return r.c.box(title, content, w, h, r.tab == 0 && !r.watching)
+	return r.c.box(title, content, w, h, (r.tab == 0 || r.questionsFocused()) && !r.watching)
+}
+
+// questionsView lists the topic's questions, the selected one marked; the
+// question set up, if any, comes first with what to do.
+func (r *runner) questionsView(w, h int) string {
+	S := r.c.S
+	qs := r.st.t.Questions
+	var top []string
+	if q := r.question; q != nil {
+		top = append(top, strings.Split(S.Accent.Render(wrap("▶ "+q.Do, w)), "\n")...)
+		back := "esc: back to where you were"
+		if r.saved == nil {
+			back = "r resets it"
+		}
+		if h >= 12 { // a small panel keeps its rows for the line and the list
+			top = append(top, strings.Split(S.Dim.Render(wrap(back+" · share: "+q.Command(r.st.t), w)), "\n")...)
+		}
+	}
+	sel := &qs[min(r.qsel, len(qs)-1)]
+	about := strings.Split(wrap(sel.Text, w), "\n")
+	about = append(about, strings.Split(S.Dim.Render(wrap("from "+sel.From+" · enter sets it up", w)), "\n")...)
+	// the list gets at least three rows where it has as many questions;
+	// the selected one's text what is left
+	room := max(min(3, len(qs)), h-len(top)-len(about)-1)
+	if keep := h - len(top) - room - 1; len(about) > keep {
+		about = about[:max(1, keep)]
+	}
+	var list []string
+	for i, q := range qs {
+		line := "  " + q.ID
+		if q.ID == sel.ID {
+			line = S.Accent.Render("▸ " + q.ID)
+		}
+		if r.question != nil && q.ID == r.question.ID {
+			line += S.Dim.Render(" (set up)")
+		}
+		list = append(list, fit(line, w))
+		_ = i
+	}
+	if len(list) > room { // keep the selection in view
+		first := min(max(0, r.qsel-room/2), len(list)-room)
+		list = list[first : first+room]
+	}
+	return strings.Join(append(top, list...), "\n") + "\n\n" + strings.Join(about, "\n")
 }
 
 // scrolled shows h lines of text from the scroll position, marking more below.
@@ -403,7 +519,11 @@ func (r *runner) scrolled(text string, h int) string {
 // tabNames lists the side panel's tabs: the parameters, the topic's own,
 // and the line that reproduces the screen.
 func (r *runner) tabNames() []string {
-	return append(append([]string{"Parameters"}, r.st.u.tabs()...), "Share")
+	names := append([]string{"Parameters"}, r.st.u.tabs()...)
+	if len(r.st.t.Questions) > 0 {
+		names = append(names, "Questions")
+	}
+	return append(names, "Share")
 }
 
 // shown is the values the parameter panel shows: the staged ones, if any.
