@@ -608,6 +608,12 @@ func (r *runner) ShortHelp() []key.Binding {
 	if r.paramsFocused() {
 		b = append(b, key.NewBinding(key.WithKeys("up", "down", "left", "right"), key.WithHelp("↑↓←→", "parameter")))
 	}
+	if r.questionsFocused() {
+		b = append(b, key.NewBinding(key.WithKeys("up", "down", "enter"), key.WithHelp("↑↓ enter", "set up a question")))
+	}
+	if r.saved != nil {
+		b = append([]key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back from the question"))}, b...)
+	}
 	b = append(b, k.Help, k.Back, k.Quit, k.Faster, k.Slower, k.Reset)
 	return append(b, r.st.u.keys()...)
 }
