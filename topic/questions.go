@@ -411,6 +411,40 @@ func init() {
 				return expectf(a < 0.05, "Amari index %.3f after FastICA", a)
 			}},
 	}
+	RNN.Questions = []Question{
+		{ID: "structure", From: "Elman 1990",
+			Text: "What structure does the hidden state find, trained only to predict the next letter?",
+			Set:  []string{"--task", "letters"}, Seed: 1, Steps: 2000,
+			Do: "press space: the error stays high where a consonant comes (it cannot be known) and falls to nothing across the vowels that follow: the hidden state knows which word it is in",
+			Expect: func(o Outcome) error {
+				c, v := o.Last("err_consonant"), o.Last("err_vowel")
+				return expectf(c > 20*v, "error before a consonant %.4f, before a vowel %.5f", c, v)
+			}},
+		{ID: "bptt-rtrl", From: "Williams and Zipser 1989",
+			Text: "Why is backpropagation through time cheaper than real-time recurrent learning?",
+			Set:  []string{"--task", "reber"}, Seed: 1, Steps: 50,
+			Do: "open the BPTT against RTRL tab: the same gradient, but RTRL carries ∂h/∂θ for every weight forward, H·P a step against BPTT's P",
+			Expect: func(o Outcome) error {
+				b, r, g := o.Meta("ops_bptt"), o.Meta("ops_rtrl"), o.Meta("bptt_rtrl_gap")
+				return expectf(r > 50*b && g < 1e-8, "%g multiply-adds for BPTT, %g for RTRL, gradients %.1e apart", b, r, g)
+			}},
+		{ID: "vanishing", From: "Hochreiter 1991; Bengio, Simard and Frasconi 1994",
+			Text: "Why does the gradient vanish across a hundred steps in a simple recurrent net?",
+			Set:  []string{"--task", "adding", "--model", "srn"}, Seed: 1, Steps: 500,
+			Do: "look at the lag chart: ‖∂L/∂h_{T−k}‖ falls exponentially with k at the rate the recurrent Jacobian's spectral radius predicts; set model to lstm and it stays flat",
+			Expect: func(o Outcome) error {
+				s, r := o.Meta("gradient_slope"), o.Meta("log_radius")
+				return expectf(s < -0.2 && math.Abs(s-r) < 0.15*math.Abs(r), "slope %.3f a step against log ρ(J) %.3f", s, r)
+			}},
+		{ID: "lstm-memory", From: "Hochreiter and Schmidhuber 1997",
+			Text: "What do the LSTM's gates change? Does the gradient survive a hundred steps?",
+			Set:  []string{"--task", "adding"}, Seed: 1, Steps: 500,
+			Do: "look at the lag chart: through the cell, whose forget gate starts near 1, the gradient hardly falls with the lag (compare model srn)",
+			Expect: func(o Outcome) error {
+				s := o.Meta("gradient_slope")
+				return expectf(math.Abs(s) < 0.05, "the LSTM's gradient slope %.3f a step, want near 0", s)
+			}},
+	}
 	RL.Questions = []Question{
 		{ID: "safe-path", From: "Sutton and Barto 2018, Example 6.6",
 			Text: "Why does SARSA take the safe path along the cliff?",

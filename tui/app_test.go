@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
+	"github.com/jclub/jclub/models"
 	"github.com/jclub/jclub/topic"
 )
 
@@ -157,6 +158,18 @@ func TestGoldenIca(t *testing.T) {
 				_ = vals.Set(k, v)
 			}
 			v := finalView(t, Options{Topic: topic.ICA, Values: vals, Seed: 1, Steps: 20}, 100, 30, repeat("n", 3)...)
+			golden.RequireEqual(t, []byte(v))
+		})
+	}
+}
+
+// The rnn topic's tasks after some sequences.
+func TestGoldenRnn(t *testing.T) {
+	for _, task := range models.RNNTasks {
+		t.Run(task, func(t *testing.T) {
+			vals := topic.RNN.Defaults()
+			_ = vals.Set("task", task)
+			v := finalView(t, Options{Topic: topic.RNN, Values: vals, Seed: 1, Steps: 50}, 100, 30, repeat("n", 3)...)
 			golden.RequireEqual(t, []byte(v))
 		})
 	}

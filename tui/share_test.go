@@ -119,6 +119,12 @@ func observables(r *runner, h headless) []observed {
 	case *sensorimotor:
 		b, _, _ := u.s.Measured(2)
 		return []observed{{"trials", h.sum("trials"), float64(u.s.Trials)}, {"bias at 1 s", h.rows[2][2], b}}
+	case *rnnUnit:
+		out := []observed{{"step", h.last("step"), float64(u.tr.Steps)}}
+		if u.tr.Steps > 0 {
+			out = append(out, observed{"loss", h.last("loss"), u.tr.SmoothLoss()}, observed{"grad_norm", h.last("grad_norm"), u.tr.GradNorm})
+		}
+		return out
 	case *mixICA:
 		return []observed{{"step", h.last("step"), float64(u.c.Steps)}, {"amari", h.last("amari"), u.c.Amari()}}
 	case *patchICA:
