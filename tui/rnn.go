@@ -246,17 +246,32 @@ func (s *rnnUnit) drawStrip(c *Common, w, h int) string {
 	if cols < 4 {
 		return block("", w, h)
 	}
+	// a stretch longer than the box is binned: each column a bin of steps,
+	// showing the inputs' and targets' largest value in it (a one-step
+	// marker stays visible) and the state at its end
 	span := min(T, cols)
-	from := T - span // the latest steps, where the stretch is longer than the box
+	bin := (T + span - 1) / span
+	span = (T + bin - 1) / bin
 	type group struct {
 		name   string
 		rows   [][]float64 // each row over the span
 		signed bool
 	}
-	row := func(f func(t int) float64) []float64 {
+	row := func(f func(t int) float64) []float64 { // the state at each bin's end
 		r := make([]float64, span)
 		for i := range r {
-			r[i] = f(from + i)
+			r[i] = f(min(T-1, (i+1)*bin-1))
+		}
+		return r
+	}
+	peak := func(f func(t int) float64) []float64 { // the largest value in each bin
+		r := make([]float64, span)
+		for i := range r {
+			for t := i * bin; t < min(T, (i+1)*bin); t++ {
+				if v := f(t); math.Abs(v) > math.Abs(r[i]) {
+					r[i] = v
+				}
+			}
 		}
 		return r
 	}
@@ -265,12 +280,12 @@ func (s *rnnUnit) drawStrip(c *Common, w, h int) string {
 	var g group
 	g = group{name: "x"}
 	for j := range In {
-		g.rows = append(g.rows, row(func(t int) float64 { return tr.Seq.X[t][j] }))
+		g.rows = append(g.rows, peak(func(t int) float64 { return tr.Seq.X[t][j] }))
 	}
 	groups = append(groups, g)
 	g = group{name: "d"}
 	for j := range Out {
-		g.rows = append(g.rows, row(func(t int) float64 {
+		g.rows = append(g.rows, peak(func(t int) float64 {
 			if tr.Seq.Mask[t] == 0 {
 				return 0
 			}
@@ -283,7 +298,7 @@ func (s *rnnUnit) drawStrip(c *Common, w, h int) string {
 		g.rows = append(g.rows, row(func(t int) float64 { return tr.Trace.Y[t][j] }))
 	}
 	groups = append(groups, g)
-	groups = append(groups, group{name: "e", rows: [][]float64{row(func(t int) float64 {
+	groups = append(groups, group{name: "e", rows: [][]float64{peak(func(t int) float64 {
 		if tr.Seq.Mask[t] == 0 {
 			return 0
 		}
