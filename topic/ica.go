@@ -12,17 +12,6 @@ const (
 	ExpPatches = "patches" // ICA against PCA on image patches
 )
 
-func algorithmIs(names ...string) func(v Values) bool {
-	return func(v Values) bool {
-		for _, n := range names {
-			if v.Choice("algorithm") == n {
-				return true
-			}
-		}
-		return false
-	}
-}
-
 // ICA is independent component analysis from infomax to FastICA.
 var ICA = &Topic{
 	ID:      "ica",
@@ -45,19 +34,19 @@ var ICA = &Topic{
 			Help: "laplace, speech (noise under a slow envelope): super-Gaussian; uniform, sine, square, sawtooth: sub-Gaussian; gauss; mixed: the non-Gaussian ones in turn"},
 		{Name: "algorithm", Kind: Choice, Choices: models.ICAAlgorithms, Default: 1, Modes: modes(ExpMix),
 			Help: "infomax: the plain gradient; natural: Amari's natural gradient; extended: extended infomax; fastica: Hyvärinen's fixed point"},
-		{Name: "contrast", Kind: Choice, Choices: []string{"logcosh", "kurtosis"}, Modes: modes(ExpMix), If: algorithmIs(models.ICAFast),
+		{Name: "contrast", Kind: Choice, Choices: []string{"logcosh", "kurtosis"}, Modes: modes(ExpMix), If: choiceIn("algorithm", models.ICAFast),
 			Help: "FastICA's nonlinearity: g = tanh u (log-cosh) or g = u³ (kurtosis)"},
-		{Name: "deflation", Kind: Bool, Modes: modes(ExpMix), If: algorithmIs(models.ICAFast),
+		{Name: "deflation", Kind: Bool, Modes: modes(ExpMix), If: choiceIn("algorithm", models.ICAFast),
 			Help: "FastICA one component after another (Gram–Schmidt), not all at once (symmetric)"},
-		{Name: "compare", Kind: Bool, Modes: modes(ExpMix), If: algorithmIs(models.ICAInfomax, models.ICANatural),
+		{Name: "compare", Kind: Bool, Modes: modes(ExpMix), If: choiceIn("algorithm", models.ICAInfomax, models.ICANatural),
 			Help: "run the plain and the natural gradient side by side on the same data and start"},
 		{Name: "condition", Kind: Float, Default: 10, Min: 1, Max: 1e4, Modes: modes(ExpMix),
 			Help: "condition number of the mixing matrix A"},
 		{Name: "samples", Kind: Int, Default: 5000, Min: 100, Max: 1000000, Modes: modes(ExpMix),
 			Help: "samples of each source"},
-		{Name: "batch", Kind: Int, Default: 100, Min: 1, Max: 10000, Modes: modes(ExpMix), If: algorithmIs(models.ICAInfomax, models.ICANatural, models.ICAExtended),
+		{Name: "batch", Kind: Int, Default: 100, Min: 1, Max: 10000, Modes: modes(ExpMix), If: choiceIn("algorithm", models.ICAInfomax, models.ICANatural, models.ICAExtended),
 			Help: "samples per infomax update"},
-		{Name: "rate", Kind: Float, Default: 0.02, Min: 1e-5, Max: 1, Modes: modes(ExpMix), If: algorithmIs(models.ICAInfomax, models.ICANatural, models.ICAExtended),
+		{Name: "rate", Kind: Float, Default: 0.02, Min: 1e-5, Max: 1, Modes: modes(ExpMix), If: choiceIn("algorithm", models.ICAInfomax, models.ICANatural, models.ICAExtended),
 			Help: "infomax's step size η"},
 		{Name: "patch", Kind: Int, Default: 8, Min: 8, Max: 12, Ladder: []float64{8, 12}, Modes: modes(ExpPatches),
 			Help: "patches are 8×8 or 12×12 pixels"},

@@ -3,6 +3,7 @@ package topic
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -72,6 +73,11 @@ type Param struct {
 
 // modes lists the experiments a parameter belongs to, for Param.Modes.
 func modes(names ...string) []string { return names }
+
+// choiceIn is a Param.If: the choice parameter named is one of values.
+func choiceIn(name string, values ...string) func(v Values) bool {
+	return func(v Values) bool { return slices.Contains(values, v.Choice(name)) }
+}
 
 // OnPanel reports whether the screen's parameter panel shows the
 // parameter: not a Headless one, not a Text typed on the command line.

@@ -39,17 +39,6 @@ var RLAgents = map[string][]string{
 // Versus is the versus choice that runs no second agent.
 const Versus = "none"
 
-func agentIs(names ...string) func(v Values) bool {
-	return func(v Values) bool {
-		for _, n := range names {
-			if v.Choice("agent") == n {
-				return true
-			}
-		}
-		return false
-	}
-}
-
 func agentIsNot(name string) func(v Values) bool {
 	return func(v Values) bool { return v.Choice("agent") != name }
 }
@@ -81,7 +70,7 @@ var RL = &Topic{
 			},
 			Help: "a second agent run beside the first on the same task, seed and settings"},
 		{Name: "dp", Kind: Choice, Choices: models.DPKinds, ByMode: map[string]string{EnvWindy: models.DPValue, EnvCliff: models.DPValue},
-			Modes: rlTabular, If: agentIs(models.AgentDP),
+			Modes: rlTabular, If: choiceIn("agent", models.AgentDP),
 			Help: "evaluate: iterative policy evaluation of the equiprobable policy; value: value iteration; policy: policy iteration"},
 		{Name: "alpha", Kind: Float, Default: 0.5, Min: 1e-4, Max: 1, ByMode: map[string]string{EnvRandomWalk: "0.1", EnvConditioning: "0.1"},
 			Modes: rlLearners, If: agentIsNot(models.AgentDP), Help: "step size α"},

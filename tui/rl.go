@@ -145,8 +145,14 @@ func (s *gridRL) finished(v topic.Values) (bool, string) {
 		}
 		return s.dp.Converged(), fmt.Sprintf("converged after %d %s", s.dp.Sweeps, s.sweepWord())
 	}
+	return episodesDone(v, s.agents[0].Episodes, s.agents[0].S < 0, "episodes")
+}
+
+// episodesDone says whether a run has finished the --episodes that jclub
+// run takes (done of them, and none begun since: between).
+func episodesDone(v topic.Values, done int, between bool, what string) (bool, string) {
 	n := v.Int("episodes")
-	return s.agents[0].Episodes >= n && s.agents[0].S < 0, fmt.Sprintf("%d episodes, as jclub run takes", n)
+	return done >= n && between, fmt.Sprintf("%d %s, as jclub run takes", n, what)
 }
 
 func (s *gridRL) sweepWord() string {
@@ -419,9 +425,10 @@ func (s *gridRL) drawGrid(c *Common, w, h int, value func(int) float64) string {
 		}
 		if len(s.agents) > 1 {
 			if l := s.agents[1-s.shown]; l.Q != nil {
-				q, ok := l.GreedyPath(g.StartCell)
-				for _, c := range q[:len(q)*boolInt(ok)] {
-					other[c] = true
+				if q, ok := l.GreedyPath(g.StartCell); ok {
+					for _, c := range q {
+						other[c] = true
+					}
 				}
 			}
 		}
@@ -741,8 +748,7 @@ func (s *walkRL) step() {
 }
 
 func (s *walkRL) finished(v topic.Values) (bool, string) {
-	n := v.Int("episodes")
-	return s.agents[0].Episodes >= n && s.agents[0].S < 0, fmt.Sprintf("%d episodes, as jclub run takes", n)
+	return episodesDone(v, s.agents[0].Episodes, s.agents[0].S < 0, "episodes")
 }
 
 func (s *walkRL) status() string {
@@ -891,8 +897,7 @@ func (s *condRL) step() {
 }
 
 func (s *condRL) finished(v topic.Values) (bool, string) {
-	n := v.Int("episodes")
-	return s.c.Trials >= n && s.c.T == 0, fmt.Sprintf("%d trials, as jclub run takes", n)
+	return episodesDone(v, s.c.Trials, s.c.T == 0, "trials")
 }
 
 func (s *condRL) status() string {
@@ -1075,8 +1080,7 @@ func (s *poleRL) step() {
 }
 
 func (s *poleRL) finished(v topic.Values) (bool, string) {
-	n := v.Int("episodes")
-	return s.c.Trials >= n && s.c.Steps == 0, fmt.Sprintf("%d trials, as jclub run takes", n)
+	return episodesDone(v, s.c.Trials, s.c.Steps == 0, "trials")
 }
 
 func (s *poleRL) status() string {
@@ -1150,11 +1154,4 @@ func (s *poleRL) lastUpdate(d *drawer) string {
 	}
 	return out + "\n" + S.Accent.Render(fmt.Sprintf("r̂ = r + γp(t) − p(t−1) = %+.4f; p(t) = %.3f", c.Delta, c.P)) + "\n" +
 		S.Dim.Render("w += α r̂ e (actor), v += β r̂ x̄ (critic), along their traces")
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

@@ -483,7 +483,7 @@ func (r *runner) questionsView(w, h int) string {
 		about = about[:max(1, keep)]
 	}
 	var list []string
-	for i, q := range qs {
+	for _, q := range qs {
 		line := "  " + q.ID
 		if q.ID == sel.ID {
 			line = S.Accent.Render("▸ " + q.ID)
@@ -492,7 +492,6 @@ func (r *runner) questionsView(w, h int) string {
 			line += S.Dim.Render(" (set up)")
 		}
 		list = append(list, fit(line, w))
-		_ = i
 	}
 	if len(list) > room { // keep the selection in view
 		first := min(max(0, r.qsel-room/2), len(list)-room)
