@@ -158,6 +158,12 @@ func GradientSlope(tr *models.RNNTrainer) (slope, logRadius float64, ok bool) {
 	if err != nil {
 		return 0, 0, false
 	}
+	return SlopeOf(norms, rho)
+}
+
+// SlopeOf is GradientSlope's fit on a probe's norms by lag and, for the
+// SRN, its Jacobians' spectral radii by lag.
+func SlopeOf(norms, rho []float64) (slope, logRadius float64, ok bool) {
 	var sx, sy, sxx, sxy, n float64
 	logRadius = math.NaN()
 	if len(rho) > 0 {
