@@ -3,6 +3,7 @@ package models
 import (
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 )
 
@@ -82,8 +83,8 @@ func TestRNNLetters(t *testing.T) {
 		for tr.Steps < 2000 {
 			tr.Step()
 		}
-		e := tr.ErrByLabel(2)
-		t.Logf("seed %d: error before a consonant %.4f, before a vowel %.5f", seed, e[0], e[1])
+		e := tr.ErrByKind()
+		t.Logf("seed %d: error before a consonant %.4f, before a vowel %.5f; by letter %s %.4f", seed, e[0], e[1], LetterOrder, tr.ErrByLabel(6))
 		if e[0] < 20*e[1] {
 			t.Errorf("seed %d: consonant error %.4f not well above vowel error %.4f", seed, e[0], e[1])
 		}
@@ -116,12 +117,18 @@ func TestRNNReber(t *testing.T) {
 }
 
 // The adding problem at T = 100: the LSTM's test MSE falls below 0.01;
-// the SRN stays at the mean's 1/6.
+// the SRN stays at the mean's 1/6. Seeds 1 and 2 here (18 000 and 12 000
+// sequences); with JCLUB_LONG=1 seeds 1–8, of which the slowest takes
+// 65 000 (the paper: 74 000 for its LSTM).
 func TestRNNAddingProblem(t *testing.T) {
-	for seed := uint64(1); seed <= 2; seed++ {
+	seeds, limit := []uint64{1, 2}, 40000
+	if os.Getenv("JCLUB_LONG") != "" {
+		seeds, limit = []uint64{1, 2, 3, 4, 5, 6, 7, 8}, 100000
+	}
+	for _, seed := range seeds {
 		tr, _ := NewRNNTrainer(RNNTrainParams{Task: TaskAdding, Model: ModelLSTM, Hidden: 8, Length: 100, Rate: 0.001, Clip: 1, ForgetBias: 5}, seed)
 		hit := -1
-		for tr.Steps < 40000 {
+		for tr.Steps < limit {
 			tr.Step()
 			if tr.Steps%1000 == 0 && tr.TestMSE() < 0.01 {
 				hit = tr.Steps
@@ -130,7 +137,7 @@ func TestRNNAddingProblem(t *testing.T) {
 		}
 		t.Logf("seed %d: LSTM below 0.01 after %d sequences", seed, hit)
 		if hit < 0 {
-			t.Errorf("seed %d: the LSTM's test MSE %.4f after 40 000 sequences", seed, tr.TestMSE())
+			t.Errorf("seed %d: the LSTM's test MSE %.4f after %d sequences", seed, tr.TestMSE(), limit)
 		}
 	}
 	tr, _ := NewRNNTrainer(RNNTrainParams{Task: TaskAdding, Model: ModelSRN, Hidden: 8, Length: 100, Rate: 0.001, Clip: 1}, 1)

@@ -3,6 +3,7 @@ package models
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 )
 
 // The recurrent nets' tasks: Elman's (1990) temporal XOR and letter
@@ -23,7 +24,8 @@ var RNNTasks = []string{TaskXOR, TaskLetters, TaskReber, TaskAdding}
 // Seq is a stretch of a task: inputs, targets, which steps count (mask),
 // and a label of each step for the error by kind (XOR: the target's place
 // in its triple, 2 the predictable one; letters: 0 a consonant next, 1 a
-// vowel; Reber: the set of legal next symbols as a bit mask).
+// vowel (see LetterKind); Reber: the set of legal next symbols as a bit
+// mask).
 type Seq struct {
 	X, D  [][]float64
 	Mask  []float64
@@ -126,6 +128,18 @@ var letterFeatures = map[byte][]float64{
 	'u': {0, 1, 0, 1, 1, 1},
 }
 
+// LetterOrder numbers the letters for the errors by letter: the
+// consonants first.
+const LetterOrder = "bdgaiu"
+
+// LetterKind is 0 for a consonant's number in LetterOrder, 1 for a vowel's.
+func LetterKind(i int) int {
+	if i < 3 {
+		return 0
+	}
+	return 1
+}
+
 // LetterWords are Elman's: each consonant followed by its vowels.
 var LetterWords = []string{"ba", "dii", "guuu"}
 
@@ -161,11 +175,7 @@ func (l *letterTask) Next() Seq {
 		s.X = append(s.X, letterFeatures[l.cur])
 		s.D = append(s.D, letterFeatures[next])
 		s.Mask = append(s.Mask, 1)
-		kind := 1
-		if letterFeatures[next][0] == 1 {
-			kind = 0
-		}
-		s.Label = append(s.Label, kind)
+		s.Label = append(s.Label, strings.IndexByte(LetterOrder, next))
 		l.Letters = append(l.Letters, l.cur)
 		l.cur = next
 	}
@@ -308,7 +318,8 @@ func ReberCorrect(ys [][]float64, labels []int) bool {
 // addingTask is the adding problem: T pairs (value in [0, 1], marker),
 // two of them marked (one in the first ten, one elsewhere in the first
 // half); the target at the end is the sum of the marked values. Guessing
-// the mean, 1, leaves a mean squared error of 1/6.
+// the mean, 1, leaves a mean squared error of 1/6. The net is given each
+// value less ½ (centred inputs: the same task, learnt from more starts).
 type addingTask struct {
 	T int
 	r *rand.Rand
@@ -330,7 +341,7 @@ func AddingSeq(T int, r *rand.Rand) Seq {
 			m = 1
 			sum += v
 		}
-		s.X = append(s.X, []float64{v, m})
+		s.X = append(s.X, []float64{v - 0.5, m}) // the net sees the value centred
 		s.D = append(s.D, []float64{0})
 		s.Mask = append(s.Mask, 0)
 		s.Label = append(s.Label, int(m))

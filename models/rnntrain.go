@@ -25,7 +25,7 @@ type RNNTrainer struct {
 	// the last step: its sequence and forward pass, the loss, the
 	// gradient's norm before clipping, the largest weight change, and
 	// ‖∂L/∂h_t‖ at each step of it
-	Steps                int
+	Steps                int // updates: one sequence (or stretch) each
 	Seq                  Seq
 	Trace                *Trace
 	Loss, GradNorm, Move float64
@@ -49,12 +49,15 @@ const RNNTestSize = 200
 
 // NewRNNTrainer builds the task, the net and the held-out set from seed.
 func NewRNNTrainer(p RNNTrainParams, seed uint64) (*RNNTrainer, error) {
-	r := rand.New(rand.NewPCG(seed, 0x524e4e))
+	// the task and the net each from its own stream: two nets trained at
+	// one seed see the same sequences
+	r := rand.New(rand.NewPCG(seed, 0x5441534b))
 	task, err := NewTask(p.Task, p.Length, r)
 	if err != nil {
 		return nil, err
 	}
-	net, err := NewRNN(RNNParams{Model: p.Model, In: task.In(), Hidden: p.Hidden, Out: task.Out(), Linear: task.Linear(), Rate: p.Rate, Clip: p.Clip, ForgetBias: p.ForgetBias}, r)
+	net, err := NewRNN(RNNParams{Model: p.Model, In: task.In(), Hidden: p.Hidden, Out: task.Out(), Linear: task.Linear(), Rate: p.Rate, Clip: p.Clip, ForgetBias: p.ForgetBias},
+		rand.New(rand.NewPCG(seed, 0x4e4554)))
 	if err != nil {
 		return nil, err
 	}
@@ -81,6 +84,19 @@ func (tr *RNNTrainer) Params() RNNTrainParams { return tr.p }
 
 // Step trains on the next stretch or sequence: forward, BPTT, an update.
 func (tr *RNNTrainer) Step() {
+	tr.one()
+	tr.GradNorm, tr.Move = tr.Net.Step()
+	tr.Steps++
+	if math.IsNaN(tr.lossEMA) {
+		tr.lossEMA = tr.Loss
+	} else {
+		tr.lossEMA = 0.99*tr.lossEMA + 0.01*tr.Loss
+	}
+}
+
+// one runs the next stretch or sequence forward and back, leaving its
+// gradient in the net's Grad.
+func (tr *RNNTrainer) one() {
 	s := tr.Task.Next()
 	var start *State
 	if tr.Task.Stream() {
@@ -89,12 +105,10 @@ func (tr *RNNTrainer) Step() {
 	trace := tr.Net.Forward(s.X, start)
 	tr.Loss = Loss(trace, s.D, s.Mask)
 	tr.Norms = tr.Net.BPTT(trace, s.D, s.Mask)
-	tr.GradNorm, tr.Move = tr.Net.Step()
 	if tr.Task.Stream() {
 		tr.st = trace.End()
 	}
 	tr.Seq, tr.Trace = s, trace
-	tr.Steps++
 	for t, y := range trace.Y {
 		if s.Mask[t] == 0 {
 			continue
@@ -105,11 +119,6 @@ func (tr *RNNTrainer) Step() {
 			e += d * d
 		}
 		tr.record(labelled{label: s.Label[t], err: e / float64(len(y))})
-	}
-	if math.IsNaN(tr.lossEMA) {
-		tr.lossEMA = tr.Loss
-	} else {
-		tr.lossEMA = 0.99*tr.lossEMA + 0.01*tr.Loss
 	}
 }
 
@@ -128,6 +137,9 @@ func (tr *RNNTrainer) SmoothLoss() float64 { return tr.lossEMA }
 
 // ErrByLabel is the mean squared error (per output) over the recent steps
 // for each label 0..k−1 (NaN for a label not seen).
+//
+// For the letters task the labels are the letters (LetterOrder);
+// ErrByKind groups them into consonants and vowels.
 func (tr *RNNTrainer) ErrByLabel(k int) []float64 {
 	sum, n := make([]float64, k), make([]float64, k)
 	for _, l := range tr.recent {
@@ -140,6 +152,20 @@ func (tr *RNNTrainer) ErrByLabel(k int) []float64 {
 		sum[i] /= n[i]
 	}
 	return sum
+}
+
+// ErrByKind is the letters task's error before a consonant and before a
+// vowel.
+func (tr *RNNTrainer) ErrByKind() []float64 {
+	var sum, n [2]float64
+	for _, l := range tr.recent {
+		if l.label >= 0 {
+			k := LetterKind(l.label)
+			sum[k] += l.err
+			n[k]++
+		}
+	}
+	return []float64{sum[0] / n[0], sum[1] / n[1]}
 }
 
 // TestMSE is the adding problem's mean squared error on the held-out set.

@@ -35,9 +35,11 @@ var RNN = &Topic{
 			Help: "Adam's step size"},
 		{Name: "clip", Kind: Float, Default: 1, Min: 0, Max: 100,
 			Help: "the largest gradient norm of an update (0: no clipping)"},
+		{Name: "compare", Kind: Bool,
+			Help: "train the other model beside, on the same sequences from the same seed: the SRN's gradient against the LSTM's"},
 		{Name: "forget", Kind: Float, Default: 1, Min: -10, Max: 10, Step: 0.5,
 			ByMode: map[string]string{models.TaskReber: "3", models.TaskAdding: "5"},
-			If:     func(v Values) bool { return v.Choice("model") == models.ModelLSTM },
+			If:     func(v Values) bool { return v.Choice("model") == models.ModelLSTM || v.Bool("compare") },
 			Help:   "the LSTM forget gate's starting bias: a cell keeps σ(b) a step, so σ(b)^T of a memory over T steps"},
 	},
 	Steps: 3000,
@@ -50,6 +52,9 @@ var RNN = &Topic{
 	},
 	Columns: func(v Values) []string {
 		cols := []string{"step", "loss", "grad_norm"}
+		if v.Bool("compare") {
+			cols = append(cols, "loss_"+OtherModel(v))
+		}
 		switch v.Choice("task") {
 		case models.TaskXOR:
 			cols = append(cols, "err0", "err1", "err2")
@@ -71,6 +76,14 @@ func RNNParams(v Values) models.RNNTrainParams {
 		Length: v.Int("length"), Rate: v.Float("rate"), Clip: v.Float("clip"), ForgetBias: v.Float("forget")}
 }
 
+// OtherModel is the model trained beside with --compare.
+func OtherModel(v Values) string {
+	if v.Choice("model") == models.ModelSRN {
+		return models.ModelLSTM
+	}
+	return models.ModelSRN
+}
+
 // RNNFigures are the task's figures after the trainer's last step: the
 // error by kind (xor, letters), the held-out accuracy (reber) or MSE
 // (adding).
@@ -79,7 +92,7 @@ func RNNFigures(tr *models.RNNTrainer) []float64 {
 	case models.TaskXOR:
 		return tr.ErrByLabel(3)
 	case models.TaskLetters:
-		return tr.ErrByLabel(2)
+		return tr.ErrByKind()
 	case models.TaskReber:
 		return []float64{tr.TestAccuracy()}
 	}
@@ -91,18 +104,38 @@ func runRNN(v Values, seed uint64, steps, every int, out Out) error {
 	if err != nil {
 		return err
 	}
+	var other *models.RNNTrainer
+	if v.Bool("compare") {
+		p := RNNParams(v)
+		p.Model = OtherModel(v)
+		if other, err = models.NewRNNTrainer(p, seed); err != nil {
+			return err
+		}
+	}
 	first := -1.0
 	row := func() {
 		f := RNNFigures(tr)
-		out.Row(append([]float64{float64(tr.Steps), tr.SmoothLoss(), tr.GradNorm}, f...))
+		r := []float64{float64(tr.Steps), tr.SmoothLoss(), tr.GradNorm}
+		if other != nil {
+			r = append(r, other.SmoothLoss())
+		}
+		out.Row(append(r, f...))
 		switch task := v.Choice("task"); {
 		case first >= 0:
 		case task == models.TaskAdding && f[0] < 0.01, task == models.TaskReber && f[0] == 1:
 			first = float64(tr.Steps)
 		}
 	}
-	out.Row(append([]float64{0, math.NaN(), math.NaN()}, RNNFigures(tr)...))
-	stepRows(steps, every, tr.Step, row)
+	start := []float64{0, math.NaN(), math.NaN()}
+	if other != nil {
+		start = append(start, math.NaN())
+	}
+	out.Row(append(start, RNNFigures(tr)...))
+	step := tr.Step
+	if other != nil {
+		step = func() { tr.Step(); other.Step() }
+	}
+	stepRows(steps, every, step, row)
 	if t := v.Choice("task"); t == models.TaskAdding || t == models.TaskReber {
 		out.Meta("solved_at", first) // the first row at test MSE < 0.01 or every held-out string right; −1 if none
 	}

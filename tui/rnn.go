@@ -23,6 +23,10 @@ Questions: what structure does the hidden state find? Why is BPTT cheaper than R
 // rnnUnit is a recurrent net learning one task.
 type rnnUnit struct {
 	tr            *models.RNNTrainer
+	other         *models.RNNTrainer // the other model, trained beside (--compare)
+	otherLags     []float64
+	otherSlope    float64
+	otherLoss     trace
 	loss, metric  trace
 	gradLags      []float64 // ‖∂L/∂h_{T−k}‖ for the probe, recomputed now and then
 	slope, radius float64
@@ -45,6 +49,13 @@ func (s *rnnUnit) reset(v topic.Values, seed uint64) error {
 		return err
 	}
 	*s = rnnUnit{tr: tr}
+	if v.Bool("compare") {
+		p := topic.RNNParams(v)
+		p.Model = topic.OtherModel(v)
+		if s.other, err = models.NewRNNTrainer(p, seed); err != nil {
+			return err
+		}
+	}
 	s.probe()
 	s.figures()
 	return nil
@@ -59,6 +70,12 @@ func (s *rnnUnit) probe() {
 	s.gradLags = n
 	s.slope, s.radius, _ = topic.SlopeOf(n, rho)
 	s.probedAt = s.tr.Steps
+	if s.other != nil {
+		if n, _, rho, err := s.other.GradientByLag(topic.GradientProbe); err == nil {
+			s.otherLags = n
+			s.otherSlope, _, _ = topic.SlopeOf(n, rho)
+		}
+	}
 }
 
 // figures are the task's figures (a held-out set's accuracy or MSE costs
@@ -74,6 +91,10 @@ func (s *rnnUnit) figures() []float64 {
 func (s *rnnUnit) step() {
 	s.tr.Step()
 	s.loss.add(float64(s.tr.Steps), s.tr.SmoothLoss())
+	if s.other != nil {
+		s.other.Step()
+		s.otherLoss.add(float64(s.other.Steps), s.other.SmoothLoss())
+	}
 	if s.tr.Steps%50 == 0 || s.tr.Steps < 50 {
 		f := s.figures()
 		switch s.tr.Params().Task {
@@ -162,7 +183,7 @@ func (s *rnnUnit) layout(d *drawer) layout {
 	p := tr.Params()
 	rows := "input, target, prediction, error, hidden h"
 	if p.Model == models.ModelLSTM {
-		rows += ", cell c, forget gate f"
+		rows += ", cell c, input, forget and output gates i f o"
 	}
 	main := box{title: fmt.Sprintf("%s on %s · %d units · the last stretch over time", p.Model, p.Task, p.Hidden), min: 8,
 		legend:     S.Dim.Render("rows: "+rows+"; time across") + "  " + S.Bad.Render("red +") + " " + S.Accent.Render("blue −"),
@@ -171,9 +192,47 @@ func (s *rnnUnit) layout(d *drawer) layout {
 			return d.throttled("strip", w, h, func() string { return s.drawStrip(d.c, w, h) })
 		}}
 	grad := d.chart("lag", "‖∂L/∂h_{T−k}‖ against the lag k", s.gradLegend(S), s.drawLags)
-	curve := d.chart("curve", "learning curve", S.Series[0].Render("━ loss")+"  "+S.Series[1].Render("┅ "+s.metricName()), s.drawCurve)
+	curveLegend := S.Series[0].Render("━ loss") + "  " + S.Series[1].Render("┅ "+s.metricName())
+	if s.other != nil {
+		curveLegend += "  " + S.Series[2].Render("┈ "+s.other.Params().Model+"'s loss")
+	}
+	curve := d.chart("curve", "learning curve", curveLegend, s.drawCurve)
 	curve.optional = true
-	return layout{main: main, update: s.lastUpdate(d), right: []box{grad, curve}}
+	right := []box{grad, curve}
+	if t := p.Task; t == models.TaskXOR || t == models.TaskLetters {
+		k := s.kindBox(d)
+		k.optional = true
+		right = append(right, k)
+	}
+	return layout{main: main, update: s.lastUpdate(d), right: right}
+}
+
+// kindBox is the recent error by the target's place in the XOR triple, or
+// by the letter to come.
+func (s *rnnUnit) kindBox(d *drawer) box {
+	xor := s.tr.Params().Task == models.TaskXOR
+	title := "error by the letter to come"
+	if xor {
+		title = "error by place in the triple"
+	}
+	return box{title: title, min: 2, legend: d.S().Dim.Render(fmt.Sprintf("mean squared error over the last %d steps; chance ¼ for a random bit", models.RNNRecent)),
+		draw: func(w, h int) string {
+			var head, row []string
+			if xor {
+				e := s.tr.ErrByLabel(3)
+				head = []string{"1st (random)", "2nd (random)", "3rd (XOR)"}
+				for _, x := range e {
+					row = append(row, num3(x))
+				}
+			} else {
+				e := s.tr.ErrByLabel(len(models.LetterOrder))
+				for i, x := range e {
+					head = append(head, string(models.LetterOrder[i]))
+					row = append(row, num3(x))
+				}
+			}
+			return table(head, [][]string{row}, w, h)
+		}}
 }
 
 func (s *rnnUnit) metricName() string {
@@ -192,6 +251,9 @@ func (s *rnnUnit) gradLegend(S Styles) string {
 	out := S.Series[0].Render(fmt.Sprintf("━ measured, slope %.3f a step", s.slope))
 	if !math.IsNaN(s.radius) && s.tr.Params().Model == models.ModelSRN {
 		out += "  " + S.Series[1].Render(fmt.Sprintf("┅ log ρ(J) %.3f a step", s.radius))
+	}
+	if s.other != nil {
+		out += "  " + S.Series[2].Render(fmt.Sprintf("┈ %s beside, slope %.3f", s.other.Params().Model, s.otherSlope))
 	}
 	return out + "  " + S.Dim.Render(fmt.Sprintf("probe of %d steps, loss at the end", topic.GradientProbe))
 }
@@ -228,6 +290,15 @@ func (s *rnnUnit) drawLags(p *plot) string {
 		}
 		ss = append(ss, series{xs: px, ys: py, style: S.Series[1], dash: dashed})
 	}
+	if s.other != nil {
+		var ox, oy []float64
+		for k, n := range s.otherLags {
+			if n >= lo {
+				ox, oy = append(ox, float64(k)), append(oy, n)
+			}
+		}
+		ss = append(ss, series{xs: ox, ys: oy, style: S.Series[2], dash: dotted})
+	}
 	p.draw([2]float64{0, float64(len(s.gradLags))}, [2]float64{lo / 2, hi * 2}, ss...)
 	return ""
 }
@@ -239,9 +310,10 @@ func (s *rnnUnit) drawCurve(p *plot) string {
 	if len(s.loss.xs) == 0 {
 		return "run: the loss and the task's figure appear here"
 	}
-	hi := maxOf(0.01, s.loss.ys, s.metric.ys) * 1.05
+	hi := maxOf(0.01, s.loss.ys, s.metric.ys, s.otherLoss.ys) * 1.05
 	p.draw([2]float64{0, math.Max(10, s.loss.last())}, [2]float64{0, hi},
 		series{xs: s.loss.xs, ys: s.loss.ys, style: S.Series[0]},
+		series{xs: s.otherLoss.xs, ys: s.otherLoss.ys, style: S.Series[2], dash: dotted},
 		series{xs: s.metric.xs, ys: s.metric.ys, style: S.Series[1], dash: dashed})
 	return ""
 }
@@ -334,11 +406,13 @@ func (s *rnnUnit) drawStrip(c *Common, w, h int) string {
 			g.rows = append(g.rows, row(func(t int) float64 { return math.Tanh(tr.Trace.C[t+1][k]) }))
 		}
 		groups = append(groups, g)
-		g = group{name: "f"}
-		for k := range H {
-			g.rows = append(g.rows, row(func(t int) float64 { return tr.Trace.Gates[t][H+k] }))
+		for gi, name := range []string{"i", "f", "o"} {
+			g = group{name: name}
+			for k := range H {
+				g.rows = append(g.rows, row(func(t int) float64 { return tr.Trace.Gates[t][gi*H+k] }))
+			}
+			groups = append(groups, g)
 		}
-		groups = append(groups, g)
 	}
 	// each group is a picture two rows a line; keep as many rows of each
 	// as fit, the hidden ones first to give way
