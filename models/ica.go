@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
@@ -72,22 +73,13 @@ func (p ICAParams) Validate() error {
 	case p.Contrast != "kurtosis" && p.Contrast != "logcosh":
 		return fmt.Errorf("contrast = %q: must be kurtosis or logcosh", p.Contrast)
 	}
-	if !contains(SourceKinds, p.Kind) {
+	if !slices.Contains(SourceKinds, p.Kind) {
 		return fmt.Errorf("kind = %q: must be one of %v", p.Kind, SourceKinds)
 	}
-	if !contains(ICAAlgorithms, p.Algorithm) {
+	if !slices.Contains(ICAAlgorithms, p.Algorithm) {
 		return fmt.Errorf("algorithm = %q: must be one of %v", p.Algorithm, ICAAlgorithms)
 	}
 	return nil
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ICA is one unmixing run.
