@@ -186,6 +186,8 @@ func (s *gridRL) panel(d *drawer, name string, w int) string {
 	g := s.grid
 	value, who := s.valueFunc()
 	var b strings.Builder
+	// the grid's key, which a small screen leaves out under the grid
+	b.WriteString(wrap("The grid: "+ansi.Strip(s.gridLegend(d.S()))+"; S the start, G the goal, · no greedy action yet.", w) + "\n\n")
 	b.WriteString(wrap(who+", by cell (row, column):", w) + "\n")
 	header := []string{""}
 	for c := 0; c < g.Cols; c++ {
