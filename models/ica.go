@@ -355,6 +355,23 @@ func Amari(C mat.Matrix) float64 {
 	return s / float64(2*n*(n-1))
 }
 
+// rowSpread is Σ_i (Σ_j |c_ij| / max_j |c_ij| − 1): 0 when every row has
+// one non-zero entry.
+func rowSpread(C mat.Matrix) float64 {
+	n, m := C.Dims()
+	s := 0.0
+	for i := range n {
+		sum, mx := 0.0, 0.0
+		for j := range m {
+			a := math.Abs(C.At(i, j))
+			sum += a
+			mx = math.Max(mx, a)
+		}
+		s += sum/mx - 1
+	}
+	return s
+}
+
 // Amari is the run's Amari index now.
 func (c *ICA) Amari() float64 {
 	if c.diverged {

@@ -6,6 +6,7 @@ import (
 	"math/cmplx"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -348,16 +349,7 @@ func (n *RNN) RTRL(xs, ds [][]float64, mask []float64, s *State) (ops int) {
 			U := th[H*I : H*I+H*H]
 			for i := range H {
 				row := make([]float64, P)
-				// U·S_{t−1}
-				for j := range H {
-					if u := U[i*H+j]; u != 0 {
-						sj := Sh[j]
-						for q := range P {
-							row[q] += u * sj[q]
-						}
-						ops += P
-					}
-				}
+				ops += recurrentTerm(row, U[i*H:i*H+H], Sh) // U·S_{t−1}
 				// the direct terms: W_ij·x_j, U_ij·h_j, b_i
 				for j := range I {
 					row[i*I+j] += x[j]
@@ -366,10 +358,7 @@ func (n *RNN) RTRL(xs, ds [][]float64, mask []float64, s *State) (ops int) {
 					row[H*I+i*H+j] += hp[j]
 				}
 				row[H*I+H*H+i]++
-				d := 1 - h[i]*h[i]
-				for q := range row {
-					row[q] *= d
-				}
+				floats.Scale(1-h[i]*h[i], row)
 				nSh[i] = row
 			}
 		} else {
@@ -381,15 +370,7 @@ func (n *RNN) RTRL(xs, ds [][]float64, mask []float64, s *State) (ops int) {
 			dpre := make([][]float64, 4*H)
 			for r := range 4 * H {
 				row := make([]float64, P)
-				for j := range H {
-					if w := G[r*Z+I+j]; w != 0 {
-						sj := Sh[j]
-						for q := range P {
-							row[q] += w * sj[q]
-						}
-						ops += P
-					}
-				}
+				ops += recurrentTerm(row, G[r*Z+I:r*Z+Z], Sh)
 				for j := range I {
 					row[r*Z+j] += x[j]
 				}
@@ -426,14 +407,23 @@ func (n *RNN) RTRL(xs, ds [][]float64, mask []float64, s *State) (ops int) {
 			for k := range H {
 				gV[o*H+k] += do[o] * h[k]
 				// the recurrent parameters: (∂L/∂h_t)·S_t
-				w := V[o*H+k] * do[o]
-				if w == 0 {
-					continue
-				}
-				for q := range P {
-					gr[q] += w * Sh[k][q]
+				if w := V[o*H+k] * do[o]; w != 0 {
+					floats.AddScaled(gr[:P], w, Sh[k])
 				}
 			}
+		}
+	}
+	return ops
+}
+
+// recurrentTerm adds Σ_j w_j S_j to row (the sensitivities carried
+// through the recurrent weights w of one unit) and returns its
+// multiply-adds.
+func recurrentTerm(row, w []float64, S [][]float64) (ops int) {
+	for j, wj := range w {
+		if wj != 0 {
+			floats.AddScaled(row, wj, S[j])
+			ops += len(row)
 		}
 	}
 	return ops
