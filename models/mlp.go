@@ -99,6 +99,7 @@ type MLP struct {
 	keptVal [][]float64
 	keptD   [][]float64
 	kept    int
+	scratch batchScratch
 }
 
 // pixelScale maps a byte to 0..1.
@@ -268,9 +269,12 @@ func softmax(z, a []float64) {
 }
 
 // loss is the cost of the current outputs for label y.
-func (m *MLP) loss(y int) float64 {
-	out := m.a[len(m.a)-1]
-	if m.p.Output == Softmax {
+func (m *MLP) loss(y int) float64 { return outputLoss(m.p.Output, m.a[len(m.a)-1], y) }
+
+// outputLoss is the cost of outputs out for label y: cross-entropy after a
+// softmax, half the squared error otherwise.
+func outputLoss(output string, out []float64, y int) float64 {
+	if output == Softmax {
 		return -math.Log(math.Max(out[y], 1e-300))
 	}
 	var s float64
@@ -433,6 +437,14 @@ func (m *MLP) update(bs, n int) {
 func (m *MLP) TrainBatch(d Digits, batch []int, n int) float64 {
 	m.direct = m.p.Momentum == 0 && m.p.L2 == 0
 	defer func() { m.direct = false }()
+	if len(batch) >= batchedFrom {
+		return m.trainBatched(d, batch, n)
+	}
+	return m.trainSamples(d, batch, n)
+}
+
+// trainSamples is TrainBatch one sample at a time.
+func (m *MLP) trainSamples(d Digits, batch []int, n int) float64 {
 	var loss float64
 	for _, i := range batch {
 		m.setImage(d.Image(i))

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -212,4 +213,55 @@ func BenchmarkDgemm(b *testing.B) {
 		z.Mul(x, y)
 	}
 	b.ReportMetric(2*float64(n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// The batched path (matrix products, the unused input columns left out)
+// makes the same step as the per-sample one: every activation, output,
+// momentum and L2 setting, on a batch of 40.
+func TestBatchedMatchesSamples(t *testing.T) {
+	d := loadOrSkip(t)
+	batch := rand.New(rand.NewPCG(5, 6)).Perm(d.Train.Len())[:40]
+	for _, p := range []MLPParams{
+		{Sizes: []int{784, 50, 10}, Activation: Sigmoid, Output: Softmax, Init: InitScaled, Batch: 40, Eta: 0.5},
+		{Sizes: []int{784, 30, 20, 10}, Activation: Tanh, Output: Quadratic, Init: InitGlorot, Batch: 40, Eta: 0.3, Momentum: 0.9, L2: 5},
+		{Sizes: []int{784, 64, 10}, Activation: ReLU, Output: Softmax, Init: InitScaled, Batch: 40, Eta: 0.1, Momentum: 0.5},
+	} {
+		a, _ := NewMLP(p, rand.New(rand.NewPCG(1, 2)))
+		b, _ := NewMLP(p, rand.New(rand.NewPCG(1, 2)))
+		for step := range 3 {
+			b.direct = p.Momentum == 0 && p.L2 == 0
+			la := a.TrainBatch(d.Train, batch, d.Train.Len())
+			lb := b.trainSamples(d.Train, batch, d.Train.Len())
+			b.direct = false
+			if math.Abs(la-lb) > 1e-12*math.Abs(lb) {
+				t.Fatalf("%v step %d: loss %v batched, %v per sample", p, step, la, lb)
+			}
+		}
+		for l := range a.W {
+			for k := range a.W[l] {
+				if math.Abs(a.W[l][k]-b.W[l][k]) > 1e-12 {
+					t.Fatalf("%v: W[%d][%d] = %v batched, %v per sample", p, l, k, a.W[l][k], b.W[l][k])
+				}
+			}
+			for k := range a.B[l] {
+				if math.Abs(a.B[l][k]-b.B[l][k]) > 1e-12 {
+					t.Fatalf("%v: B[%d][%d] = %v batched, %v per sample", p, l, k, a.B[l][k], b.B[l][k])
+				}
+			}
+		}
+	}
+}
+
+// One epoch of the wide network of the numeric-core issue, [784, 500, 10]
+// at batch 100 (PyTorch's figure is for the same sizes).
+func BenchmarkEpochWide(b *testing.B) {
+	d := loadOrSkip(b)
+	p := MLPParams{Sizes: []int{784, 500, 10}, Activation: Sigmoid, Output: Softmax, Init: InitScaled, Batch: 100, Eta: 0.1}
+	tr, _ := NewTrainer(p, d, 1)
+	b.ResetTimer()
+	for range b.N {
+		for !tr.Step() {
+		}
+	}
+	b.ReportMetric(float64(d.Train.Len()), "samples/epoch")
 }

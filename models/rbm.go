@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -166,25 +168,22 @@ func (r *RBM) Train(V *mat.Dense) float64 {
 	}
 	Hn := r.hiddenProbs(Vn)
 	nn, _ := Vn.Dims()
-	// gradient: ⟨v hᵀ⟩_data − ⟨v hᵀ⟩_model
-	var pos, neg mat.Dense
-	pos.Mul(V.T(), H0)
-	neg.Mul(Vn.T(), Hn)
-	pos.Scale(1/float64(n), &pos)
-	neg.Scale(1/float64(nn), &neg)
-	pos.Sub(&pos, &neg)
 	mu := r.p.Momentum
 	if r.Epoch >= MomentumEpochs {
 		mu = 0.9
 	}
 	eta := r.p.Eta
-	// vW = μ·vW + η·(grad − decay·W); W += vW
-	r.vW.Scale(mu, r.vW)
-	var g mat.Dense
-	g.Scale(-r.p.Decay, r.W)
-	g.Add(&g, &pos)
-	g.Scale(eta, &g)
-	r.vW.Add(r.vW, &g)
+	// vW = μ·vW + η·(⟨v hᵀ⟩_data − ⟨v hᵀ⟩_model − decay·W); W += vW, the
+	// two correlations added into vW by the products themselves.
+	vw, w := r.vW.RawMatrix(), r.W.RawMatrix()
+	for i := range vw.Rows {
+		vr, wr := vw.Data[i*vw.Stride:i*vw.Stride+vw.Cols], w.Data[i*w.Stride:i*w.Stride+w.Cols]
+		for j := range vr {
+			vr[j] = mu*vr[j] - eta*r.p.Decay*wr[j]
+		}
+	}
+	blas64.Gemm(blas.Trans, blas.NoTrans, eta/float64(n), V.RawMatrix(), H0.RawMatrix(), 1, vw)
+	blas64.Gemm(blas.Trans, blas.NoTrans, -eta/float64(nn), Vn.RawMatrix(), Hn.RawMatrix(), 1, vw)
 	r.W.Add(r.W, r.vW)
 	colMean := func(M *mat.Dense, j int) float64 {
 		rows, _ := M.Dims()

@@ -33,6 +33,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
 
+	"github.com/jclub/jclub/internal/gemm"
 	"github.com/jclub/jclub/topic"
 	"github.com/jclub/jclub/tui"
 )
@@ -149,6 +150,9 @@ func NewServer(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// One thread per matrix product: the gate's slot is one core, so the
+	// cores are divided between sessions, not taken by the first.
+	gemm.SetThreads(1)
 	s := &Server{o: o, log: o.Logger, sessions: make(chan struct{}, o.MaxSessions),
 		gate:     make(chan struct{}, max(1, runtime.GOMAXPROCS(0))),
 		limiters: newAddrLimiter(o.ConnPerMinute, maxLimiters),

@@ -1,0 +1,300 @@
+// Package gemm multiplies dense float64 matrices at the machine's speed in
+// pure Go: a packed, cache-blocked product (the BLIS loop nest) around a 6×8
+// register-blocked micro-kernel, written in Go assembly with AVX2 and FMA
+// where the CPU has them and in plain Go everywhere else.
+//
+// Impl plugs it into gonum (blas64.Use(gemm.Impl{})), so every mat.Dense.Mul
+// in the models runs on it; Dgemm is the same product called directly.
+package gemm
+
+import (
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+)
+
+// The micro-tile and the cache blocks. A packed MR×KC panel of A and a
+// KC×NR panel of B stay in L1, an MC×KC block of A in L2, a KC×NC block of
+// B in the last level.
+const (
+	mr = 6
+	nr = 8
+	kc = 256
+	mc = 96
+	nc = 2048
+)
+
+// small is the number of multiply-adds below which gonum's own Dgemm,
+// which does not pack, is as fast.
+const small = 8 * 8 * 8
+
+// parallelWork is the number of multiply-adds above which a product is
+// split between threads.
+const parallelWork = 1 << 19
+
+var threads atomic.Int32
+
+func init() { threads.Store(int32(runtime.GOMAXPROCS(0))) }
+
+// SetThreads sets how many goroutines one product may use (at least 1).
+// A local explorer has the machine to itself and uses every core; a server
+// sets 1, so that its gate, a slot per core, divides the cores between
+// sessions.
+func SetThreads(n int) { threads.Store(int32(max(1, n))) }
+
+// Threads is how many goroutines one product may use.
+func Threads() int { return int(threads.Load()) }
+
+// SIMD reports whether the assembly kernel is in use: the CPU has AVX2 and
+// FMA, the build is not tagged purego and JCLUB_NOSIMD is not set.
+func SIMD() bool { return useAsm }
+
+var useAsm = hasAsm && os.Getenv("JCLUB_NOSIMD") == ""
+
+// Impl is gonum's BLAS with Dgemm replaced by this package's.
+type Impl struct{ gonum.Implementation }
+
+// Dgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices, as
+// blas.Float64's Dgemm does (op(A) is m×k, op(B) is k×n, C is m×n). Small
+// products and arguments gonum would refuse go to gonum, which checks them.
+func (i Impl) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	aT, bT := tA != blas.NoTrans, tB != blas.NoTrans
+	if m*n*k < small || !valid(aT, bT, m, n, k, len(a), lda, len(b), ldb, len(c), ldc) ||
+		(tA != blas.NoTrans && tA != blas.Trans) || (tB != blas.NoTrans && tB != blas.Trans) {
+		i.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	Dgemm(aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// valid reports whether the shapes and strides describe matrices inside the
+// slices (what gonum's Dgemm checks before it panics).
+func valid(aT, bT bool, m, n, k, la, lda, lb, ldb, lc, ldc int) bool {
+	if m <= 0 || n <= 0 || k <= 0 || ldc < n || lc < (m-1)*ldc+n {
+		return false
+	}
+	ar, ac := m, k
+	if aT {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if bT {
+		br, bc = n, k
+	}
+	return lda >= ac && la >= (ar-1)*lda+ac && ldb >= bc && lb >= (br-1)*ldb+bc
+}
+
+// Dgemm computes C = alpha·op(A)·op(B) + beta·C, where op(A) is A (m×k,
+// row stride lda) or, with aT, the transpose of the k×m A; likewise B
+// (k×n, or n×k with bT). C is m×n with row stride ldc. The shapes must be
+// valid; Impl.Dgemm is the checked entry.
+func Dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if beta != 1 {
+		for i := range m {
+			row := c[i*ldc : i*ldc+n]
+			if beta == 0 {
+				clear(row)
+				continue
+			}
+			for j := range row {
+				row[j] *= beta
+			}
+		}
+	}
+	if k == 0 || alpha == 0 {
+		return
+	}
+	p := Threads()
+	if p == 1 || m*n*k < parallelWork {
+		product(aT, bT, 0, m, 0, n, k, alpha, a, lda, b, ldb, c, ldc)
+		return
+	}
+	// Split the longer side of C into one strip per thread, in whole
+	// micro-tiles; each strip is an independent product.
+	var wg sync.WaitGroup
+	if n >= m {
+		step := (n/p + nr) / nr * nr
+		for j0 := 0; j0 < n; j0 += step {
+			wg.Add(1)
+			go func(j0 int) {
+				defer wg.Done()
+				product(aT, bT, 0, m, j0, min(n, j0+step), k, alpha, a, lda, b, ldb, c, ldc)
+			}(j0)
+		}
+	} else {
+		step := (m/p + mr) / mr * mr
+		for i0 := 0; i0 < m; i0 += step {
+			wg.Add(1)
+			go func(i0 int) {
+				defer wg.Done()
+				product(aT, bT, i0, min(m, i0+step), 0, n, k, alpha, a, lda, b, ldb, c, ldc)
+			}(i0)
+		}
+	}
+	wg.Wait()
+}
+
+// buffers holds one thread's packed panels.
+type buffers struct {
+	a, b []float64
+	tile [mr * nr]float64
+}
+
+var pool = sync.Pool{New: func() any { return new(buffers) }}
+
+// grow returns s with room for n values, reusing it when it has that.
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+// product adds alpha·op(A)·op(B) to rows i0..i1 and columns j0..j1 of C.
+func product(aT, bT bool, i0, i1, j0, j1, k int, alpha float64, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	buf := pool.Get().(*buffers)
+	defer pool.Put(buf)
+	buf.a = grow(buf.a, min(mc, i1-i0+mr)*min(kc, k))
+	buf.b = grow(buf.b, min(kc, k)*(min(nc, j1-j0)+nr))
+	for jc := j0; jc < j1; jc += nc {
+		nb := min(nc, j1-jc)
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			packB(buf.b, bT, b, ldb, pc, kb, jc, nb)
+			for ic := i0; ic < i1; ic += mc {
+				mb := min(mc, i1-ic)
+				packA(buf.a, aT, a, lda, ic, mb, pc, kb)
+				block(buf, mb, nb, kb, alpha, c[ic*ldc+jc:], ldc)
+			}
+		}
+	}
+}
+
+// block multiplies a packed mb×kb block of A by a packed kb×nb block of B
+// into C, one micro-tile at a time.
+func block(buf *buffers, mb, nb, kb int, alpha float64, c []float64, ldc int) {
+	for jr := 0; jr < nb; jr += nr {
+		bp := buf.b[jr*kb:]
+		w := min(nr, nb-jr)
+		for ir := 0; ir < mb; ir += mr {
+			ap := buf.a[ir*kb:]
+			h := min(mr, mb-ir)
+			if h == mr && w == nr {
+				kernel(kb, ap, bp, c[ir*ldc+jr:], ldc, alpha)
+				continue
+			}
+			// A tile on the edge: compute it whole into a scratch tile
+			// (the packed panels are zero-padded) and add what is inside.
+			t := buf.tile[:]
+			clear(t)
+			kernel(kb, ap, bp, t, nr, alpha)
+			for r := range h {
+				row := c[(ir+r)*ldc+jr : (ir+r)*ldc+jr+w]
+				for j := range row {
+					row[j] += t[r*nr+j]
+				}
+			}
+		}
+	}
+}
+
+// packA copies rows ic..ic+mb and columns pc..pc+kb of op(A) into panels of
+// mr rows, each stored column after column (mr values per k), the last
+// panel padded with zeros.
+func packA(dst []float64, aT bool, a []float64, lda, ic, mb, pc, kb int) {
+	for ir := 0; ir < mb; ir += mr {
+		p := dst[ir*kb : ir*kb+mr*kb]
+		h := min(mr, mb-ir)
+		if h < mr {
+			clear(p)
+		}
+		for r := range h {
+			i := ic + ir + r
+			if aT {
+				for q := range kb {
+					p[q*mr+r] = a[(pc+q)*lda+i]
+				}
+			} else {
+				row := a[i*lda+pc : i*lda+pc+kb]
+				for q, v := range row {
+					p[q*mr+r] = v
+				}
+			}
+		}
+	}
+}
+
+// packB copies rows pc..pc+kb and columns jc..jc+nb of op(B) into panels
+// of nr columns, each stored row after row (nr values per k), the last
+// panel padded with zeros.
+func packB(dst []float64, bT bool, b []float64, ldb, pc, kb, jc, nb int) {
+	for jr := 0; jr < nb; jr += nr {
+		p := dst[jr*kb : jr*kb+nr*kb]
+		w := min(nr, nb-jr)
+		if w < nr {
+			clear(p)
+		}
+		if bT {
+			for j := range w {
+				col := b[(jc+jr+j)*ldb+pc : (jc+jr+j)*ldb+pc+kb]
+				for q, v := range col {
+					p[q*nr+j] = v
+				}
+			}
+			continue
+		}
+		for q := range kb {
+			off := (pc+q)*ldb + jc + jr
+			copy(p[q*nr:q*nr+w], b[off:off+w])
+		}
+	}
+}
+
+// kernel adds alpha times the product of an mr×k panel of A and a k×nr
+// panel of B (both packed) to the mr×nr tile of C at c (row stride ldc).
+func kernel(k int, a, b, c []float64, ldc int, alpha float64) {
+	_ = a[mr*k-1]
+	_ = b[nr*k-1]
+	_ = c[(mr-1)*ldc+nr-1]
+	if useAsm {
+		kernelAsm(k, &a[0], &b[0], &c[0], ldc, alpha)
+		return
+	}
+	kernelGo(k, a, b, c, ldc, alpha)
+}
+
+// kernelGo is kernel in plain Go, for CPUs without AVX2 and FMA: one row
+// of the tile at a time, its eight sums in registers.
+func kernelGo(k int, a, b, c []float64, ldc int, alpha float64) {
+	for r := range mr {
+		var s0, s1, s2, s3, s4, s5, s6, s7 float64
+		for q := range k {
+			x := a[q*mr+r]
+			bq := b[q*nr : q*nr+nr : q*nr+nr]
+			s0 += x * bq[0]
+			s1 += x * bq[1]
+			s2 += x * bq[2]
+			s3 += x * bq[3]
+			s4 += x * bq[4]
+			s5 += x * bq[5]
+			s6 += x * bq[6]
+			s7 += x * bq[7]
+		}
+		row := c[r*ldc : r*ldc+nr : r*ldc+nr]
+		row[0] += alpha * s0
+		row[1] += alpha * s1
+		row[2] += alpha * s2
+		row[3] += alpha * s3
+		row[4] += alpha * s4
+		row[5] += alpha * s5
+		row[6] += alpha * s6
+		row[7] += alpha * s7
+	}
+}

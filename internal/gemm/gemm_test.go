@@ -1,0 +1,203 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/blas/gonum"
+	"gonum.org/v1/gonum/mat"
+)
+
+// naive is the textbook triple loop, the reference.
+func naive(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	for i := range m {
+		for j := range n {
+			var s float64
+			for p := range k {
+				var x, y float64
+				if aT {
+					x = a[p*lda+i]
+				} else {
+					x = a[i*lda+p]
+				}
+				if bT {
+					y = b[j*ldb+p]
+				} else {
+					y = b[p*ldb+j]
+				}
+				s += x * y
+			}
+			if beta == 0 {
+				c[i*ldc+j] = alpha * s
+			} else {
+				c[i*ldc+j] = alpha*s + beta*c[i*ldc+j]
+			}
+		}
+	}
+}
+
+func random(rng *rand.Rand, n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	return x
+}
+
+// paths runs f with the assembly kernel (where this machine has it) and
+// with the portable one, one thread and two.
+func paths(t *testing.T, f func(t *testing.T)) {
+	saved, savedThreads := useAsm, Threads()
+	defer func() { useAsm = saved; SetThreads(savedThreads) }()
+	for _, asm := range []bool{false, true} {
+		if asm && !hasAsm {
+			t.Log("no AVX2/FMA kernel on this machine or build: the portable path only")
+			continue
+		}
+		for _, th := range []int{1, 2} {
+			useAsm = asm
+			SetThreads(th)
+			t.Run(fmt.Sprintf("simd=%v/threads=%d", asm, th), f)
+		}
+	}
+}
+
+func TestDgemmAgainstNaive(t *testing.T) {
+	shapes := [][3]int{
+		{1, 1, 1}, {1, 1, 7}, {2, 3, 5}, {6, 8, 1}, {6, 8, 256}, {7, 9, 257},
+		{13, 17, 19}, {5, 31, 3}, {97, 89, 83}, {100, 30, 784}, {6, 7841, 25},
+		{101, 513, 300}, {300, 101, 600}, {1, 600, 2}, {600, 1, 3},
+	}
+	paths(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(1, 2))
+		for _, s := range shapes {
+			m, n, k := s[0], s[1], s[2]
+			for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+				aT, bT := tr[0], tr[1]
+				// Strides wider than the matrices, to catch a stride mixed
+				// up with a width.
+				ar, ac := m, k
+				if aT {
+					ar, ac = k, m
+				}
+				br, bc := k, n
+				if bT {
+					br, bc = n, k
+				}
+				lda, ldb, ldc := ac+3, bc+1, n+2
+				a := random(rng, (ar-1)*lda+ac)
+				b := random(rng, (br-1)*ldb+bc)
+				c0 := random(rng, (m-1)*ldc+n)
+				for _, ab := range [][2]float64{{1, 0}, {0.5, 1}, {-2, 0.25}, {0, 3}} {
+					alpha, beta := ab[0], ab[1]
+					want := append([]float64(nil), c0...)
+					got := append([]float64(nil), c0...)
+					naive(aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
+					Dgemm(aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, got, ldc)
+					for i := range m {
+						for j := range n {
+							w, g := want[i*ldc+j], got[i*ldc+j]
+							if d := math.Abs(w - g); d > 1e-12*float64(k)*(1+math.Abs(w)) {
+								t.Fatalf("%v aT=%v bT=%v alpha=%v beta=%v: C[%d,%d] = %v, want %v", s, aT, bT, alpha, beta, i, j, g, w)
+							}
+						}
+						// Between the rows, in the stride's padding, C is untouched.
+						for j := n; j < ldc && i < m-1; j++ {
+							if got[i*ldc+j] != c0[i*ldc+j] {
+								t.Fatalf("%v: wrote C's padding at row %d column %d", s, i, j)
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// A zero beta overwrites C, NaN included, as BLAS specifies.
+func TestDgemmBetaZeroOverwritesNaN(t *testing.T) {
+	paths(t, func(t *testing.T) {
+		a := []float64{1, 2, 3, 4}
+		c := []float64{math.NaN(), math.NaN(), math.NaN(), math.NaN()}
+		Dgemm(false, false, 2, 2, 2, 1, a, 2, a, 2, 0, c, 2)
+		want := []float64{7, 10, 15, 22}
+		for i := range c {
+			if c[i] != want[i] {
+				t.Fatalf("C = %v, want %v", c, want)
+			}
+		}
+	})
+}
+
+// Through gonum: mat.Dense.Mul on Impl agrees with gonum's own product, and
+// arguments gonum refuses still panic.
+func TestImplThroughGonum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	x := mat.NewDense(70, 130, random(rng, 70*130))
+	y := mat.NewDense(90, 130, random(rng, 90*130))
+	var want mat.Dense
+	want.Mul(x, y.T())
+	blas64.Use(Impl{})
+	defer blas64.Use(gonumImpl{})
+	var got mat.Dense
+	got.Mul(x, y.T())
+	if !mat.EqualApprox(&got, &want, 1e-11) {
+		t.Fatal("Impl's product differs from gonum's")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a short C did not panic")
+		}
+	}()
+	Impl{}.Dgemm(blas.NoTrans, blas.NoTrans, 20, 20, 20, 1, make([]float64, 400), 20, make([]float64, 400), 20, 0, make([]float64, 399), 20)
+}
+
+type gonumImpl = gonum.Implementation
+
+// BenchmarkDgemm reports GFLOP/s at the shapes the topics use, on one core
+// and on every core.
+func BenchmarkDgemm(b *testing.B) {
+	shapes := []struct {
+		name    string
+		aT, bT  bool
+		m, n, k int
+	}{
+		{"square1024", false, false, 1024, 1024, 1024},
+		{"rbm_VW_100x784x500", false, false, 100, 500, 784},
+		{"rbm_HWt_100x500x784", false, true, 100, 784, 500},
+		{"rbm_VtH_784x100x500", true, false, 784, 500, 100},
+		{"mlp_10x784x30", false, true, 10, 30, 784},
+		{"mlp_100x784x500", false, true, 100, 500, 784},
+		{"lenet_C1_6x25x7840", false, false, 6, 7840, 25},
+		{"lenet_C3_16x150x1000", false, false, 16, 1000, 150},
+	}
+	saved := Threads()
+	defer SetThreads(saved)
+	for _, th := range []int{1, 2} {
+		for _, s := range shapes {
+			b.Run(fmt.Sprintf("%s/threads=%d", s.name, th), func(b *testing.B) {
+				SetThreads(th)
+				rng := rand.New(rand.NewPCG(1, 1))
+				a := random(rng, s.m*s.k)
+				bb := random(rng, s.k*s.n)
+				c := make([]float64, s.m*s.n)
+				lda, ldb := s.k, s.n
+				if s.aT {
+					lda = s.m
+				}
+				if s.bT {
+					ldb = s.k
+				}
+				b.ResetTimer()
+				for range b.N {
+					Dgemm(s.aT, s.bT, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
+				}
+				b.ReportMetric(2*float64(s.m*s.n*s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
