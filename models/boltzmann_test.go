@@ -339,3 +339,19 @@ func TestEncoderWakeMatchesExact(t *testing.T) {
 		}
 	}
 }
+
+// One epoch of the RBM of the numeric-core issue: 784-500, CD-1, batch 100
+// over the 50 000 training images (scikit-learn's BernoulliRBM is timed on
+// the same by bench/peers.sh).
+func BenchmarkEpochRBM(b *testing.B) {
+	d := loadOrSkip(b)
+	rng := rand.New(rand.NewPCG(1, 1))
+	r, _ := NewRBM(GuideRBM(500), PixelMeans(d.Train), rng)
+	order := rng.Perm(d.Train.Len())
+	b.ResetTimer()
+	for range b.N {
+		for i := 0; i < len(order); i += 100 {
+			r.Train(Images(d.Train, order[i:i+100]))
+		}
+	}
+}

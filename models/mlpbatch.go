@@ -13,7 +13,6 @@ const batchedFrom = 16
 type batchScratch struct {
 	x    []float64   // the batch's inputs, only the columns some image uses (B × K')
 	cols []int       // those columns
-	wc   []float64   // the first layer's weights of those columns (K' × n1)
 	z, a [][]float64 // per layer, B × n_l
 	d    [][]float64 // deltas, B × n_l
 	g    []float64   // the first layer's gradient on those columns (K' × n1)
@@ -52,10 +51,6 @@ func (m *MLP) trainBatched(d Digits, batch []int, n int) float64 {
 			row[c] = pixelScale[img[k]]
 		}
 	}
-	s.wc = resize(s.wc, K*n1)
-	for c, k := range s.cols {
-		copy(s.wc[c*n1:(c+1)*n1], m.W[0][k*n1:(k+1)*n1])
-	}
 	if len(s.z) != L {
 		s.z, s.a, s.d = make([][]float64, L), make([][]float64, L), make([][]float64, L)
 	}
@@ -71,27 +66,29 @@ func (m *MLP) trainBatched(d Digits, batch []int, n int) float64 {
 			copy(z[r*w:(r+1)*w], m.B[l])
 		}
 		if l == 0 {
-			gemm.Dgemm(false, false, B, w, K, 1, s.x, K, s.wc, w, 1, z, w)
+			gemm.DgemmRows(B, w, 1, s.x, K, m.W[0], w, s.cols, 1, z, w)
 		} else {
 			v := m.p.Sizes[l]
 			gemm.Dgemm(false, false, B, w, v, 1, s.a[l-1], v, m.W[l], w, 1, z, w)
 		}
 		a := s.a[l]
-		for r := range B {
-			zr, ar := z[r*w:(r+1)*w], a[r*w:(r+1)*w]
-			switch {
-			case l == L-1 && m.p.Output == Softmax:
-				softmax(zr, ar)
-			case l == L-1:
-				for j, v := range zr {
-					ar[j] = sigmoid(v)
-				}
-			default:
-				for j, v := range zr {
-					ar[j] = m.act(v)
+		gemm.Split(B, 20*B*w, func(r0, r1 int) { // an exp is about 20 multiply-adds
+			for r := r0; r < r1; r++ {
+				zr, ar := z[r*w:(r+1)*w], a[r*w:(r+1)*w]
+				switch {
+				case l == L-1 && m.p.Output == Softmax:
+					softmax(zr, ar)
+				case l == L-1:
+					for j, v := range zr {
+						ar[j] = sigmoid(v)
+					}
+				default:
+					for j, v := range zr {
+						ar[j] = m.act(v)
+					}
 				}
 			}
-		}
+		})
 	}
 	// the output deltas and the loss, sample by sample as backward does
 	var loss float64
@@ -137,22 +134,19 @@ func (m *MLP) trainBatched(d Digits, batch []int, n int) float64 {
 	}
 	// the first layer's gradient goes to its rows: straight into W for
 	// plain SGD, into the accumulator otherwise
+	dst, scale := m.gW[0], 1.0
 	if m.direct {
-		scale := -m.p.Eta / float64(B)
-		for c, k := range s.cols {
-			wr, gr := m.W[0][k*n1:(k+1)*n1], s.g[c*n1:(c+1)*n1]
+		dst, scale = m.W[0], -m.p.Eta/float64(B)
+	}
+	gemm.Split(K, K*n1, func(c0, c1 int) {
+		for c := c0; c < c1; c++ {
+			k := s.cols[c]
+			wr, gr := dst[k*n1:(k+1)*n1], s.g[c*n1:(c+1)*n1]
 			for j, g := range gr {
 				wr[j] += scale * g
 			}
 		}
-	} else {
-		for c, k := range s.cols {
-			gr, acc := s.g[c*n1:(c+1)*n1], m.gW[0][k*n1:(k+1)*n1]
-			for j, g := range gr {
-				acc[j] += g
-			}
-		}
-	}
+	})
 	m.kept = 0
 	m.update(B, n)
 	return loss / float64(B)

@@ -1,7 +1,8 @@
 // Package gemm multiplies dense float64 matrices at the machine's speed in
 // pure Go: a packed, cache-blocked product (the BLIS loop nest) around a 6×8
-// register-blocked micro-kernel, written in Go assembly with AVX2 and FMA
-// where the CPU has them and in plain Go everywhere else.
+// register-blocked micro-kernel, written in Go assembly for AVX-512 (12×16)
+// and for AVX2 with FMA (6×8) where the CPU has them, and in plain Go (6×8)
+// everywhere else.
 //
 // Impl plugs it into gonum (blas64.Use(gemm.Impl{})), so every mat.Dense.Mul
 // in the models runs on it; Dgemm is the same product called directly.
@@ -17,16 +18,30 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// The micro-tile and the cache blocks. A packed MR×KC panel of A and a
-// KC×NR panel of B stay in L1, an MC×KC block of A in L2, a KC×NC block of
-// B in the last level.
+// The cache blocks: a packed kc×nr panel of B stays in L1 while the
+// mr×kc panels of an mc×kc block of A (in L2) pass it; a kc×nc block of B
+// lives in the last level. mc is a multiple of every kernel's mr.
 const (
-	mr = 6
-	nr = 8
 	kc = 256
 	mc = 96
 	nc = 2048
 )
+
+// The kernels, one per instruction set: the tile they compute (mr×nr) and
+// their name.
+type kernelKind struct {
+	name   string
+	mr, nr int
+}
+
+var (
+	portable = kernelKind{"go", 6, 8}
+	avx2     = kernelKind{"avx2", 6, 8}     // 12 YMM accumulators
+	avx512   = kernelKind{"avx512", 12, 16} // 24 ZMM accumulators
+)
+
+// maxTile is the largest mr·nr, the edge tile's scratch.
+const maxTile = 12 * 16
 
 // small is the number of multiply-adds below which gonum's own Dgemm,
 // which does not pack, is as fast.
@@ -49,11 +64,36 @@ func SetThreads(n int) { threads.Store(int32(max(1, n))) }
 // Threads is how many goroutines one product may use.
 func Threads() int { return int(threads.Load()) }
 
-// SIMD reports whether the assembly kernel is in use: the CPU has AVX2 and
-// FMA, the build is not tagged purego and JCLUB_NOSIMD is not set.
-func SIMD() bool { return useAsm }
+// Kernel names the micro-kernel in use: "avx512" or "avx2" where the CPU
+// has them (and FMA), "go" on other CPUs, in builds tagged purego and when
+// JCLUB_NOSIMD is set (JCLUB_NOSIMD=avx512 leaves out only AVX-512).
+func Kernel() string { return use.name }
 
-var useAsm = hasAsm && os.Getenv("JCLUB_NOSIMD") == ""
+var use = choose(os.Getenv("JCLUB_NOSIMD"))
+
+func choose(off string) kernelKind {
+	switch {
+	case off != "" && off != "avx512":
+		return portable
+	case hasAVX512 && off == "":
+		return avx512
+	case hasAVX2:
+		return avx2
+	}
+	return portable
+}
+
+// kinds lists the kernels this machine and build can run.
+func kinds() []kernelKind {
+	k := []kernelKind{portable}
+	if hasAVX2 {
+		k = append(k, avx2)
+	}
+	if hasAVX512 {
+		k = append(k, avx512)
+	}
+	return k
+}
 
 // Impl is gonum's BLAS with Dgemm replaced by this package's.
 type Impl struct{ gonum.Implementation }
@@ -93,6 +133,17 @@ func valid(aT, bT bool, m, n, k, la, lda, lb, ldb, lc, ldc int) bool {
 // (k×n, or n×k with bT). C is m×n with row stride ldc. The shapes must be
 // valid; Impl.Dgemm is the checked entry.
 func Dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	dgemm(aT, bT, m, n, k, alpha, a, lda, b, ldb, nil, beta, c, ldc)
+}
+
+// DgemmRows computes C = alpha·A·B[rows]+ beta·C, B[rows] being the
+// len(rows)×n matrix of B's rows listed in rows (k = len(rows)): a product
+// with a sparse input's non-zero columns, without gathering B's rows first.
+func DgemmRows(m, n int, alpha float64, a []float64, lda int, b []float64, ldb int, rows []int, beta float64, c []float64, ldc int) {
+	dgemm(false, false, m, n, len(rows), alpha, a, lda, b, ldb, rows, beta, c, ldc)
+}
+
+func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, rows []int, beta float64, c []float64, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -111,30 +162,34 @@ func Dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []fl
 	if k == 0 || alpha == 0 {
 		return
 	}
+	kk := use
+	if kk == avx512 && m <= avx2.mr {
+		kk = avx2 // a 12-row tile would be half padding
+	}
 	p := Threads()
 	if p == 1 || m*n*k < parallelWork {
-		product(aT, bT, 0, m, 0, n, k, alpha, a, lda, b, ldb, c, ldc)
+		product(kk, aT, bT, 0, m, 0, n, k, alpha, a, lda, b, ldb, rows, c, ldc)
 		return
 	}
 	// Split the longer side of C into one strip per thread, in whole
 	// micro-tiles; each strip is an independent product.
 	var wg sync.WaitGroup
 	if n >= m {
-		step := (n/p + nr) / nr * nr
+		step := (n/p + kk.nr) / kk.nr * kk.nr
 		for j0 := 0; j0 < n; j0 += step {
 			wg.Add(1)
 			go func(j0 int) {
 				defer wg.Done()
-				product(aT, bT, 0, m, j0, min(n, j0+step), k, alpha, a, lda, b, ldb, c, ldc)
+				product(kk, aT, bT, 0, m, j0, min(n, j0+step), k, alpha, a, lda, b, ldb, rows, c, ldc)
 			}(j0)
 		}
 	} else {
-		step := (m/p + mr) / mr * mr
+		step := (m/p + kk.mr) / kk.mr * kk.mr
 		for i0 := 0; i0 < m; i0 += step {
 			wg.Add(1)
 			go func(i0 int) {
 				defer wg.Done()
-				product(aT, bT, i0, min(m, i0+step), 0, n, k, alpha, a, lda, b, ldb, c, ldc)
+				product(kk, aT, bT, i0, min(m, i0+step), 0, n, k, alpha, a, lda, b, ldb, rows, c, ldc)
 			}(i0)
 		}
 	}
@@ -144,7 +199,7 @@ func Dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []fl
 // buffers holds one thread's packed panels.
 type buffers struct {
 	a, b []float64
-	tile [mr * nr]float64
+	tile [maxTile]float64
 }
 
 var pool = sync.Pool{New: func() any { return new(buffers) }}
@@ -158,20 +213,22 @@ func grow(s []float64, n int) []float64 {
 }
 
 // product adds alpha·op(A)·op(B) to rows i0..i1 and columns j0..j1 of C.
-func product(aT, bT bool, i0, i1, j0, j1, k int, alpha float64, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+// B's row p is rows[p] where rows is not nil.
+func product(kk kernelKind, aT, bT bool, i0, i1, j0, j1, k int, alpha float64, a []float64, lda int, b []float64, ldb int, rows []int, c []float64, ldc int) {
 	buf := pool.Get().(*buffers)
 	defer pool.Put(buf)
+	mr, nr := kk.mr, kk.nr
 	buf.a = grow(buf.a, min(mc, i1-i0+mr)*min(kc, k))
 	buf.b = grow(buf.b, min(kc, k)*(min(nc, j1-j0)+nr))
 	for jc := j0; jc < j1; jc += nc {
 		nb := min(nc, j1-jc)
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
-			packB(buf.b, bT, b, ldb, pc, kb, jc, nb)
+			packB(buf.b, nr, bT, b, ldb, rows, pc, kb, jc, nb)
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
-				packA(buf.a, aT, a, lda, ic, mb, pc, kb)
-				block(buf, mb, nb, kb, alpha, c[ic*ldc+jc:], ldc)
+				packA(buf.a, mr, aT, a, lda, ic, mb, pc, kb)
+				block(buf, kk, mb, nb, kb, alpha, c[ic*ldc+jc:], ldc)
 			}
 		}
 	}
@@ -179,7 +236,8 @@ func product(aT, bT bool, i0, i1, j0, j1, k int, alpha float64, a []float64, lda
 
 // block multiplies a packed mb×kb block of A by a packed kb×nb block of B
 // into C, one micro-tile at a time.
-func block(buf *buffers, mb, nb, kb int, alpha float64, c []float64, ldc int) {
+func block(buf *buffers, kk kernelKind, mb, nb, kb int, alpha float64, c []float64, ldc int) {
+	mr, nr := kk.mr, kk.nr
 	for jr := 0; jr < nb; jr += nr {
 		bp := buf.b[jr*kb:]
 		w := min(nr, nb-jr)
@@ -187,14 +245,14 @@ func block(buf *buffers, mb, nb, kb int, alpha float64, c []float64, ldc int) {
 			ap := buf.a[ir*kb:]
 			h := min(mr, mb-ir)
 			if h == mr && w == nr {
-				kernel(kb, ap, bp, c[ir*ldc+jr:], ldc, alpha)
+				kernel(kk, kb, ap, bp, c[ir*ldc+jr:], ldc, alpha)
 				continue
 			}
 			// A tile on the edge: compute it whole into a scratch tile
 			// (the packed panels are zero-padded) and add what is inside.
-			t := buf.tile[:]
+			t := buf.tile[:mr*nr]
 			clear(t)
-			kernel(kb, ap, bp, t, nr, alpha)
+			kernel(kk, kb, ap, bp, t, nr, alpha)
 			for r := range h {
 				row := c[(ir+r)*ldc+jr : (ir+r)*ldc+jr+w]
 				for j := range row {
@@ -208,24 +266,26 @@ func block(buf *buffers, mb, nb, kb int, alpha float64, c []float64, ldc int) {
 // packA copies rows ic..ic+mb and columns pc..pc+kb of op(A) into panels of
 // mr rows, each stored column after column (mr values per k), the last
 // panel padded with zeros.
-func packA(dst []float64, aT bool, a []float64, lda, ic, mb, pc, kb int) {
+func packA(dst []float64, mr int, aT bool, a []float64, lda, ic, mb, pc, kb int) {
 	for ir := 0; ir < mb; ir += mr {
 		p := dst[ir*kb : ir*kb+mr*kb]
 		h := min(mr, mb-ir)
 		if h < mr {
 			clear(p)
 		}
+		if aT {
+			// op(A)'s column pc+q is A's row: mr values side by side
+			for q := range kb {
+				off := (pc+q)*lda + ic + ir
+				copy(p[q*mr:q*mr+h], a[off:off+h])
+			}
+			continue
+		}
 		for r := range h {
 			i := ic + ir + r
-			if aT {
-				for q := range kb {
-					p[q*mr+r] = a[(pc+q)*lda+i]
-				}
-			} else {
-				row := a[i*lda+pc : i*lda+pc+kb]
-				for q, v := range row {
-					p[q*mr+r] = v
-				}
+			row := a[i*lda+pc : i*lda+pc+kb]
+			for q, v := range row {
+				p[q*mr+r] = v
 			}
 		}
 	}
@@ -233,8 +293,9 @@ func packA(dst []float64, aT bool, a []float64, lda, ic, mb, pc, kb int) {
 
 // packB copies rows pc..pc+kb and columns jc..jc+nb of op(B) into panels
 // of nr columns, each stored row after row (nr values per k), the last
-// panel padded with zeros.
-func packB(dst []float64, bT bool, b []float64, ldb, pc, kb, jc, nb int) {
+// panel padded with zeros; B's row p is rows[p] where rows is not nil
+// (and B not transposed).
+func packB(dst []float64, nr int, bT bool, b []float64, ldb int, rows []int, pc, kb, jc, nb int) {
 	for jr := 0; jr < nb; jr += nr {
 		p := dst[jr*kb : jr*kb+nr*kb]
 		w := min(nr, nb-jr)
@@ -251,7 +312,11 @@ func packB(dst []float64, bT bool, b []float64, ldb, pc, kb, jc, nb int) {
 			continue
 		}
 		for q := range kb {
-			off := (pc+q)*ldb + jc + jr
+			r := pc + q
+			if rows != nil {
+				r = rows[r]
+			}
+			off := r*ldb + jc + jr
 			copy(p[q*nr:q*nr+w], b[off:off+w])
 		}
 	}
@@ -259,20 +324,24 @@ func packB(dst []float64, bT bool, b []float64, ldb, pc, kb, jc, nb int) {
 
 // kernel adds alpha times the product of an mr×k panel of A and a k×nr
 // panel of B (both packed) to the mr×nr tile of C at c (row stride ldc).
-func kernel(k int, a, b, c []float64, ldc int, alpha float64) {
-	_ = a[mr*k-1]
-	_ = b[nr*k-1]
-	_ = c[(mr-1)*ldc+nr-1]
-	if useAsm {
-		kernelAsm(k, &a[0], &b[0], &c[0], ldc, alpha)
-		return
+func kernel(kk kernelKind, k int, a, b, c []float64, ldc int, alpha float64) {
+	_ = a[kk.mr*k-1]
+	_ = b[kk.nr*k-1]
+	_ = c[(kk.mr-1)*ldc+kk.nr-1]
+	switch kk {
+	case avx512:
+		kernel512(k, &a[0], &b[0], &c[0], ldc, alpha)
+	case avx2:
+		kernel256(k, &a[0], &b[0], &c[0], ldc, alpha)
+	default:
+		kernelGo(k, a, b, c, ldc, alpha)
 	}
-	kernelGo(k, a, b, c, ldc, alpha)
 }
 
-// kernelGo is kernel in plain Go, for CPUs without AVX2 and FMA: one row
-// of the tile at a time, its eight sums in registers.
+// kernelGo is the portable kernel's 6×8 tile in plain Go: one row at a
+// time, its eight sums in registers.
 func kernelGo(k int, a, b, c []float64, ldc int, alpha float64) {
+	const mr, nr = 6, 8
 	for r := range mr {
 		var s0, s1, s2, s3, s4, s5, s6, s7 float64
 		for q := range k {
@@ -297,4 +366,25 @@ func kernelGo(k int, a, b, c []float64, ldc int, alpha float64) {
 		row[6] += alpha * s6
 		row[7] += alpha * s7
 	}
+}
+
+// Split runs f over 0..n in Threads() contiguous parts at once (one part
+// when cost, the work of the whole range in multiply-adds or the like, is
+// too small to share): the element-wise work around the products.
+func Split(n, cost int, f func(i0, i1 int)) {
+	p := min(Threads(), n)
+	if p <= 1 || cost < parallelWork {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	step := (n + p - 1) / p
+	for i0 := 0; i0 < n; i0 += step {
+		wg.Add(1)
+		go func(i0 int) {
+			defer wg.Done()
+			f(i0, min(n, i0+step))
+		}(i0)
+	}
+	wg.Wait()
 }

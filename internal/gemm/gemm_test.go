@@ -48,21 +48,29 @@ func random(rng *rand.Rand, n int) []float64 {
 	return x
 }
 
-// paths runs f with the assembly kernel (where this machine has it) and
-// with the portable one, one thread and two.
+// paths runs f with every kernel this machine has, on one thread and two.
 func paths(t *testing.T, f func(t *testing.T)) {
-	saved, savedThreads := useAsm, Threads()
-	defer func() { useAsm = saved; SetThreads(savedThreads) }()
-	for _, asm := range []bool{false, true} {
-		if asm && !hasAsm {
-			t.Log("no AVX2/FMA kernel on this machine or build: the portable path only")
-			continue
-		}
+	saved, savedThreads := use, Threads()
+	defer func() { use = saved; SetThreads(savedThreads) }()
+	for _, kk := range kinds() {
 		for _, th := range []int{1, 2} {
-			useAsm = asm
+			use = kk
 			SetThreads(th)
-			t.Run(fmt.Sprintf("simd=%v/threads=%d", asm, th), f)
+			t.Run(fmt.Sprintf("%s/threads=%d", kk.name, th), f)
 		}
+	}
+}
+
+// JCLUB_NOSIMD chooses the portable kernel, or leaves out only AVX-512.
+func TestChoose(t *testing.T) {
+	if choose("1") != portable {
+		t.Error("JCLUB_NOSIMD=1 did not choose the portable kernel")
+	}
+	if hasAVX2 && choose("avx512") != avx2 {
+		t.Error("JCLUB_NOSIMD=avx512 did not choose AVX2")
+	}
+	if hasAVX512 && choose("") != avx512 {
+		t.Error("AVX-512 not chosen where the CPU has it")
 	}
 }
 
@@ -112,6 +120,36 @@ func TestDgemmAgainstNaive(t *testing.T) {
 							}
 						}
 					}
+				}
+			}
+		}
+	})
+}
+
+// DgemmRows multiplies by the listed rows of B, in their order, repeats
+// allowed.
+func TestDgemmRows(t *testing.T) {
+	paths(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(7, 8))
+		for _, s := range [][3]int{{1, 1, 1}, {13, 29, 7}, {100, 500, 300}, {7, 17, 600}} {
+			m, n, k := s[0], s[1], s[2]
+			brows := k + 11
+			rows := make([]int, k)
+			for i := range rows {
+				rows[i] = rng.IntN(brows)
+			}
+			a, b := random(rng, m*k), random(rng, brows*n)
+			gathered := make([]float64, 0, k*n)
+			for _, r := range rows {
+				gathered = append(gathered, b[r*n:(r+1)*n]...)
+			}
+			want, got := random(rng, m*n), make([]float64, m*n)
+			copy(got, want)
+			naive(false, false, m, n, k, 0.5, a, k, gathered, n, 2, want, n)
+			DgemmRows(m, n, 0.5, a, k, b, n, rows, 2, got, n)
+			for i := range want {
+				if math.Abs(want[i]-got[i]) > 1e-12*float64(k)*(1+math.Abs(want[i])) {
+					t.Fatalf("%v: C[%d] = %v, want %v", s, i, got[i], want[i])
 				}
 			}
 		}
@@ -177,6 +215,7 @@ func BenchmarkDgemm(b *testing.B) {
 	}
 	saved := Threads()
 	defer SetThreads(saved)
+	b.Logf("kernel %s", Kernel())
 	for _, th := range []int{1, 2} {
 		for _, s := range shapes {
 			b.Run(fmt.Sprintf("%s/threads=%d", s.name, th), func(b *testing.B) {

@@ -4,12 +4,20 @@ package gemm
 
 import "golang.org/x/sys/cpu"
 
-const asmBuilt = true
+var (
+	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	hasAVX512 = hasAVX2 && cpu.X86.HasAVX512F
+)
 
-var hasAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
-
-// kernelAsm is kernel in AVX2 and FMA (kernel_amd64.s): the 6×8 tile in
-// twelve YMM registers, a row of B in two, a broadcast element of A in one.
+// kernel256 is the 6×8 kernel in AVX2 and FMA (kernel_amd64.s): the tile
+// in twelve YMM registers, a row of B in two, a broadcast element of A in
+// one.
 //
 //go:noescape
-func kernelAsm(k int, a, b, c *float64, ldc int, alpha float64)
+func kernel256(k int, a, b, c *float64, ldc int, alpha float64)
+
+// kernel512 is the 12×16 kernel in AVX-512 (kernel512_amd64.s): the tile
+// in 24 ZMM registers.
+//
+//go:noescape
+func kernel512(k int, a, b, c *float64, ldc int, alpha float64)

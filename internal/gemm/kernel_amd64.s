@@ -27,8 +27,8 @@
 	VFMADD231PD Y12, Y14, Y10 \
 	VFMADD231PD Y13, Y14, Y11
 
-// func kernelAsm(k int, a, b, c *float64, ldc int, alpha float64)
-TEXT ·kernelAsm(SB), NOSPLIT, $0-48
+// func kernel256(k int, a, b, c *float64, ldc int, alpha float64)
+TEXT ·kernel256(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI

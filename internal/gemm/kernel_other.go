@@ -2,10 +2,11 @@
 
 package gemm
 
-const asmBuilt = false
+const hasAVX2, hasAVX512 = false, false
 
-const hasAsm = false
-
-func kernelAsm(k int, a, b, c *float64, ldc int, alpha float64) {
-	panic("gemm: no assembly kernel in this build")
+func kernel256(k int, a, b, c *float64, ldc int, alpha float64) {
+	panic("gemm: no AVX2 kernel in this build")
+}
+func kernel512(k int, a, b, c *float64, ldc int, alpha float64) {
+	panic("gemm: no AVX-512 kernel in this build")
 }
