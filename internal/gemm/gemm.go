@@ -218,12 +218,15 @@ func product(kk kernelKind, aT, bT bool, i0, i1, j0, j1, k int, alpha float64, a
 	buf := pool.Get().(*buffers)
 	defer pool.Put(buf)
 	mr, nr := kk.mr, kk.nr
-	buf.a = grow(buf.a, min(mc, i1-i0+mr)*min(kc, k))
-	buf.b = grow(buf.b, min(kc, k)*(min(nc, j1-j0)+nr))
+	// k in equal blocks of at most kc: no short last block whose tiles
+	// would cost a load and store of C for little work
+	kd := (k + (k+kc-1)/kc - 1) / ((k + kc - 1) / kc)
+	buf.a = grow(buf.a, min(mc, i1-i0+mr)*kd)
+	buf.b = grow(buf.b, kd*(min(nc, j1-j0)+nr))
 	for jc := j0; jc < j1; jc += nc {
 		nb := min(nc, j1-jc)
-		for pc := 0; pc < k; pc += kc {
-			kb := min(kc, k-pc)
+		for pc := 0; pc < k; pc += kd {
+			kb := min(kd, k-pc)
 			packB(buf.b, nr, bT, b, ldb, rows, pc, kb, jc, nb)
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
