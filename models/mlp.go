@@ -548,11 +548,18 @@ func (m *MLP) gradCheckAccumulated(x []float64, y int, h float64) (maxRel float6
 // Trainer trains an MLP on MNIST one mini-batch per Step, reshuffling the
 // training set every epoch.
 type Trainer struct {
-	Net       *MLP
-	Data      *MNIST
+	Net  *MLP
+	Data *MNIST
+	Walk
+}
+
+// Walk goes through a training set in mini-batches, reshuffled every
+// epoch, and keeps the losses.
+type Walk struct {
 	rng       *rand.Rand
 	order     []int
 	pos       int
+	batch     int
 	Epoch     int     // completed epochs
 	Batches   int     // mini-batches done
 	LastLoss  float64 // mean loss of the last batch
@@ -561,47 +568,55 @@ type Trainer struct {
 	epochN    int
 }
 
+// newWalk walks n samples in batches, in orders drawn from the data
+// stream of seed: nets with different initialisations see the same
+// mini-batches in the same order.
+func newWalk(n, batch int, seed uint64) Walk {
+	rng := rand.New(rand.NewPCG(seed, 0x0de4))
+	return Walk{rng: rng, order: rng.Perm(n), batch: batch}
+}
+
 // NewTrainer makes a network from p and seed and the trainer on data.
 func NewTrainer(p MLPParams, data *MNIST, seed uint64) (*Trainer, error) {
 	if p.Sizes[0] != Pixels || p.Sizes[len(p.Sizes)-1] != 10 {
 		return nil, fmt.Errorf("sizes = %v: MNIST needs 784 inputs and 10 outputs", p.Sizes)
 	}
-	// the data order has its own stream: nets with different
-	// initialisations see the same mini-batches in the same order
-	rng := rand.New(rand.NewPCG(seed, 0x0de4))
 	net, err := NewMLP(p, rand.New(rand.NewPCG(seed, 0xbac4)))
 	if err != nil {
 		return nil, err
 	}
-	t := &Trainer{Net: net, Data: data, rng: rng, order: rng.Perm(data.Train.Len())}
-	return t, nil
+	return &Trainer{Net: net, Data: data, Walk: newWalk(data.Train.Len(), p.Batch, seed)}, nil
 }
 
 // BatchesPerEpoch is the number of mini-batches in an epoch.
-func (t *Trainer) BatchesPerEpoch() int {
-	b := t.Net.p.Batch
-	return (t.Data.Train.Len() + b - 1) / b
-}
+func (w *Walk) BatchesPerEpoch() int { return (len(w.order) + w.batch - 1) / w.batch }
 
 // Samples is the number of training samples seen.
-func (t *Trainer) Samples() int { return t.Epoch*t.Data.Train.Len() + t.pos }
+func (w *Walk) Samples() int { return w.Epoch*len(w.order) + w.pos }
 
 // Step trains on the next mini-batch; it reports whether it finished an epoch.
 func (t *Trainer) Step() bool {
 	n := t.Data.Train.Len()
-	end := min(t.pos+t.Net.p.Batch, n)
-	t.LastLoss = t.Net.TrainBatch(t.Data.Train, t.order[t.pos:end], n)
-	t.EpochLoss += (t.LastLoss - t.EpochLoss) / float64(t.epochN+1)
-	t.epochN++
-	t.Batches++
-	t.pos = end
-	if t.pos < n {
+	return t.next(func(b []int) float64 { return t.Net.TrainBatch(t.Data.Train, b, n) })
+}
+
+// next trains on the next mini-batch with train, which returns its mean
+// loss; it reports whether that finished an epoch.
+func (w *Walk) next(train func(batch []int) float64) bool {
+	n := len(w.order)
+	end := min(w.pos+w.batch, n)
+	w.LastLoss = train(w.order[w.pos:end])
+	w.EpochLoss += (w.LastLoss - w.EpochLoss) / float64(w.epochN+1)
+	w.epochN++
+	w.Batches++
+	w.pos = end
+	if w.pos < n {
 		return false
 	}
-	t.pos = 0
-	t.Epoch++
-	t.DoneLoss, t.EpochLoss, t.epochN = t.EpochLoss, 0, 0
-	t.rng.Shuffle(n, func(i, j int) { t.order[i], t.order[j] = t.order[j], t.order[i] })
+	w.pos = 0
+	w.Epoch++
+	w.DoneLoss, w.EpochLoss, w.epochN = w.EpochLoss, 0, 0
+	w.rng.Shuffle(n, func(i, j int) { w.order[i], w.order[j] = w.order[j], w.order[i] })
 	return true
 }
 
@@ -650,4 +665,24 @@ func (m *MLP) LayerStats(d Digits, idx []int) (mean, sd, grad []float64) {
 		clear(m.gB[l])
 	}
 	return mean, sd, grad
+}
+
+// Weights is the number of weights and biases.
+func (m *MLP) Weights() int {
+	t := 0
+	for l := range m.W {
+		t += len(m.W[l]) + len(m.B[l])
+	}
+	return t
+}
+
+// Clone is a copy of the network's weights and biases (a fresh momentum),
+// for evaluating a snapshot while the original trains on.
+func (m *MLP) Clone() *MLP {
+	c, _ := NewMLP(m.p, rand.New(rand.NewPCG(0, 0)))
+	for l := range m.W {
+		copy(c.W[l], m.W[l])
+		copy(c.B[l], m.B[l])
+	}
+	return c
 }

@@ -445,6 +445,42 @@ func init() {
 				return expectf(math.Abs(s) < 0.05, "the LSTM's gradient slope %.3f a step, want near 0", s)
 			}},
 	}
+	CNN.Questions = []Question{
+		{ID: "sharing", From: "LeCun, Bottou, Bengio and Haffner 1998",
+			Text: "Why does sharing weights help?",
+			Seed: 1, Steps: 300,
+			Do: "press space: after 300 batches the CNN, with a quarter of the MLP's weights (Theory tab), is ahead of the MLP trained beside it on the same digits",
+			Expect: func(o Outcome) error {
+				c, m := o.Last("test_accuracy"), o.Last("mlp_test_accuracy")
+				w, mw := o.Meta("weights"), o.Meta("mlp_weights")
+				return expectf(c > m && 3*w < mw, "test accuracy CNN %.3f with %g weights, MLP %.3f with %g", c, w, m, mw)
+			}},
+		{ID: "translation", From: "Fukushima 1980; LeCun et al. 1998",
+			Text: "Why does a convolutional net still know a digit moved by two pixels, when an MLP does not?",
+			Seed: 1, Steps: 600,
+			Do: "train, then v to the shift chart, or move a digit with H/J/K/L: its maps move with it and the CNN's answer stays; moved 2 px the CNN keeps most of its accuracy, the MLP loses far more",
+			Expect: func(o Outcome) error {
+				c0, c2 := o.Last("test_accuracy"), o.Last("shift2_accuracy")
+				m0, m2 := o.Last("mlp_test_accuracy"), o.Last("mlp_shift2_accuracy")
+				return expectf(c0-c2 < 0.5*(m0-m2), "moved 2 px: CNN %.3f → %.3f, MLP %.3f → %.3f", c0, c2, m0, m2)
+			}},
+		{ID: "filters", From: "the seminar; Bell and Sejnowski 1997",
+			Text: "What do the first-layer filters look like, and why are they like ICA's edge filters?",
+			Seed: 2, Steps: 600,
+			Do: "watch the C1 filters: from noise they become smooth strokes and oriented edges (neighbouring weights correlate), the localised edges ICA finds in natural images",
+			Expect: func(o Outcome) error {
+				f, l := o.First("filter_smoothness"), o.Last("filter_smoothness")
+				return expectf(l > f+0.15, "neighbouring C1 weights correlate %.2f at the start, %.2f after 600 batches", f, l)
+			}},
+		{ID: "gradient", From: "LeCun et al. 1998",
+			Text: "Does backpropagation through convolution, pooling and the partial table give the true gradient?",
+			Set:  []string{"--pool", "max", "--activation", "tanh"}, Seed: 3, Steps: 1,
+			Do: "open the Gradient check tab: every layer, C1 to the output, agrees with finite differences to 1e-6 and better",
+			Expect: func(o Outcome) error {
+				e := o.Meta("gradcheck_rel_error")
+				return expectf(e < 1e-6, "largest relative error of a layer %.2g", e)
+			}},
+	}
 	RL.Questions = []Question{
 		{ID: "safe-path", From: "Sutton and Barto 2018, Example 6.6",
 			Text: "Why does SARSA take the safe path along the cliff?",

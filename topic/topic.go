@@ -89,6 +89,7 @@ var All = []*Topic{
 	Information,
 	Control,
 	ICA,
+	CNN,
 	RNN,
 	RL,
 }

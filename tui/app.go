@@ -35,6 +35,7 @@ var screens = map[string]screen{
 	"information": {unit: newInformation, speed: 1, preview: 40},
 	"control":     {unit: newControl, speed: 1, preview: 60},
 	"ica":         {unit: newICA, speed: 2, preview: 100},
+	"cnn":         {unit: newCNN, speed: 3},
 	"rnn":         {unit: newRNN, speed: 2, preview: 200},
 	"rl":          {unit: newRL, speed: 3, preview: 200},
 }

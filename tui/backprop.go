@@ -258,12 +258,24 @@ func (s *backprop) verdict(d *drawer) string {
 }
 
 // digitView draws the digit (half blocks, or braille if short of room)
-// and the ten outputs: as bars where there are ten rows, else in two
-// columns of five.
+// and the ten outputs.
 func (s *backprop) digitView(d *drawer, w, h int) string {
+	out, label, _ := s.outputs()
+	return outputsView(d, s.data.Test.Image(s.digit), out, label, w, h)
+}
+
+// outputsView draws a digit and a net's ten outputs beside it: as bars
+// where there are ten rows, else in two columns of five; the label and
+// the prediction marked.
+func outputsView(d *drawer, img []byte, out []float64, label, w, h int) string {
 	S := d.S()
-	out, label, pred := s.outputs()
-	picLines := d.c.picture(pixels(s.data.Test.Image(s.digit)), h)
+	pred := 0
+	for j := range out {
+		if out[j] > out[pred] {
+			pred = j
+		}
+	}
+	picLines := d.c.picture(pixels(img), h)
 	pw := ansi.StringWidth(picLines[0])
 	mark := func(j int, line string, long bool) string {
 		switch {
@@ -315,16 +327,21 @@ func (s *backprop) confusionView(d *drawer, w, h int) string {
 		s.confusion = s.tr.Net.Confusion(s.data.Test)
 		s.confAt = s.tr.Batches
 	}
+	return confusionTable(d, s.confusion, w, h)
+}
+
+// confusionTable draws a confusion matrix (rows true, columns predicted)
+// as a heatmap: each cell shaded by its share of the row (the digits of
+// that label), green on the diagonal, red off it.
+func confusionTable(d *drawer, c [10][10]int, w, h int) string {
 	S := d.S()
 	header := []string{S.Dim.Render("t\\p")}
 	for j := 0; j < 10; j++ {
 		header = append(header, fmt.Sprint(j))
 	}
-	// a heatmap: each cell shaded by its share of the row (the digits of
-	// that label), green on the diagonal, red off it (errors, ×5)
 	var width [10]int // of each column, so that the shade fills the cell
-	for i := range s.confusion {
-		for j, n := range s.confusion[i] {
+	for i := range c {
+		for j, n := range c[i] {
 			width[j] = max(width[j], len(fmt.Sprint(n)))
 		}
 	}
@@ -332,11 +349,11 @@ func (s *backprop) confusionView(d *drawer, w, h int) string {
 	for i := 0; i < 10; i++ {
 		row := []string{fmt.Sprint(i)}
 		total := 0
-		for _, n := range s.confusion[i] {
+		for _, n := range c[i] {
 			total += n
 		}
 		for j := 0; j < 10; j++ {
-			n := s.confusion[i][j]
+			n := c[i][j]
 			f := float64(n) / float64(max(total, 1))
 			row = append(row, d.c.heatCell(fmt.Sprintf("%*d", width[j], n), f, i == j))
 		}

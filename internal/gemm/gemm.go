@@ -280,17 +280,52 @@ func packA(dst []float64, mr int, aT bool, a []float64, lda, ic, mb, pc, kb int)
 			// op(A)'s column pc+q is A's row: mr values side by side
 			for q := range kb {
 				off := (pc+q)*lda + ic + ir
-				copy(p[q*mr:q*mr+h], a[off:off+h])
+				copyShort(p[q*mr:q*mr+h], a[off:off+h])
 			}
 			continue
 		}
-		for r := range h {
-			i := ic + ir + r
-			row := a[i*lda+pc : i*lda+pc+kb]
-			for q, v := range row {
-				p[q*mr+r] = v
-			}
+		// A's rows ic+ir.. across: a transpose
+		transpose(p, mr, a, (ic+ir)*lda+pc, lda, h, kb)
+	}
+}
+
+// transpose writes w rows of src, each kb long, from off with stride ld,
+// into dst as kb groups of stride values (row j at position j of each):
+// dst[q·stride + j] = src[off + j·ld + q]. Four rows at a time, so that
+// each q stores four neighbours.
+func transpose(dst []float64, stride int, src []float64, off, ld, w, kb int) {
+	j := 0
+	for ; j+4 <= w; j += 4 {
+		r0 := src[off+j*ld:][:kb]
+		r1 := src[off+(j+1)*ld:][:kb]
+		r2 := src[off+(j+2)*ld:][:kb]
+		r3 := src[off+(j+3)*ld:][:kb]
+		for q := range r0 {
+			d := dst[q*stride+j:][:4:4]
+			d[0], d[1], d[2], d[3] = r0[q], r1[q], r2[q], r3[q]
 		}
+	}
+	for ; j < w; j++ {
+		r := src[off+j*ld:][:kb]
+		for q, v := range r {
+			dst[q*stride+j] = v
+		}
+	}
+}
+
+// copyShort copies a few values (a panel's width): for a kernel's width
+// as loads and stores in line, without memmove's call.
+func copyShort(dst, src []float64) {
+	switch len(dst) {
+	case 16:
+		d, s := dst[:16:16], src[:16:16]
+		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+		d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15] = s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15]
+	case 8:
+		d, s := dst[:8:8], src[:8:8]
+		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+	default:
+		copy(dst, src)
 	}
 }
 
@@ -306,12 +341,8 @@ func packB(dst []float64, nr int, bT bool, b []float64, ldb int, rows []int, pc,
 			clear(p)
 		}
 		if bT {
-			for j := range w {
-				col := b[(jc+jr+j)*ldb+pc : (jc+jr+j)*ldb+pc+kb]
-				for q, v := range col {
-					p[q*nr+j] = v
-				}
-			}
+			// op(B)'s column jc+jr+j is B's row: a transpose
+			transpose(p, nr, b, (jc+jr)*ldb+pc, ldb, w, kb)
 			continue
 		}
 		for q := range kb {
@@ -320,7 +351,7 @@ func packB(dst []float64, nr int, bT bool, b []float64, ldb int, rows []int, pc,
 				r = rows[r]
 			}
 			off := r*ldb + jc + jr
-			copy(p[q*nr:q*nr+w], b[off:off+w])
+			copyShort(p[q*nr:q*nr+w], b[off:off+w])
 		}
 	}
 }

@@ -212,6 +212,13 @@ func BenchmarkDgemm(b *testing.B) {
 		{"mlp_100x784x500", false, true, 100, 500, 784},
 		{"lenet_C1_6x25x7840", false, false, 6, 7840, 25},
 		{"lenet_C3_16x150x1000", false, false, 16, 1000, 150},
+		// the CNN topic's batch of 32: C1 and C3 forward, their weights'
+		// gradients dZ·colsᵀ and C3's input gradient Wᵀ·dZ
+		{"cnn_C1_6x25088x25", false, false, 6, 25088, 25},
+		{"cnn_C1dW_6x25x25088", false, true, 6, 25, 25088},
+		{"cnn_C3_16x3200x150", false, false, 16, 3200, 150},
+		{"cnn_C3dW_16x150x3200", false, true, 16, 150, 3200},
+		{"cnn_C3dX_150x3200x16", true, false, 150, 3200, 16},
 	}
 	saved := Threads()
 	defer SetThreads(saved)

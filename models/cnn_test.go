@@ -1,0 +1,176 @@
+package models
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// Every layer's gradient against finite differences, for every option.
+func TestCNNGradCheck(t *testing.T) {
+	for _, arch := range Archs {
+		for _, act := range CNNActivations {
+			for _, pool := range Pools {
+				for _, table := range Tables {
+					if arch == LeNet1 && table == TableFull {
+						continue // LeNet-1 has no table
+					}
+					p := CNNParams{Arch: arch, Activation: act, Pool: pool, Table: table, Batch: 3, Eta: 0.1}
+					for seed := uint64(1); seed <= 2; seed++ {
+						rng := rand.New(rand.NewPCG(seed, 7))
+						n, err := NewCNN(p, rng)
+						if err != nil {
+							t.Fatal(err)
+						}
+						for _, c := range n.GradCheck(rng, 3, 40, 1e-6) {
+							if !(c.Rel < 1e-6) || c.Checked == 0 {
+								t.Errorf("%+v seed %d: layer %s: relative error %.3g over %d of %d", p, seed, c.Layer, c.Rel, c.Checked, c.Total)
+							} else {
+								t.Logf("%s %s %s %s: %s %.2g (%d of %d)", arch, act, pool, table, c.Layer, c.Rel, c.Checked, c.Total)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkCNNEpoch times a LeNet-5 epoch at the topic's defaults (batch
+// 32), from 100 batches: sec/epoch is the time of 50,000 digits.
+func BenchmarkCNNEpoch(b *testing.B) {
+	for _, arch := range Archs {
+		b.Run(arch, func(b *testing.B) {
+			data, err := LoadMNIST()
+			if err != nil {
+				b.Fatal(err)
+			}
+			p := DefaultCNN
+			p.Arch = arch
+			tr, err := NewCNNTrainer(p, data, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			const batches = 100
+			b.ResetTimer()
+			for range b.N {
+				for range batches {
+					tr.Step()
+				}
+			}
+			per := b.Elapsed().Seconds() / float64(b.N*batches)
+			b.ReportMetric(per*float64(tr.BatchesPerEpoch()), "sec/epoch")
+		})
+	}
+}
+
+// A convolution commutes with a shift: the C1 maps of a digit moved by a
+// pixel are its maps moved by that pixel, away from the border.
+func TestCNNEquivariance(t *testing.T) {
+	data, err := LoadMNIST()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, arch := range Archs {
+		p := DefaultCNN
+		p.Arch = arch
+		n, err := NewCNN(p, rand.New(rand.NewPCG(3, 3)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			img := data.Test.Image(i)
+			a := n.FeatureMaps(img, 0, 0)
+			for _, d := range Shifts {
+				b := n.FeatureMaps(img, d[0], d[1])
+				side := a.Side[0]
+				for k := range a.C1 {
+					for y := 1; y < side-1; y++ {
+						for x := 1; x < side-1; x++ {
+							got, want := b.C1[k][(y+d[1])*side+x+d[0]], a.C1[k][y*side+x]
+							if math.Abs(got-want) > 1e-12 {
+								t.Fatalf("%s digit %d moved %v: map %d at (%d,%d) %g, unmoved %g", arch, i, d, k, x, y, got, want)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// Eval in small pieces agrees with ShiftedAccuracy in one, and a moved
+// digit is the digit moved.
+func TestEvalAndShift(t *testing.T) {
+	data, err := LoadMNIST()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := NewCNN(DefaultCNN, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := data.Test.Slice(0, 203)
+	for s := range 4 {
+		var e Eval
+		i := e.Add(n.Classify, d, s)
+		steps := 0
+		for !e.Advance(7) {
+			steps++
+		}
+		if want := ShiftedAccuracy(d, s, n.Classify); e.Accuracy(i) != want || steps+1 < 203/7 {
+			t.Errorf("shift %d: in pieces %g after %d, whole %g", s, e.Accuracy(i), steps, want)
+		}
+	}
+	img := data.Test.Image(0)
+	m := Shift(img, 2, -3)
+	for y := range 28 {
+		for x := range 28 {
+			want := byte(0)
+			if sx, sy := x-2, y+3; sx >= 0 && sy < 28 {
+				want = img[sy*28+sx]
+			}
+			if m[y*28+x] != want {
+				t.Fatalf("Shift(2, −3) at (%d,%d): %d, want %d", x, y, m[y*28+x], want)
+			}
+		}
+	}
+}
+
+func TestCNNValidate(t *testing.T) {
+	bad := []func(p *CNNParams){
+		func(p *CNNParams) { p.Arch = "lenet7" },
+		func(p *CNNParams) { p.Activation = "sigmoid" },
+		func(p *CNNParams) { p.Pool = "min" },
+		func(p *CNNParams) { p.Table = "half" },
+		func(p *CNNParams) { p.Batch = 0 },
+		func(p *CNNParams) { p.Batch = MaxCNNBatch + 1 },
+		func(p *CNNParams) { p.Eta = math.NaN() },
+		func(p *CNNParams) { p.Momentum = 1 },
+		func(p *CNNParams) { p.Decay = -1 },
+	}
+	for i, f := range bad {
+		p := DefaultCNN
+		f(&p)
+		if _, err := NewCNN(p, rand.New(rand.NewPCG(1, 1))); err == nil {
+			t.Errorf("case %d: %+v accepted", i, p)
+		}
+	}
+	if n, _ := NewCNN(DefaultCNN, rand.New(rand.NewPCG(1, 1))); n.Weights() != 156+1516+48120+10164+850 {
+		t.Errorf("LeNet-5 has %d free parameters, want 60,806", n.Weights())
+	}
+}
+
+func BenchmarkCNNClassify(b *testing.B) {
+	data, err := LoadMNIST()
+	if err != nil {
+		b.Fatal(err)
+	}
+	n, _ := NewCNN(DefaultCNN, rand.New(rand.NewPCG(1, 1)))
+	d := data.Test.Slice(0, 1000)
+	b.ResetTimer()
+	for range b.N {
+		n.Classify(d, 0, 0)
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)/1000*1e6, "µs/digit")
+}

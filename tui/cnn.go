@@ -1,0 +1,543 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/jclub/jclub/models"
+	"github.com/jclub/jclub/topic"
+)
+
+// cnn is the convolutional-network unit: LeNet trained one mini-batch per
+// step beside an MLP on the same digits; the current digit, which the
+// keys move, with both nets' outputs; the first layer's filters; the C1
+// and C3 feature maps; accuracy under shifts; curves; confusion; a
+// gradient check of every layer.
+type cnn struct {
+	data    *models.MNIST
+	tr      *models.CNNTrainer
+	mlp     *models.Trainer
+	p       models.CNNParams
+	view    int // the lower box: 0 feature maps, 1 shifts, 2 loss, 3 confusion
+	digit   int // index into the test set
+	dx, dy  int // the digit moved by, in pixels
+	valAcc  trace
+	testAcc trace
+	// the whole validation and test sets at each epoch's end
+	epochX, epochVal, epochTest []float64
+	loss                        trace
+	lossEMA                     float64
+	valSub, testSub             models.Digits
+	rate                        rate
+	confusion                   [10][10]int
+	confAt                      int // batches when the confusion was computed (−1: never)
+	check                       []models.LayerCheck
+	checkAt                     int // batches when the gradient was checked
+	// measurements of frozen copies, a few digits each step
+	pending []measure
+	// accuracy on the test subset moved by 0..3 pixels, CNN and MLP, and
+	// the batches when the nets were frozen for it (−1: not yet)
+	shiftCNN, shiftMLP [4]float64
+	shiftAt            int
+}
+
+// measure is an Eval of nets frozen after some batches, with what to do
+// with its results.
+type measure struct {
+	e    *models.Eval
+	done func(e *models.Eval)
+}
+
+// evalPerStep is how many digits a training step also classifies for the
+// measurements under way (about half a training batch's time).
+const evalPerStep = 40
+
+// shiftSubset is how many test digits the live shift chart uses.
+const shiftSubset = 500
+
+var (
+	moveLeft  = key.NewBinding(key.WithKeys("H", "shift+left"), key.WithHelp("H/J/K/L", "move the digit"))
+	moveDown  = key.NewBinding(key.WithKeys("J", "shift+down"))
+	moveUp    = key.NewBinding(key.WithKeys("K", "shift+up"))
+	moveRight = key.NewBinding(key.WithKeys("L", "shift+right"))
+	centreKey = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "centre"))
+	checkKey  = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "check gradients"))
+)
+
+// maxMove is how far the keys move a digit.
+const maxMove = 6
+
+func newCNN(string) unit { return &cnn{} }
+
+func (s *cnn) reset(v topic.Values, seed uint64) error {
+	data, err := models.LoadMNISTFrom(v.MNISTDir())
+	if err != nil {
+		return err
+	}
+	p := topic.CNNParams(v)
+	tr, err := models.NewCNNTrainer(p, data, seed)
+	if err != nil {
+		return err
+	}
+	mlp, err := models.NewTrainer(topic.BesideMLP(p.Batch), data, seed)
+	if err != nil {
+		return err
+	}
+	*s = cnn{data: data, tr: tr, mlp: mlp, p: p, view: s.view, digit: s.digit, dx: s.dx, dy: s.dy,
+		lossEMA: math.NaN(), confAt: -1, shiftAt: -1,
+		valSub: data.Val.Slice(0, 1000), testSub: data.Test.Slice(0, 1000)}
+	s.gradCheck()
+	s.checkpoint(false)
+	s.finish() // the untrained nets, measured at once
+	return nil
+}
+
+// gradCheck compares the backward pass with finite differences on a copy
+// of the net as it is now.
+func (s *cnn) gradCheck() {
+	rng := rand.New(rand.NewPCG(uint64(s.tr.Batches)+1, 0x9c))
+	s.check, s.checkAt = s.tr.Net.Clone().GradCheck(rng, 2, 20, 1e-6), s.tr.Batches
+}
+
+// checkpoint freezes copies of both nets and queues their measurement:
+// the 1,000-digit subsets for the curves and the moved test digits for
+// the shift chart, or with whole the whole validation and test sets (at
+// an epoch's end).
+func (s *cnn) checkpoint(whole bool) {
+	net, mlp := s.tr.Net.Clone(), s.mlp.Net.Clone()
+	at, batches := float64(s.tr.Samples()), s.tr.Batches
+	e := &models.Eval{}
+	val, test := e.Add(net.Classify, s.valSub, 0), e.Add(net.Classify, s.testSub, 0)
+	sub := s.data.Test.Slice(0, shiftSubset)
+	var cs, ms [4]int
+	for k := range cs {
+		cs[k], ms[k] = e.Add(net.Classify, sub, k), e.Add(mlp.ClassifyShifted, sub, k)
+	}
+	wv, wt := -1, -1
+	if whole {
+		wv, wt = e.Add(net.Classify, s.data.Val, 0), e.Add(net.Classify, s.data.Test, 0)
+	}
+	s.pending = append(s.pending, measure{e: e, done: func(e *models.Eval) {
+		s.valAcc.add(at, e.Accuracy(val))
+		s.testAcc.add(at, e.Accuracy(test))
+		for k := range cs {
+			s.shiftCNN[k], s.shiftMLP[k] = e.Accuracy(cs[k]), e.Accuracy(ms[k])
+		}
+		s.shiftAt = batches
+		if whole {
+			s.epochX = append(s.epochX, at)
+			s.epochVal = append(s.epochVal, e.Accuracy(wv))
+			s.epochTest = append(s.epochTest, e.Accuracy(wt))
+		}
+	}})
+}
+
+// measureSome advances the oldest measurement by n digits.
+func (s *cnn) measureSome(n int) {
+	for n > 0 && len(s.pending) > 0 {
+		m := s.pending[0]
+		left := m.e.Left()
+		if m.e.Advance(n) {
+			m.done(m.e)
+			s.pending = s.pending[1:]
+		}
+		n -= left
+	}
+}
+
+// finish completes every measurement under way.
+func (s *cnn) finish() {
+	for len(s.pending) > 0 {
+		s.measureSome(math.MaxInt)
+	}
+}
+
+func (s *cnn) finished(v topic.Values) (bool, string) {
+	n := topic.Epochs(v)
+	done := s.tr.Epoch >= n
+	if done {
+		s.finish() // the run pauses here: the epoch's figures now
+	}
+	return done, fmt.Sprintf("%d epoch(s) trained", n)
+}
+
+func (s *cnn) step() {
+	epochDone := s.tr.Step()
+	s.mlp.Step()
+	s.rate.tick(s.tr.Batches)
+	if math.IsNaN(s.lossEMA) {
+		s.lossEMA = s.tr.LastLoss
+	} else {
+		s.lossEMA = 0.98*s.lossEMA + 0.02*s.tr.LastLoss
+	}
+	if s.tr.Batches%25 == 0 {
+		s.loss.add(float64(s.tr.Samples()), s.lossEMA)
+	}
+	if epochDone || s.tr.Batches%checkpointEvery == 0 {
+		s.checkpoint(epochDone)
+	}
+	s.measureSome(evalPerStep)
+}
+
+func (s *cnn) net() *models.CNN { return s.tr.Net }
+
+func (s *cnn) tabs() []string { return []string{"Gradient check", "Theory"} }
+func (s *cnn) keys() []key.Binding {
+	return []key.Binding{nextDigitKey, mistakeKey, moveLeft, centreKey, viewKey, checkKey}
+}
+
+func (s *cnn) key(msg tea.KeyMsg) bool {
+	n := s.data.Test.Len()
+	switch {
+	case key.Matches(msg, nextDigitKey):
+		s.digit = (s.digit + 1) % n
+	case key.Matches(msg, mistakeKey):
+		for k := 1; k <= n; k++ {
+			i := (s.digit + k) % n
+			if argmax(s.tr.Net.Predict(s.data.Test.Image(i), s.dx, s.dy)) != int(s.data.Test.Labels[i]) {
+				s.digit = i
+				break
+			}
+		}
+	case key.Matches(msg, moveLeft):
+		s.dx = max(s.dx-1, -maxMove)
+	case key.Matches(msg, moveRight):
+		s.dx = min(s.dx+1, maxMove)
+	case key.Matches(msg, moveUp):
+		s.dy = max(s.dy-1, -maxMove)
+	case key.Matches(msg, moveDown):
+		s.dy = min(s.dy+1, maxMove)
+	case key.Matches(msg, centreKey):
+		s.dx, s.dy = 0, 0
+	case key.Matches(msg, viewKey):
+		s.view = (s.view + 1) % 4
+	case key.Matches(msg, checkKey):
+		s.gradCheck()
+	default:
+		return false
+	}
+	return true
+}
+
+func argmax(v []float64) int {
+	k := 0
+	for j := range v {
+		if v[j] > v[k] {
+			k = j
+		}
+	}
+	return k
+}
+
+func (s *cnn) status() string {
+	tr := s.tr
+	per := tr.BatchesPerEpoch()
+	done := tr.Batches % per
+	out := fmt.Sprintf("epoch %d, batch %d/%d", tr.Epoch+1, done, per)
+	if eta := s.rate.eta(tr.Batches - done + per); eta > 0 {
+		out += fmt.Sprintf(" · epoch ends in %s", eta.Round(1e9))
+	}
+	return out
+}
+
+func (s *cnn) layout(d *drawer) layout {
+	S := d.S()
+	va, ta := last(s.valAcc.ys), last(s.testAcc.ys)
+	full := "  lines: 1,000-digit subsets; ◆● whole sets at each epoch's end"
+	if len(s.epochX) > 0 {
+		full = fmt.Sprintf("  epoch %d (whole sets ◆●): val %.4f, test %.4f", len(s.epochX), last(s.epochVal), last(s.epochTest))
+	}
+	var lower box
+	switch s.view {
+	case 0:
+		lower = box{title: "filters and feature maps", legend: S.Dim.Render(mapScale),
+			legendFrom: 14, min: 4, draw: func(w, h int) string { return s.mapsView(d, w, h) }}
+	case 1:
+		lower = d.chart("shifts", fmt.Sprintf("accuracy on %d test digits moved by 0–3 pixels", shiftSubset),
+			s.shiftLegend(d), s.drawShifts)
+	case 2:
+		lower = d.chart("loss", "training loss (running mean)", S.Series[2].Render(fmt.Sprintf("━ loss %s", num(s.lossEMA))), s.drawLoss)
+	default:
+		lower = box{title: "confusion on the 10,000 test digits (rows true, columns predicted)", min: 11,
+			draw: func(w, h int) string {
+				return d.throttled("confusion", w, h, func() string {
+					if s.confAt < 0 || s.tr.Batches != s.confAt && (!d.live || s.tr.Batches-s.confAt >= 500) {
+						s.confusion, s.confAt = s.tr.Net.Confusion(s.data.Test), s.tr.Batches
+					}
+					return confusionTable(d, s.confusion, w, h)
+				})
+			}}
+	}
+	lower.title += " (v: next)"
+	return layout{
+		main: box{title: s.digitTitle(), legend: s.verdict(d), essential: s.shownOutputs(),
+			draw: func(w, h int) string { return s.digitView(d, w, h) }},
+		update: s.lastUpdate(d),
+		right: []box{
+			d.chart("accuracy", "accuracy against samples seen",
+				S.Series[1].Render(fmt.Sprintf("┅ val %.3f", va))+"  "+S.Series[0].Render(fmt.Sprintf("━ test %.3f", ta))+S.Dim.Render(full), s.drawAccuracy),
+			lower,
+		},
+	}
+}
+
+func (s *cnn) digitTitle() string {
+	t := fmt.Sprintf("test digit %d of %d (d next, m mistake)", s.digit+1, s.data.Test.Len())
+	if s.dx != 0 || s.dy != 0 {
+		t = fmt.Sprintf("test digit %d moved %+d, %+d px (c centre)", s.digit+1, s.dx, s.dy)
+	}
+	return t
+}
+
+// outputs are both nets' outputs on the digit as moved, and its label.
+func (s *cnn) outputs() (cnnOut, mlpOut []float64, label int) {
+	img := s.data.Test.Image(s.digit)
+	cnnOut = s.tr.Net.Predict(img, s.dx, s.dy)
+	mlpOut = append([]float64(nil), s.mlp.Net.Predict(models.Shift(img, s.dx, s.dy))...)
+	return cnnOut, mlpOut, int(s.data.Test.Labels[s.digit])
+}
+
+func (s *cnn) shownOutputs() []string {
+	out, _, _ := s.outputs()
+	var o []string
+	for _, v := range out {
+		o = append(o, fmt.Sprintf("%.3f", v))
+	}
+	return o
+}
+
+// verdict says whether each net is right about the digit as moved.
+func (s *cnn) verdict(d *drawer) string {
+	c, m, label := s.outputs()
+	say := func(name string, out []float64) string {
+		p := argmax(out)
+		if p != label {
+			return d.S().Bad.Render(fmt.Sprintf("%s %d (%.2f) wrong", name, p, out[p]))
+		}
+		return d.S().Good.Render(fmt.Sprintf("%s %d (%.2f) right", name, p, out[p]))
+	}
+	return fmt.Sprintf("label %d: ", label) + say("CNN", c) + " · " + say("MLP", m)
+}
+
+// digitView draws the moved digit with the CNN's ten outputs.
+func (s *cnn) digitView(d *drawer, w, h int) string {
+	c, _, label := s.outputs()
+	return outputsView(d, models.Shift(s.data.Test.Image(s.digit), s.dx, s.dy), c, label, w, h)
+}
+
+// mapScale says how the filters and feature maps are shaded.
+const mapScale = "red +, blue −, each scaled to its largest |value|"
+
+// picSet is a row of square pictures (filters or feature maps) with the
+// sides they may be drawn at, largest first.
+type picSet struct {
+	name  string
+	pics  [][]float64
+	side  int
+	sides []int
+}
+
+// resample draws a side×side grid at t×t: each value repeated where t is
+// larger, blocks averaged where smaller (t divides side or side divides t).
+func resample(v []float64, side, t int) []float64 {
+	out := make([]float64, t*t)
+	if t >= side {
+		k := t / side
+		for y := range t {
+			for x := range t {
+				out[y*t+x] = v[(y/k)*side+x/k]
+			}
+		}
+		return out
+	}
+	k := side / t
+	for y := range side {
+		for x := range side {
+			out[(y/k)*t+x/k] += v[y*side+x] / float64(k*k)
+		}
+	}
+	return out
+}
+
+// sideBySide puts pictures of equal height side by side, a column apart.
+func sideBySide(pics [][]string) string {
+	lines := make([]string, len(pics[0]))
+	for y := range lines {
+		var row []string
+		for _, p := range pics {
+			row = append(row, p[y])
+		}
+		lines[y] = strings.Join(row, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// mapsView draws C1's filters and the C1 and C3 maps of the digit as
+// moved: each set at the largest size that lets all fit, as many as fit.
+func (s *cnn) mapsView(d *drawer, w, h int) string {
+	return d.throttled("maps", w, h, func() string {
+		m := s.tr.Net.FeatureMaps(s.data.Test.Image(s.digit), s.dx, s.dy)
+		sets := []picSet{
+			{"C1 filters", s.tr.Net.Filters(), 5, []int{10, 5}},
+			{"C1 maps", m.C1, m.Side[0], []int{m.Side[0], m.Side[0] / 2, m.Side[0] / 4}},
+			{"C3 maps", m.C3, m.Side[1], []int{m.Side[1], m.Side[1] / 2}},
+		}
+		rowsOf := func(set picSet, t int) int {
+			per := max(1, (w+1)/(t+1))
+			return 1 + (len(set.pics)+per-1)/per*((t+1)/2)
+		}
+		// the smallest sizes first, then larger while all still fit
+		pick := make([]int, len(sets))
+		for i, set := range sets {
+			pick[i] = len(set.sides) - 1
+		}
+		total := func() int {
+			n := 0
+			for i, set := range sets {
+				n += rowsOf(set, set.sides[pick[i]])
+			}
+			return n
+		}
+		for grown := true; grown; {
+			grown = false
+			for i := range sets {
+				if pick[i] > 0 {
+					pick[i]--
+					if total() <= h {
+						grown = true
+						continue
+					}
+					pick[i]++
+				}
+			}
+		}
+		var parts []string
+		rows := h
+		for i, set := range sets {
+			t := set.sides[pick[i]]
+			lines := (t + 1) / 2
+			per := max(1, (w+1)/(t+1))
+			fit := min(len(set.pics), per*max(0, (rows-1)/lines))
+			if fit == 0 {
+				break
+			}
+			var pics [][]string
+			for _, v := range set.pics[:fit] {
+				pics = append(pics, d.c.shades(resample(v, set.side, t), t, t, true, lines))
+			}
+			var out []string
+			for j := 0; j < fit; j += per {
+				out = append(out, sideBySide(pics[j:min(j+per, fit)]))
+			}
+			head := fmt.Sprintf("%s (%d, %d×%d)", set.name, len(set.pics), set.side, set.side)
+			if fit < len(set.pics) {
+				head = fmt.Sprintf("%s 1–%d of %d (%d×%d)", set.name, fit, len(set.pics), set.side, set.side)
+			}
+			parts = append(parts, d.S().Dim.Render(head)+"\n"+strings.Join(out, "\n"))
+			rows -= 1 + len(out)*lines
+		}
+		return strings.Join(parts, "\n")
+	})
+}
+
+func (s *cnn) shiftLegend(d *drawer) string {
+	S := d.S()
+	if s.shiftAt < 0 {
+		return S.Dim.Render("measuring…")
+	}
+	return S.Series[0].Render(fmt.Sprintf("● CNN %.3f→%.3f", s.shiftCNN[0], s.shiftCNN[2])) + "  " +
+		S.Series[1].Render(fmt.Sprintf("◆ MLP %.3f→%.3f", s.shiftMLP[0], s.shiftMLP[2])) +
+		S.Dim.Render(fmt.Sprintf("  at 0→2 px; after batch %d", s.shiftAt))
+}
+
+func (s *cnn) drawShifts(p *plot) string {
+	if s.shiftAt < 0 {
+		return "measuring the nets on moved digits…"
+	}
+	p.xName, p.yName = "pixels moved", "accuracy"
+	xs := []float64{0, 1, 2, 3}
+	S := p.c.S
+	p.draw([2]float64{0, 3}, [2]float64{0, 1},
+		series{xs: xs, ys: s.shiftCNN[:], style: S.Series[0]},
+		series{xs: xs, ys: s.shiftCNN[:], style: S.Series[0], glyph: '●'},
+		series{xs: xs, ys: s.shiftMLP[:], style: S.Series[1], dash: dashed},
+		series{xs: xs, ys: s.shiftMLP[:], style: S.Series[1], glyph: '◆'})
+	return ""
+}
+
+func (s *cnn) xmax() float64 {
+	return math.Max(float64(s.data.Train.Len()), float64(s.tr.Samples()))
+}
+
+func (s *cnn) drawAccuracy(p *plot) string {
+	p.xName, p.yName = "samples", "accuracy"
+	S := p.c.S
+	lo := 1.0
+	for _, a := range append(append([]float64{}, s.valAcc.ys...), s.testAcc.ys...) {
+		lo = math.Min(lo, a)
+	}
+	lo = math.Max(0, math.Floor(lo*10)/10)
+	p.draw([2]float64{0, s.xmax()}, [2]float64{lo, 1},
+		series{xs: s.valAcc.xs, ys: s.valAcc.ys, style: S.Series[1], dash: dashed},
+		series{xs: s.testAcc.xs, ys: s.testAcc.ys, style: S.Series[0]},
+		series{xs: s.epochX, ys: s.epochVal, style: S.Series[1], glyph: '◆'},
+		series{xs: s.epochX, ys: s.epochTest, style: S.Series[0], glyph: '●'})
+	return ""
+}
+
+func (s *cnn) drawLoss(p *plot) string {
+	p.xName, p.yName = "samples", "loss"
+	hi := 0.0
+	for _, y := range s.loss.ys {
+		hi = math.Max(hi, y)
+	}
+	if len(s.loss.xs) < 2 || !(hi > 0) {
+		return "train a few batches to see the loss"
+	}
+	p.draw([2]float64{0, s.xmax()}, [2]float64{0, hi * 1.1},
+		series{xs: s.loss.xs, ys: s.loss.ys, style: p.c.S.Series[2]})
+	return ""
+}
+
+func (s *cnn) lastUpdate(d *drawer) string {
+	tr := s.tr
+	if tr.Batches == 0 {
+		return d.S().Dim.Render("press n to train on one mini-batch, space to train continuously")
+	}
+	u := tr.Last
+	var norms []string
+	for l, name := range tr.Net.LayerNames() {
+		norms = append(norms, fmt.Sprintf("%s %.3g", name, u.GradNorm[l]))
+	}
+	return d.S().Accent.Render(fmt.Sprintf("batch %d: loss %.4f; v ← μv − η∇C, w ← w + v, η %.3g, μ %g; |∇C| %s; largest C1 change %.2g",
+		tr.Batches, u.Loss, s.net().Rate(), s.p.Momentum, strings.Join(norms, " "), u.MaxFilter))
+}
+
+func (s *cnn) panel(d *drawer, name string, w int) string {
+	if name != "Gradient check" {
+		return wrap(fmt.Sprintf(cnnTheory, s.tr.Net.Weights(), s.mlp.Net.Weights()), w)
+	}
+	lines := []string{fmt.Sprintf("backprop against central finite differences (h = 1e-6) on 2 random inputs, the net after batch %d (x: again on the net as it is):", s.checkAt)}
+	ok := true
+	for _, c := range s.check {
+		lines = append(lines, fmt.Sprintf("%-4s relative error %.2g over %d of its %d parameters", c.Layer, c.Rel, c.Checked, c.Total))
+		ok = ok && c.Rel < 1e-6
+	}
+	if ok {
+		lines = append(lines, d.S().Good.Render("every layer agrees with finite differences"))
+	} else {
+		lines = append(lines, d.S().Bad.Render("disagreement: a bug in a backward pass (or a kink of ReLU or max crossed)"))
+	}
+	return wrap(strings.Join(lines, "\n"), w)
+}
+
+const cnnTheory = `Local receptive fields and shared weights. Hubel and Wiesel (1962) found cells in the cat's visual cortex that answer to an edge at one place and orientation (simple cells) and complex cells that answer to it over a small range of places; Fukushima's neocognitron (1980) stacked the two kinds, and LeCun et al. (1989, 1998) trained such a stack by backpropagation.
+A convolution layer applies one small kernel (5×5 here) at every position: a feature map is z = w ∗ x + b, one kernel's response across the image. The same weights everywhere (weight sharing) means a feature learnt in one place is detected in all, and few parameters: this net has %d against %d for the 300-unit MLP beside it, which reaches lower accuracy (LeCun et al.: LeNet-5 0.95%% test error, LeNet-1 1.7%%, a 300-hidden-unit MLP 4.7%%).
+Pooling (2×2 max or mean) halves each map: a feature moved by a pixel moves its map by a pixel (convolution is equivariant), and after pooling little changes (the prediction is nearly invariant): move the digit with H/J/K/L and watch the maps shift while the prediction stays; the MLP, which has no notion of neighbouring pixels, loses far more (v: the shift chart).
+LeNet-5's C3 reads only some of S2's maps (its table): fewer weights, and maps forced to differ.
+Questions: why does sharing weights help? What do the first-layer filters look like, and why are they like ICA's edge filters? (Both find the localised, oriented edges that natural images and pen strokes are built of; ICA because those are the sparse, independent causes, the network because they are what separates the digits.)`
