@@ -1,5 +1,7 @@
 """The CNN topic's peer: PyTorch on CPU training the same LeNet-5-like net
-(or LeNet-1) on the MNIST files jclub embeds, with the same batch and SGD.
+(or LeNet-1) on the MNIST files jclub embeds, with the same batch and SGD
+with momentum (ReLU and average pooling unless ACT=tanh, POOL=max; C3 full:
+PyTorch has no connection table, and jclub's costs the same as full).
 
 Run by bench/cnn.sh; prints one line per measurement: name, seconds per
 epoch, then the test accuracy. Usage: cnn_peer.py THREADS ARCH BATCH [EPOCHS]
@@ -39,15 +41,19 @@ net = torch.nn.ModuleList([torch.nn.Conv2d(1, maps[0], 5, padding=pad), torch.nn
                           [torch.nn.Linear(fc[i], fc[i + 1]) for i in range(len(fc) - 1)])
 
 
+act = torch.tanh if os.environ.get("ACT") == "tanh" else F.relu
+pool = F.max_pool2d if os.environ.get("POOL") == "max" else F.avg_pool2d
+
+
 def forward(x):
-    x = F.max_pool2d(F.relu(net[0](x)), 2)
-    x = F.max_pool2d(F.relu(net[1](x)), 2).flatten(1)
+    x = pool(act(net[0](x)), 2)
+    x = pool(act(net[1](x)), 2).flatten(1)
     for l in net[2:-1]:
-        x = F.relu(l(x))
+        x = act(l(x))
     return net[-1](x)
 
 
-opt = torch.optim.SGD(net.parameters(), lr=float(os.environ.get("ETA", "0.02")), momentum=0.9)
+opt = torch.optim.SGD(net.parameters(), lr=float(os.environ.get("ETA", "0.03")), momentum=0.9)
 name = "torch_%s_b%d_epoch%s" % (arch, batch, "" if threads == 1 else "_%dt" % threads)
 for e in range(epochs):
     perm = torch.randperm(len(y))

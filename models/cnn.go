@@ -689,15 +689,6 @@ func accuracyOf(preds []int, d Digits) float64 {
 	return float64(c) / float64(d.Len())
 }
 
-// Confusion counts (true, predicted) pairs over d.
-func (n *CNN) Confusion(d Digits) [10][10]int {
-	var c [10][10]int
-	for i, p := range n.Classify(d, 0, 0) {
-		c[d.Labels[i]][p]++
-	}
-	return c
-}
-
 // Maps are a digit's feature maps after the activation, C1's and C3's,
 // each map as rows of its pixels, and the outputs.
 type Maps struct {

@@ -15,6 +15,7 @@ type evalTask struct {
 	d          Digits
 	shift      int
 	pos, right int
+	conf       *[10][10]int // counted where asked for
 }
 
 // Add queues the accuracy of classify on d with every digit moved by
@@ -22,6 +23,21 @@ type evalTask struct {
 func (e *Eval) Add(classify func(d Digits, dx, dy int) []int, d Digits, shift int) int {
 	e.tasks = append(e.tasks, evalTask{classify: classify, d: d, shift: shift})
 	return len(e.tasks) - 1
+}
+
+// AddConfusion queues the confusion matrix of classify on d as it is
+// (rows true, columns predicted), with its accuracy; it returns its index.
+func (e *Eval) AddConfusion(classify func(d Digits, dx, dy int) []int, d Digits) int {
+	e.tasks = append(e.tasks, evalTask{classify: classify, d: d, conf: new([10][10]int)})
+	return len(e.tasks) - 1
+}
+
+// Confusion is task i's confusion matrix (zero until it is measured).
+func (e *Eval) Confusion(i int) [10][10]int {
+	if i >= e.cur || e.tasks[i].conf == nil {
+		return [10][10]int{}
+	}
+	return *e.tasks[i].conf
 }
 
 // Advance classifies up to n more digits and reports whether every
@@ -40,6 +56,9 @@ func (e *Eval) Advance(n int) bool {
 		for i, p := range t.classify(part, t.shift*dir[0], t.shift*dir[1]) {
 			if p == int(part.Labels[i]) {
 				t.right++
+			}
+			if t.conf != nil {
+				t.conf[part.Labels[i]][p]++
 			}
 		}
 		n -= end - t.pos

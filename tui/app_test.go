@@ -237,6 +237,20 @@ func TestGoldenBackprop(t *testing.T) {
 	golden.RequireEqual(t, []byte(v))
 }
 
+// The CNN after 20 batches with its digit moved two pixels right and one
+// down: the filters and maps, then the shift chart.
+func TestGoldenCnn(t *testing.T) {
+	keys := repeat("n", 20)
+	keys = append(keys, "L", "L", "J")
+	for _, view := range []string{"maps", "shifts"} {
+		t.Run(view, func(t *testing.T) {
+			v := finalView(t, Options{Topic: topic.CNN, Seed: 1}, 100, 30, keys...)
+			golden.RequireEqual(t, []byte(v))
+		})
+		keys = append(keys, "v")
+	}
+}
+
 func TestGoldenBoltzmann(t *testing.T) {
 	for _, part := range []string{"encoder", "rbm"} {
 		t.Run(part, func(t *testing.T) {

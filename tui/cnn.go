@@ -35,7 +35,8 @@ type cnn struct {
 	valSub, testSub             models.Digits
 	rate                        rate
 	confusion                   [10][10]int
-	confAt                      int // batches when the confusion was computed (−1: never)
+	confAt                      int  // batches when the nets were frozen for it (−1: never)
+	confPending                 bool // a confusion measurement under way
 	check                       []models.LayerCheck
 	checkAt                     int // batches when the gradient was checked
 	// measurements of frozen copies, a few digits each step
@@ -92,8 +93,7 @@ func (s *cnn) reset(v topic.Values, seed uint64) error {
 		lossEMA: math.NaN(), confAt: -1, shiftAt: -1,
 		valSub: data.Val.Slice(0, 1000), testSub: data.Test.Slice(0, 1000)}
 	s.gradCheck()
-	s.checkpoint(false)
-	s.finish() // the untrained nets, measured at once
+	s.checkpoint(false) // the untrained nets, measured over the first steps
 	return nil
 }
 
@@ -135,6 +135,25 @@ func (s *cnn) checkpoint(whole bool) {
 			s.epochTest = append(s.epochTest, e.Accuracy(wt))
 		}
 	}})
+}
+
+// wantConfusion queues a confusion measurement of the net as it is when
+// the one shown is older than 500 batches (or any, when paused), and
+// completes it at once when now (a paused screen: no steps to spread it).
+func (s *cnn) wantConfusion(now bool) {
+	stale := s.confAt < 0 || s.tr.Batches != s.confAt && (now || s.tr.Batches-s.confAt >= 500)
+	if stale && !s.confPending {
+		net, batches := s.tr.Net.Clone(), s.tr.Batches
+		e := &models.Eval{}
+		i := e.AddConfusion(net.Classify, s.data.Test)
+		s.confPending = true
+		s.pending = append(s.pending, measure{e: e, done: func(e *models.Eval) {
+			s.confusion, s.confAt, s.confPending = e.Confusion(i), batches, false
+		}})
+	}
+	if now && s.confPending {
+		s.finish()
+	}
 }
 
 // measureSome advances the oldest measurement by n digits.
@@ -263,14 +282,17 @@ func (s *cnn) layout(d *drawer) layout {
 	case 2:
 		lower = d.chart("loss", "training loss (running mean)", S.Series[2].Render(fmt.Sprintf("━ loss %s", num(s.lossEMA))), s.drawLoss)
 	default:
-		lower = box{title: "confusion on the 10,000 test digits (rows true, columns predicted)", min: 11,
+		title := "confusion on the 10,000 test digits (rows true, columns predicted)"
+		if s.confAt >= 0 {
+			title = fmt.Sprintf("confusion on the 10,000 test digits after batch %d (rows true, columns predicted)", s.confAt)
+		}
+		lower = box{title: title, min: 11,
 			draw: func(w, h int) string {
-				return d.throttled("confusion", w, h, func() string {
-					if s.confAt < 0 || s.tr.Batches != s.confAt && (!d.live || s.tr.Batches-s.confAt >= 500) {
-						s.confusion, s.confAt = s.tr.Net.Confusion(s.data.Test), s.tr.Batches
-					}
-					return confusionTable(d, s.confusion, w, h)
-				})
+				s.wantConfusion(!d.live)
+				if s.confAt < 0 {
+					return d.S().Dim.Render("classifying the test set…")
+				}
+				return confusionTable(d, s.confusion, w, h)
 			}}
 	}
 	lower.title += " (v: next)"
@@ -280,10 +302,18 @@ func (s *cnn) layout(d *drawer) layout {
 		update: s.lastUpdate(d),
 		right: []box{
 			d.chart("accuracy", "accuracy against samples seen",
-				S.Series[1].Render(fmt.Sprintf("┅ val %.3f", va))+"  "+S.Series[0].Render(fmt.Sprintf("━ test %.3f", ta))+S.Dim.Render(full), s.drawAccuracy),
+				S.Series[1].Render("┅ val "+fixed3(va))+"  "+S.Series[0].Render("━ test "+fixed3(ta))+S.Dim.Render(full), s.drawAccuracy),
 			lower,
 		},
 	}
+}
+
+// fixed3 is an accuracy to three decimals, or "–" before it is measured.
+func fixed3(f float64) string {
+	if math.IsNaN(f) {
+		return "–"
+	}
+	return fmt.Sprintf("%.3f", f)
 }
 
 func (s *cnn) digitTitle() string {
@@ -475,6 +505,9 @@ func (s *cnn) xmax() float64 {
 }
 
 func (s *cnn) drawAccuracy(p *plot) string {
+	if len(s.valAcc.ys) == 0 {
+		return "measuring the untrained net on 1,000 validation and 1,000 test digits…"
+	}
 	p.xName, p.yName = "samples", "accuracy"
 	S := p.c.S
 	lo := 1.0
