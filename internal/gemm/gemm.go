@@ -223,39 +223,58 @@ func product(kk kernelKind, aT, bT bool, i0, i1, j0, j1, k int, alpha float64, a
 	kd := (k + (k+kc-1)/kc - 1) / ((k + kc - 1) / kc)
 	buf.a = grow(buf.a, min(mc, i1-i0+mr)*kd)
 	buf.b = grow(buf.b, kd*(min(nc, j1-j0)+nr))
+	// B read in place where A is a panel or two high: packing it would
+	// copy all of B for one or two passes over it
+	direct := !bT && rows == nil && i1-i0 <= 2*mr
 	for jc := j0; jc < j1; jc += nc {
 		nb := min(nc, j1-jc)
 		for pc := 0; pc < k; pc += kd {
 			kb := min(kd, k-pc)
-			packB(buf.b, nr, bT, b, ldb, rows, pc, kb, jc, nb)
+			var bs []float64
+			if direct {
+				bs = b[pc*ldb+jc:]
+				if edge := nb / nr * nr; edge < nb { // the last, narrow panel packed (zero-padded)
+					packB(buf.b, nr, false, b, ldb, nil, pc, kb, jc+edge, nb-edge)
+				}
+			} else {
+				packB(buf.b, nr, bT, b, ldb, rows, pc, kb, jc, nb)
+			}
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
 				packA(buf.a, mr, aT, a, lda, ic, mb, pc, kb)
-				block(buf, kk, mb, nb, kb, alpha, c[ic*ldc+jc:], ldc)
+				block(buf, kk, mb, nb, kb, alpha, c[ic*ldc+jc:], ldc, bs, ldb)
 			}
 		}
 	}
 }
 
-// block multiplies a packed mb×kb block of A by a packed kb×nb block of B
-// into C, one micro-tile at a time.
-func block(buf *buffers, kk kernelKind, mb, nb, kb int, alpha float64, c []float64, ldc int) {
+// block multiplies a packed mb×kb block of A by a kb×nb block of B into
+// C, one micro-tile at a time. B's panels are packed in buf.b or, where bs
+// is not nil, read in place from bs (row stride ldb) but for a narrow last
+// panel, packed at the start of buf.b.
+func block(buf *buffers, kk kernelKind, mb, nb, kb int, alpha float64, c []float64, ldc int, bs []float64, ldb int) {
 	mr, nr := kk.mr, kk.nr
 	for jr := 0; jr < nb; jr += nr {
-		bp := buf.b[jr*kb:]
 		w := min(nr, nb-jr)
+		bp, stride := buf.b[jr*kb:], nr
+		switch {
+		case bs != nil && w == nr:
+			bp, stride = bs[jr:], ldb
+		case bs != nil:
+			bp = buf.b
+		}
 		for ir := 0; ir < mb; ir += mr {
 			ap := buf.a[ir*kb:]
 			h := min(mr, mb-ir)
 			if h == mr && w == nr {
-				kernel(kk, kb, ap, bp, c[ir*ldc+jr:], ldc, alpha)
+				kernel(kk, kb, ap, bp, stride, c[ir*ldc+jr:], ldc, alpha)
 				continue
 			}
 			// A tile on the edge: compute it whole into a scratch tile
 			// (the packed panels are zero-padded) and add what is inside.
 			t := buf.tile[:mr*nr]
 			clear(t)
-			kernel(kk, kb, ap, bp, t, nr, alpha)
+			kernel(kk, kb, ap, bp, stride, t, nr, alpha)
 			for r := range h {
 				row := c[(ir+r)*ldc+jr : (ir+r)*ldc+jr+w]
 				for j := range row {
@@ -356,31 +375,32 @@ func packB(dst []float64, nr int, bT bool, b []float64, ldb int, rows []int, pc,
 	}
 }
 
-// kernel adds alpha times the product of an mr×k panel of A and a k×nr
-// panel of B (both packed) to the mr×nr tile of C at c (row stride ldc).
-func kernel(kk kernelKind, k int, a, b, c []float64, ldc int, alpha float64) {
+// kernel adds alpha times the product of an mr×k panel of A (packed) and
+// a k×nr panel of B, its rows ldb apart (nr where packed), to the mr×nr
+// tile of C at c (row stride ldc).
+func kernel(kk kernelKind, k int, a, b []float64, ldb int, c []float64, ldc int, alpha float64) {
 	_ = a[kk.mr*k-1]
-	_ = b[kk.nr*k-1]
+	_ = b[(k-1)*ldb+kk.nr-1]
 	_ = c[(kk.mr-1)*ldc+kk.nr-1]
 	switch kk {
 	case avx512:
-		kernel512(k, &a[0], &b[0], &c[0], ldc, alpha)
+		kernel512(k, &a[0], &b[0], &c[0], ldc, alpha, ldb)
 	case avx2:
-		kernel256(k, &a[0], &b[0], &c[0], ldc, alpha)
+		kernel256(k, &a[0], &b[0], &c[0], ldc, alpha, ldb)
 	default:
-		kernelGo(k, a, b, c, ldc, alpha)
+		kernelGo(k, a, b, ldb, c, ldc, alpha)
 	}
 }
 
 // kernelGo is the portable kernel's 6×8 tile in plain Go: one row at a
 // time, its eight sums in registers.
-func kernelGo(k int, a, b, c []float64, ldc int, alpha float64) {
+func kernelGo(k int, a, b []float64, ldb int, c []float64, ldc int, alpha float64) {
 	const mr, nr = 6, 8
 	for r := range mr {
 		var s0, s1, s2, s3, s4, s5, s6, s7 float64
 		for q := range k {
 			x := a[q*mr+r]
-			bq := b[q*nr : q*nr+nr : q*nr+nr]
+			bq := b[q*ldb : q*ldb+nr : q*ldb+nr]
 			s0 += x * bq[0]
 			s1 += x * bq[1]
 			s2 += x * bq[2]

@@ -79,6 +79,8 @@ func TestDgemmAgainstNaive(t *testing.T) {
 		{1, 1, 1}, {1, 1, 7}, {2, 3, 5}, {6, 8, 1}, {6, 8, 256}, {7, 9, 257},
 		{13, 17, 19}, {5, 31, 3}, {97, 89, 83}, {100, 30, 784}, {6, 7841, 25},
 		{101, 513, 300}, {300, 101, 600}, {1, 600, 2}, {600, 1, 3},
+		// B read in place (A a panel or two high) across blocks of n and k
+		{24, 2050, 300}, {12, 16, 513}, {25, 4099, 7},
 	}
 	paths(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(1, 2))

@@ -2,12 +2,13 @@
 
 #include "textflag.h"
 
-// One k step: a row of the B panel (16 values) in Z24 and Z25, each of the
+// One k step: a row of the B panel (16 values; the next row is R9 bytes on) in Z24 and Z25, each of the
 // twelve A values of this k broadcast into Z26 and multiplied into its row
 // of the tile (Z0..Z23, two registers a row).
-#define STEP(aoff, boff) \
-	VMOVUPD boff(DI), Z24 \
-	VMOVUPD boff+64(DI), Z25 \
+#define STEP(aoff) \
+	VMOVUPD (DI), Z24 \
+	VMOVUPD 64(DI), Z25 \
+	ADDQ R9, DI \
 	VBROADCASTSD aoff+0(SI), Z26 \
 	VFMADD231PD Z24, Z26, Z0 \
 	VFMADD231PD Z25, Z26, Z1 \
@@ -45,14 +46,16 @@
 	VFMADD231PD Z24, Z26, Z22 \
 	VFMADD231PD Z25, Z26, Z23
 
-// func kernel512(k int, a, b, c *float64, ldc int, alpha float64)
-TEXT ·kernel512(SB), NOSPLIT, $0-48
+// func kernel512(k int, a, b, c *float64, ldc int, alpha float64, ldb int)
+TEXT ·kernel512(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R8
 	SHLQ $3, R8
+	MOVQ ldb+48(FP), R9
+	SHLQ $3, R9
 	VPXORQ Z0, Z0, Z0
 	VPXORQ Z1, Z1, Z1
 	VPXORQ Z2, Z2, Z2
@@ -82,12 +85,11 @@ TEXT ·kernel512(SB), NOSPLIT, $0-48
 	JZ tail
 
 loop4:
-	STEP(0, 0)
-	STEP(96, 128)
-	STEP(192, 256)
-	STEP(288, 384)
+	STEP(0)
+	STEP(96)
+	STEP(192)
+	STEP(288)
 	ADDQ $384, SI
-	ADDQ $512, DI
 	DECQ BX
 	JNZ loop4
 
@@ -96,9 +98,8 @@ tail:
 	JZ store
 
 loop1:
-	STEP(0, 0)
+	STEP(0)
 	ADDQ $96, SI
-	ADDQ $128, DI
 	DECQ CX
 	JNZ loop1
 

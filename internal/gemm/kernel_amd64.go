@@ -11,13 +11,14 @@ var (
 
 // kernel256 is the 6×8 kernel in AVX2 and FMA (kernel_amd64.s): the tile
 // in twelve YMM registers, a row of B in two, a broadcast element of A in
-// one.
+// one. B's rows are ldb apart: nr for a packed panel, B's own stride for
+// one read in place.
 //
 //go:noescape
-func kernel256(k int, a, b, c *float64, ldc int, alpha float64)
+func kernel256(k int, a, b, c *float64, ldc int, alpha float64, ldb int)
 
 // kernel512 is the 12×16 kernel in AVX-512 (kernel512_amd64.s): the tile
 // in 24 ZMM registers.
 //
 //go:noescape
-func kernel512(k int, a, b, c *float64, ldc int, alpha float64)
+func kernel512(k int, a, b, c *float64, ldc int, alpha float64, ldb int)

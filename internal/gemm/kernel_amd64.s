@@ -2,12 +2,13 @@
 
 #include "textflag.h"
 
-// One k step: a row of the B panel (8 values) in Y12 and Y13, each of the
+// One k step: a row of the B panel (8 values; the next row is R9 bytes on) in Y12 and Y13, each of the
 // six A values of this k broadcast into Y14 and multiplied into its row
 // of the tile (Y0..Y11, two registers a row).
-#define STEP(aoff, boff) \
-	VMOVUPD boff(DI), Y12 \
-	VMOVUPD boff+32(DI), Y13 \
+#define STEP(aoff) \
+	VMOVUPD (DI), Y12 \
+	VMOVUPD 32(DI), Y13 \
+	ADDQ R9, DI \
 	VBROADCASTSD aoff+0(SI), Y14 \
 	VFMADD231PD Y12, Y14, Y0 \
 	VFMADD231PD Y13, Y14, Y1 \
@@ -27,14 +28,16 @@
 	VFMADD231PD Y12, Y14, Y10 \
 	VFMADD231PD Y13, Y14, Y11
 
-// func kernel256(k int, a, b, c *float64, ldc int, alpha float64)
-TEXT ·kernel256(SB), NOSPLIT, $0-48
+// func kernel256(k int, a, b, c *float64, ldc int, alpha float64, ldb int)
+TEXT ·kernel256(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R8
 	SHLQ $3, R8
+	MOVQ ldb+48(FP), R9
+	SHLQ $3, R9
 	VXORPD Y0, Y0, Y0
 	VXORPD Y1, Y1, Y1
 	VXORPD Y2, Y2, Y2
@@ -52,12 +55,11 @@ TEXT ·kernel256(SB), NOSPLIT, $0-48
 	JZ tail
 
 loop4:
-	STEP(0, 0)
-	STEP(48, 64)
-	STEP(96, 128)
-	STEP(144, 192)
+	STEP(0)
+	STEP(48)
+	STEP(96)
+	STEP(144)
 	ADDQ $192, SI
-	ADDQ $256, DI
 	DECQ BX
 	JNZ loop4
 
@@ -66,9 +68,8 @@ tail:
 	JZ store
 
 loop1:
-	STEP(0, 0)
+	STEP(0)
 	ADDQ $48, SI
-	ADDQ $64, DI
 	DECQ CX
 	JNZ loop1
 

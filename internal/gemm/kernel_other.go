@@ -4,9 +4,9 @@ package gemm
 
 const hasAVX2, hasAVX512 = false, false
 
-func kernel256(k int, a, b, c *float64, ldc int, alpha float64) {
+func kernel256(k int, a, b, c *float64, ldc int, alpha float64, ldb int) {
 	panic("gemm: no AVX2 kernel in this build")
 }
-func kernel512(k int, a, b, c *float64, ldc int, alpha float64) {
+func kernel512(k int, a, b, c *float64, ldc int, alpha float64, ldb int) {
 	panic("gemm: no AVX-512 kernel in this build")
 }
