@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 
 	"github.com/jclub/jclub/internal/gemm"
 )
@@ -128,6 +129,7 @@ type CNN struct {
 	dflat []float64
 	prob  []float64 // softmax outputs, B × 10
 	seen  int       // samples trained on
+	twin  *CNN      // a copy with its own buffers, for Classify's second core
 }
 
 // NewCNN initialises a network from rng: weights N(0, g/fan_in) with g 2
@@ -655,9 +657,33 @@ func (n *CNN) Predict(img []byte, dx, dy int) []float64 {
 }
 
 // Classify returns the predicted digit of every image of d shifted by
-// (dx, dy).
+// (dx, dy). A set of a few hundred digits or more is split between the
+// cores, the second half on a twin of the net.
 func (n *CNN) Classify(d Digits, dx, dy int) []int {
 	preds := make([]int, d.Len())
+	if gemm.Threads() < 2 || d.Len() < 4*evalBatch {
+		n.classify(preds, d, dx, dy)
+		return preds
+	}
+	if n.twin == nil {
+		n.twin = n.Clone()
+	}
+	for k, p := range n.params() {
+		copy(n.twin.params()[k].w, p.w)
+	}
+	half := d.Len() / 2
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		n.twin.classify(preds[half:], d.Slice(half, d.Len()), dx, dy)
+	}()
+	n.classify(preds[:half], d.Slice(0, half), dx, dy)
+	wg.Wait()
+	return preds
+}
+
+func (n *CNN) classify(preds []int, d Digits, dx, dy int) {
 	imgs := make([][]byte, 0, evalBatch)
 	for lo := 0; lo < d.Len(); lo += evalBatch {
 		imgs = imgs[:0]
@@ -670,7 +696,6 @@ func (n *CNN) Classify(d Digits, dx, dy int) []int {
 			preds[lo+b] = argmax(n.prob[b*10:][:10])
 		}
 	}
-	return preds
 }
 
 // Accuracy is the fraction of d classified correctly.
@@ -859,12 +884,12 @@ func (t *CNNTrainer) Step() bool {
 // Shifts are the four directions a digit is moved in: right, left, down, up.
 var Shifts = [4][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}}
 
-// ShiftedAccuracy is the accuracy on d with every digit moved by s pixels:
-// the first quarter of d right, the next left, then down, then up (zeros
-// shifted in). classify returns the predictions on a set moved by (dx, dy).
-func ShiftedAccuracy(d Digits, s int, classify func(d Digits, dx, dy int) []int) float64 {
+// ShiftedAccuracy is net's accuracy on d with every digit moved by s
+// pixels: the first quarter of d right, the next left, then down, then up
+// (zeros shifted in).
+func ShiftedAccuracy(d Digits, s int, net Classifier) float64 {
 	var e Eval
-	i := e.Add(classify, d, s)
+	i := e.Add(net, d, s)
 	e.Advance(d.Len())
 	return e.Accuracy(i)
 }
@@ -887,12 +912,35 @@ func Shift(img []byte, dx, dy int) []byte {
 	return out
 }
 
-// ClassifyShifted is the MLP's prediction for every image of d moved by (dx, dy).
+// ClassifyShifted is the MLP's prediction for every image of d moved by
+// (dx, dy), a large set split between the cores as CNN.Classify does.
 func (m *MLP) ClassifyShifted(d Digits, dx, dy int) []int {
 	preds := make([]int, d.Len())
-	for i := range preds {
-		preds[i] = m.Classify(Shift(d.Image(i), dx, dy))
+	one := func(net *MLP, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			preds[i] = net.Classify(Shift(d.Image(i), dx, dy))
+		}
 	}
+	if gemm.Threads() < 2 || d.Len() < 400 {
+		one(m, 0, d.Len())
+		return preds
+	}
+	if m.twin == nil {
+		m.twin = m.Clone()
+	}
+	for l := range m.W {
+		copy(m.twin.W[l], m.W[l])
+		copy(m.twin.B[l], m.B[l])
+	}
+	half := d.Len() / 2
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		one(m.twin, half, d.Len())
+	}()
+	one(m, 0, half)
+	wg.Wait()
 	return preds
 }
 

@@ -114,12 +114,12 @@ func TestEvalAndShift(t *testing.T) {
 	d := data.Test.Slice(0, 203)
 	for s := range 4 {
 		var e Eval
-		i := e.Add(n.Classify, d, s)
+		i := e.Add(n, d, s)
 		steps := 0
 		for !e.Advance(7) {
 			steps++
 		}
-		if want := ShiftedAccuracy(d, s, n.Classify); e.Accuracy(i) != want || steps+1 < 203/7 {
+		if want := ShiftedAccuracy(d, s, n); e.Accuracy(i) != want || steps+1 < 203/7 {
 			t.Errorf("shift %d: in pieces %g after %d, whole %g", s, e.Accuracy(i), steps, want)
 		}
 	}
@@ -229,8 +229,8 @@ func TestCNNLearns(t *testing.T) {
 		for mlp.Epoch < r.epochs {
 			mlp.Step()
 		}
-		c0, c2 := tr.Net.Accuracy(data.Test), ShiftedAccuracy(data.Test, 2, tr.Net.Classify)
-		m0, m2 := mlp.Net.Accuracy(data.Test), ShiftedAccuracy(data.Test, 2, mlp.Net.ClassifyShifted)
+		c0, c2 := tr.Net.Accuracy(data.Test), ShiftedAccuracy(data.Test, 2, tr.Net)
+		m0, m2 := mlp.Net.Accuracy(data.Test), ShiftedAccuracy(data.Test, 2, MovedMLP{MLP: mlp.Net})
 		t.Logf("seed %d, moved 2 px: CNN %.4f → %.4f, MLP %.4f → %.4f", r.seed, c0, c2, m0, m2)
 		if !(c2 > 0.9*c0 && c0-c2 < 0.5*(m0-m2)) {
 			t.Errorf("seed %d, moved 2 px: CNN %.4f → %.4f, MLP %.4f → %.4f", r.seed, c0, c2, m0, m2)

@@ -2,33 +2,45 @@ package models
 
 import "math"
 
+// Classifier predicts the digit of every image of a set moved by (dx, dy).
+type Classifier interface {
+	Classify(d Digits, dx, dy int) []int
+}
+
+// MovedMLP is an MLP as a Classifier of moved digits.
+type MovedMLP struct{ *MLP }
+
+// Classify is ClassifyShifted.
+func (m MovedMLP) Classify(d Digits, dx, dy int) []int { return m.ClassifyShifted(d, dx, dy) }
+
 // Eval measures the accuracy of networks on sets of digits, as they are
 // or moved by some pixels, a few digits at a time: a live screen spreads
-// the work over its steps (classify a frozen copy of the net).
+// the work over its steps (give it a frozen copy of the net). It is plain
+// data: a deep copy of it measures on alone.
 type Eval struct {
 	tasks []evalTask
 	cur   int
 }
 
 type evalTask struct {
-	classify   func(d Digits, dx, dy int) []int
+	net        Classifier
 	d          Digits
 	shift      int
 	pos, right int
 	conf       *[10][10]int // counted where asked for
 }
 
-// Add queues the accuracy of classify on d with every digit moved by
+// Add queues the accuracy of net on d with every digit moved by
 // shift pixels as ShiftedAccuracy moves them, and returns its index.
-func (e *Eval) Add(classify func(d Digits, dx, dy int) []int, d Digits, shift int) int {
-	e.tasks = append(e.tasks, evalTask{classify: classify, d: d, shift: shift})
+func (e *Eval) Add(net Classifier, d Digits, shift int) int {
+	e.tasks = append(e.tasks, evalTask{net: net, d: d, shift: shift})
 	return len(e.tasks) - 1
 }
 
-// AddConfusion queues the confusion matrix of classify on d as it is
+// AddConfusion queues the confusion matrix of net on d as it is
 // (rows true, columns predicted), with its accuracy; it returns its index.
-func (e *Eval) AddConfusion(classify func(d Digits, dx, dy int) []int, d Digits) int {
-	e.tasks = append(e.tasks, evalTask{classify: classify, d: d, conf: new([10][10]int)})
+func (e *Eval) AddConfusion(net Classifier, d Digits) int {
+	e.tasks = append(e.tasks, evalTask{net: net, d: d, conf: new([10][10]int)})
 	return len(e.tasks) - 1
 }
 
@@ -53,7 +65,7 @@ func (e *Eval) Advance(n int) bool {
 		end := min((q+1)*L/4, t.pos+n)
 		part := t.d.Slice(t.pos, end)
 		dir := Shifts[q]
-		for i, p := range t.classify(part, t.shift*dir[0], t.shift*dir[1]) {
+		for i, p := range t.net.Classify(part, t.shift*dir[0], t.shift*dir[1]) {
 			if p == int(part.Labels[i]) {
 				t.right++
 			}

@@ -100,6 +100,7 @@ type MLP struct {
 	keptD   [][]float64
 	kept    int
 	scratch batchScratch
+	twin    *MLP // a copy with its own buffers, for ClassifyShifted's second core
 }
 
 // pixelScale maps a byte to 0..1.

@@ -91,8 +91,8 @@ func runCNN(v Values, seed uint64, steps, every int, out Out) error {
 		cs, ms := [3]float64{nan, nan, nan}, [3]float64{nan, nan, nan}
 		if shifts {
 			for s := 1; s <= 3; s++ {
-				cs[s-1] = models.ShiftedAccuracy(data.Test, s, tr.Net.Classify)
-				ms[s-1] = models.ShiftedAccuracy(data.Test, s, mlp.Net.ClassifyShifted)
+				cs[s-1] = models.ShiftedAccuracy(data.Test, s, tr.Net)
+				ms[s-1] = models.ShiftedAccuracy(data.Test, s, models.MovedMLP{MLP: mlp.Net})
 			}
 		}
 		r = append(r, cs[:]...)

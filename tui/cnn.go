@@ -47,11 +47,43 @@ type cnn struct {
 	shiftAt            int
 }
 
-// measure is an Eval of nets frozen after some batches, with what to do
-// with its results.
+// measure is an Eval of nets frozen after some batches and where its
+// results go (plain data, so that a copy of the state measures on alone).
 type measure struct {
-	e    *models.Eval
-	done func(e *models.Eval)
+	kind    int // one of the measure kinds below
+	e       *models.Eval
+	at      float64 // samples seen when frozen
+	batches int
+	idx     []int // the Eval's tasks, by kind
+}
+
+// Measure kinds.
+const (
+	measureCurve     = iota // idx: val, test subsets
+	measureShifts           // idx: CNN and MLP at 0..3 pixels, interleaved
+	measureWhole            // idx: whole val, whole test
+	measureConfusion        // idx: the test set
+)
+
+// record puts a finished measurement where it is shown.
+func (s *cnn) record(m measure) {
+	e := m.e
+	switch m.kind {
+	case measureCurve:
+		s.valAcc.add(m.at, e.Accuracy(m.idx[0]))
+		s.testAcc.add(m.at, e.Accuracy(m.idx[1]))
+	case measureShifts:
+		for k := range s.shiftCNN {
+			s.shiftCNN[k], s.shiftMLP[k] = e.Accuracy(m.idx[2*k]), e.Accuracy(m.idx[2*k+1])
+		}
+		s.shiftAt = m.batches
+	case measureWhole:
+		s.epochX = append(s.epochX, m.at)
+		s.epochVal = append(s.epochVal, e.Accuracy(m.idx[0]))
+		s.epochTest = append(s.epochTest, e.Accuracy(m.idx[1]))
+	case measureConfusion:
+		s.confusion, s.confAt, s.confPending = e.Confusion(m.idx[0]), m.batches, false
+	}
 }
 
 // evalPerStep is how many digits a training step also classifies for the
@@ -93,7 +125,8 @@ func (s *cnn) reset(v topic.Values, seed uint64) error {
 		lossEMA: math.NaN(), confAt: -1, shiftAt: -1,
 		valSub: data.Val.Slice(0, 1000), testSub: data.Test.Slice(0, 1000)}
 	s.gradCheck()
-	s.checkpoint(false) // the untrained nets, measured over the first steps
+	s.checkpoint(false)
+	s.measureSome(2 * s.valSub.Len()) // the curves' first point at once, the shift chart over the first steps
 	return nil
 }
 
@@ -105,64 +138,41 @@ func (s *cnn) gradCheck() {
 }
 
 // checkpoint freezes copies of both nets and queues their measurement:
-// the 1,000-digit subsets for the curves and the moved test digits for
-// the shift chart, or with whole the whole validation and test sets (at
-// an epoch's end).
+// the 1,000-digit subsets for the curves, then the moved test digits for
+// the shift chart, and with whole the whole validation and test sets (at
+// an epoch's end). Each is shown when it is done.
 func (s *cnn) checkpoint(whole bool) {
-	net, mlp := s.tr.Net.Clone(), s.mlp.Net.Clone()
+	net, mlp := s.tr.Net.Clone(), models.MovedMLP{MLP: s.mlp.Net.Clone()}
 	at, batches := float64(s.tr.Samples()), s.tr.Batches
-	e := &models.Eval{}
-	val, test := e.Add(net.Classify, s.valSub, 0), e.Add(net.Classify, s.testSub, 0)
-	sub := s.data.Test.Slice(0, shiftSubset)
-	var cs, ms [4]int
-	for k := range cs {
-		cs[k], ms[k] = e.Add(net.Classify, sub, k), e.Add(mlp.ClassifyShifted, sub, k)
-	}
-	wv, wt := -1, -1
-	if whole {
-		wv, wt = e.Add(net.Classify, s.data.Val, 0), e.Add(net.Classify, s.data.Test, 0)
-	}
-	s.pending = append(s.pending, measure{e: e, done: func(e *models.Eval) {
-		s.valAcc.add(at, e.Accuracy(val))
-		s.testAcc.add(at, e.Accuracy(test))
-		for k := range cs {
-			s.shiftCNN[k], s.shiftMLP[k] = e.Accuracy(cs[k]), e.Accuracy(ms[k])
-		}
-		s.shiftAt = batches
-		if whole {
-			s.epochX = append(s.epochX, at)
-			s.epochVal = append(s.epochVal, e.Accuracy(wv))
-			s.epochTest = append(s.epochTest, e.Accuracy(wt))
-		}
-	}})
-}
-
-// wantConfusion queues a confusion measurement of the net as it is when
-// the one shown is older than 500 batches (or any, when paused), and
-// completes it at once when now (a paused screen: no steps to spread it).
-func (s *cnn) wantConfusion(now bool) {
-	stale := s.confAt < 0 || s.tr.Batches != s.confAt && (now || s.tr.Batches-s.confAt >= 500)
-	if stale && !s.confPending {
-		net, batches := s.tr.Net.Clone(), s.tr.Batches
+	queue := func(kind int, add func(e *models.Eval) []int) {
 		e := &models.Eval{}
-		i := e.AddConfusion(net.Classify, s.data.Test)
-		s.confPending = true
-		s.pending = append(s.pending, measure{e: e, done: func(e *models.Eval) {
-			s.confusion, s.confAt, s.confPending = e.Confusion(i), batches, false
-		}})
+		s.pending = append(s.pending, measure{kind: kind, e: e, at: at, batches: batches, idx: add(e)})
 	}
-	if now && s.confPending {
-		s.finish()
+	queue(measureCurve, func(e *models.Eval) []int {
+		return []int{e.Add(net, s.valSub, 0), e.Add(net, s.testSub, 0)}
+	})
+	queue(measureShifts, func(e *models.Eval) []int {
+		sub := s.data.Test.Slice(0, shiftSubset)
+		var idx []int
+		for k := range 4 {
+			idx = append(idx, e.Add(net, sub, k), e.Add(mlp, sub, k))
+		}
+		return idx
+	})
+	if whole {
+		queue(measureWhole, func(e *models.Eval) []int {
+			return []int{e.Add(net, s.data.Val, 0), e.Add(net, s.data.Test, 0)}
+		})
 	}
 }
 
-// measureSome advances the oldest measurement by n digits.
+// measureSome advances the oldest measurements by n digits in all.
 func (s *cnn) measureSome(n int) {
 	for n > 0 && len(s.pending) > 0 {
 		m := s.pending[0]
 		left := m.e.Left()
 		if m.e.Advance(n) {
-			m.done(m.e)
+			s.record(m)
 			s.pending = s.pending[1:]
 		}
 		n -= left
@@ -173,6 +183,22 @@ func (s *cnn) measureSome(n int) {
 func (s *cnn) finish() {
 	for len(s.pending) > 0 {
 		s.measureSome(math.MaxInt)
+	}
+}
+
+// wantConfusion queues a confusion measurement of the net as it is when
+// the one shown is older than 500 batches (or any, when paused), and
+// completes it at once when now (a paused screen: no steps to spread it).
+func (s *cnn) wantConfusion(now bool) {
+	stale := s.confAt < 0 || s.tr.Batches != s.confAt && (now || s.tr.Batches-s.confAt >= 500)
+	if stale && !s.confPending {
+		e := &models.Eval{}
+		i := e.AddConfusion(s.tr.Net.Clone(), s.data.Test)
+		s.confPending = true
+		s.pending = append(s.pending, measure{kind: measureConfusion, e: e, batches: s.tr.Batches, idx: []int{i}})
+	}
+	if now && s.confPending {
+		s.finish()
 	}
 }
 
