@@ -2,8 +2,8 @@ package models
 
 import (
 	"math"
-	"os"
 	"math/rand/v2"
+	"os"
 	"testing"
 )
 
@@ -176,15 +176,33 @@ func BenchmarkCNNClassify(b *testing.B) {
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)/1000*1e6, "µs/digit")
 }
 
-// The defaults learn MNIST: past 98% on the test set after one epoch.
-// Opt-in (JCLUB_LONG=1), the bars on more seeds: LeNet-5 at 98%
-// after one epoch and 98.8% after five, LeNet-1 at 98% after five, and
-// under 2-pixel shifts the CNN keeping most of its accuracy while the
-// MLP beside it loses far more.
+// The defaults learn: past 95% on the test set after 300 batches (9,600
+// digits) on two seeds. Opt-in (JCLUB_LONG=1), the bars on three
+// seeds: LeNet-5 at 98% after one epoch and 98.8% after five, LeNet-1 at
+// 98% after five, and under 2-pixel shifts the CNN keeping most of its
+// accuracy while the MLP beside it loses far more.
 func TestCNNLearns(t *testing.T) {
 	data, err := LoadMNIST()
 	if err != nil {
 		t.Fatal(err)
+	}
+	long := os.Getenv("JCLUB_LONG") != ""
+	if !long {
+		for seed := uint64(1); seed <= 2; seed++ {
+			tr, err := NewCNNTrainer(DefaultCNN, data, seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 300 {
+				tr.Step()
+			}
+			if acc := tr.Net.Accuracy(data.Test); !(acc > 0.95) {
+				t.Errorf("seed %d: test accuracy %.4f after 300 batches, want above 0.95", seed, acc)
+			} else {
+				t.Logf("seed %d: test accuracy %.4f after 300 batches", seed, acc)
+			}
+		}
+		return
 	}
 	type run struct {
 		arch   string
@@ -192,14 +210,10 @@ func TestCNNLearns(t *testing.T) {
 		epochs int
 		bar    map[int]float64 // epoch → test accuracy at least
 	}
-	runs := []run{{LeNet5, 1, 1, map[int]float64{1: 0.98}}}
-	long := os.Getenv("JCLUB_LONG") != ""
-	if long {
-		runs = nil
-		for seed := uint64(1); seed <= 3; seed++ {
-			runs = append(runs, run{LeNet5, seed, 5, map[int]float64{1: 0.98, 5: 0.988}},
-				run{LeNet1, seed, 5, map[int]float64{5: 0.98}})
-		}
+	var runs []run
+	for seed := uint64(1); seed <= 3; seed++ {
+		runs = append(runs, run{LeNet5, seed, 5, map[int]float64{1: 0.98, 5: 0.988}},
+			run{LeNet1, seed, 5, map[int]float64{5: 0.98}})
 	}
 	for _, r := range runs {
 		p := DefaultCNN
@@ -218,7 +232,7 @@ func TestCNNLearns(t *testing.T) {
 				t.Errorf("%s seed %d: test accuracy %.4f after %d epoch(s), want at least %.3f", r.arch, r.seed, acc, tr.Epoch, bar)
 			}
 		}
-		if !long || r.arch != LeNet5 {
+		if r.arch != LeNet5 {
 			continue
 		}
 		mp := MLPParams{Sizes: []int{Pixels, 300, 10}, Activation: ReLU, Output: Softmax, Init: InitScaled, Batch: p.Batch, Eta: 0.05, Momentum: 0.9}

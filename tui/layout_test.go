@@ -83,7 +83,7 @@ var variants = map[string][]map[string]string{
 		{"dist": "zipf", "symbols": "256", "batch": "100"}, {"experiment": "plane", "activation": "relu"}},
 	"ica": {{"sources": "5", "kind": "mixed", "algorithm": "extended"}, {"algorithm": "infomax", "compare": "true", "condition": "100"},
 		{"sources": "10", "algorithm": "fastica", "deflation": "true", "contrast": "kurtosis"}, {"kind": "gauss"}},
-	"cnn": {{"arch": "lenet1"}, {"pool": "max", "table": "full"}},
+	"cnn": {{"arch": "lenet1"}},
 	"rnn": {{"task": "letters", "model": "lstm", "hidden": "12"}, {"task": "adding", "model": "srn", "length": "40", "compare": "true"}},
 	"rl": {{"env": "gridworld", "agent": "td", "lambda": "0.5"}, {"env": "gridworld", "agent": "qlearning", "versus": "expected-sarsa"},
 		{"env": "cliff", "agent": "dp", "dp": "policy"}, {"env": "randomwalk", "agent": "mc", "versus": "none"}},

@@ -36,8 +36,9 @@ type kernelKind struct {
 
 var (
 	portable = kernelKind{"go", 6, 8}
-	avx2     = kernelKind{"avx2", 6, 8}     // 12 YMM accumulators
-	avx512   = kernelKind{"avx512", 12, 16} // 24 ZMM accumulators
+	avx2     = kernelKind{"avx2", 6, 8}      // 12 YMM accumulators
+	avx512   = kernelKind{"avx512", 12, 16}  // 24 ZMM accumulators
+	avx512x6 = kernelKind{"avx512x6", 6, 16} // 12 ZMM: A at most six rows high
 )
 
 // maxTile is the largest mr·nr, the edge tile's scratch.
@@ -163,8 +164,8 @@ func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []fl
 		return
 	}
 	kk := use
-	if kk == avx512 && m <= avx2.mr {
-		kk = avx2 // a 12-row tile would be half padding
+	if kk == avx512 && m <= avx512x6.mr {
+		kk = avx512x6 // a 12-row tile would be half padding
 	}
 	p := Threads()
 	if p == 1 || m*n*k < parallelWork {
@@ -385,6 +386,8 @@ func kernel(kk kernelKind, k int, a, b []float64, ldb int, c []float64, ldc int,
 	switch kk {
 	case avx512:
 		kernel512(k, &a[0], &b[0], &c[0], ldc, alpha, ldb)
+	case avx512x6:
+		kernel512x6(k, &a[0], &b[0], &c[0], ldc, alpha, ldb)
 	case avx2:
 		kernel256(k, &a[0], &b[0], &c[0], ldc, alpha, ldb)
 	default:

@@ -22,3 +22,9 @@ func kernel256(k int, a, b, c *float64, ldc int, alpha float64, ldb int)
 //
 //go:noescape
 func kernel512(k int, a, b, c *float64, ldc int, alpha float64, ldb int)
+
+// kernel512x6 is the 6×16 kernel in AVX-512 (kernel512x6_amd64.s), for A
+// at most six rows high: the tile in 12 ZMM registers.
+//
+//go:noescape
+func kernel512x6(k int, a, b, c *float64, ldc int, alpha float64, ldb int)

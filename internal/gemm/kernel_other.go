@@ -10,3 +10,6 @@ func kernel256(k int, a, b, c *float64, ldc int, alpha float64, ldb int) {
 func kernel512(k int, a, b, c *float64, ldc int, alpha float64, ldb int) {
 	panic("gemm: no AVX-512 kernel in this build")
 }
+func kernel512x6(k int, a, b, c *float64, ldc int, alpha float64, ldb int) {
+	panic("gemm: no AVX-512 kernel in this build")
+}

@@ -1,0 +1,123 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// The 6×16 AVX-512 kernel, for products whose A is at most six rows high
+// (a 12-row tile would be half padding): a row of the B panel (16 values;
+// the next row is R9 bytes on) in Z24 and Z25, each of the six A values of
+// this k broadcast into Z26 and multiplied into its row of the tile
+// (Z0..Z11, two registers a row).
+#define STEP6(aoff) \
+	VMOVUPD (DI), Z24 \
+	VMOVUPD 64(DI), Z25 \
+	ADDQ R9, DI \
+	VBROADCASTSD aoff+0(SI), Z26 \
+	VFMADD231PD Z24, Z26, Z0 \
+	VFMADD231PD Z25, Z26, Z1 \
+	VBROADCASTSD aoff+8(SI), Z26 \
+	VFMADD231PD Z24, Z26, Z2 \
+	VFMADD231PD Z25, Z26, Z3 \
+	VBROADCASTSD aoff+16(SI), Z26 \
+	VFMADD231PD Z24, Z26, Z4 \
+	VFMADD231PD Z25, Z26, Z5 \
+	VBROADCASTSD aoff+24(SI), Z26 \
+	VFMADD231PD Z24, Z26, Z6 \
+	VFMADD231PD Z25, Z26, Z7 \
+	VBROADCASTSD aoff+32(SI), Z26 \
+	VFMADD231PD Z24, Z26, Z8 \
+	VFMADD231PD Z25, Z26, Z9 \
+	VBROADCASTSD aoff+40(SI), Z26 \
+	VFMADD231PD Z24, Z26, Z10 \
+	VFMADD231PD Z25, Z26, Z11
+
+// func kernel512x6(k int, a, b, c *float64, ldc int, alpha float64, ldb int)
+TEXT ·kernel512x6(SB), NOSPLIT, $0-56
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $3, R8
+	MOVQ ldb+48(FP), R9
+	SHLQ $3, R9
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	MOVQ CX, BX
+	SHRQ $2, BX
+	JZ tail
+
+loop4:
+	STEP6(0)
+	STEP6(48)
+	STEP6(96)
+	STEP6(144)
+	ADDQ $192, SI
+	DECQ BX
+	JNZ loop4
+
+tail:
+	ANDQ $3, CX
+	JZ store
+
+loop1:
+	STEP6(0)
+	ADDQ $48, SI
+	DECQ CX
+	JNZ loop1
+
+store:
+	// C += alpha·tile, a row at a time.
+	VBROADCASTSD alpha+40(FP), Z26
+	VMOVUPD (DX), Z24
+	VMOVUPD 64(DX), Z25
+	VFMADD231PD Z0, Z26, Z24
+	VFMADD231PD Z1, Z26, Z25
+	VMOVUPD Z24, (DX)
+	VMOVUPD Z25, 64(DX)
+	ADDQ R8, DX
+	VMOVUPD (DX), Z24
+	VMOVUPD 64(DX), Z25
+	VFMADD231PD Z2, Z26, Z24
+	VFMADD231PD Z3, Z26, Z25
+	VMOVUPD Z24, (DX)
+	VMOVUPD Z25, 64(DX)
+	ADDQ R8, DX
+	VMOVUPD (DX), Z24
+	VMOVUPD 64(DX), Z25
+	VFMADD231PD Z4, Z26, Z24
+	VFMADD231PD Z5, Z26, Z25
+	VMOVUPD Z24, (DX)
+	VMOVUPD Z25, 64(DX)
+	ADDQ R8, DX
+	VMOVUPD (DX), Z24
+	VMOVUPD 64(DX), Z25
+	VFMADD231PD Z6, Z26, Z24
+	VFMADD231PD Z7, Z26, Z25
+	VMOVUPD Z24, (DX)
+	VMOVUPD Z25, 64(DX)
+	ADDQ R8, DX
+	VMOVUPD (DX), Z24
+	VMOVUPD 64(DX), Z25
+	VFMADD231PD Z8, Z26, Z24
+	VFMADD231PD Z9, Z26, Z25
+	VMOVUPD Z24, (DX)
+	VMOVUPD Z25, 64(DX)
+	ADDQ R8, DX
+	VMOVUPD (DX), Z24
+	VMOVUPD 64(DX), Z25
+	VFMADD231PD Z10, Z26, Z24
+	VFMADD231PD Z11, Z26, Z25
+	VMOVUPD Z24, (DX)
+	VMOVUPD Z25, 64(DX)
+	VZEROUPPER
+	RET
