@@ -457,7 +457,7 @@ func init() {
 			}},
 		{ID: "translation", From: "Fukushima 1980; LeCun et al. 1998",
 			Text: "Why does a convolutional net still know a digit moved by two pixels, when an MLP does not?",
-			Seed: 1, Steps: 600,
+			Set:  []string{"--moved", "true"}, Seed: 1, Steps: 600,
 			Do: "train, then v to the shift chart, or move a digit with H/J/K/L: its maps move with it and the CNN's answer stays; moved 2 px the CNN keeps most of its accuracy, the MLP loses far more",
 			Expect: func(o Outcome) error {
 				c0, c2 := o.Last("test_accuracy"), o.Last("shift2_accuracy")
