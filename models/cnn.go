@@ -104,6 +104,7 @@ type conv struct {
 	arg           []int32 // max pooling: the window's winner, per pooled unit
 	dz, dcols     []float64
 	dp            []float64 // the gradient at the pooled output
+	serial        bool      // on the calling goroutine alone (its net shares the cores itself)
 }
 
 // dense is a fully connected layer: Z (B × out) = X (B × in) · Wᵀ + b.
@@ -129,7 +130,37 @@ type CNN struct {
 	dflat []float64
 	prob  []float64 // softmax outputs, B × 10
 	seen  int       // samples trained on
-	twin  *CNN      // a copy with its own buffers, for Classify's second core
+	twin  *CNN      // a copy with its own buffers, for the second core
+	// norm is the number of samples the loss is the mean over (the whole
+	// batch, of which this net may do half)
+	norm   int
+	serial bool
+}
+
+// mul is gemm.Dgemm, or DgemmSerial for a net that shares the cores itself.
+func mul(serial, aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	if serial {
+		gemm.DgemmSerial(aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	gemm.Dgemm(aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// split is gemm.Split, or f over all of [0, n) for a serial net.
+func split(serial bool, n, cost int, f func(i0, i1 int)) {
+	if serial {
+		f(0, n)
+		return
+	}
+	gemm.Split(n, cost, f)
+}
+
+// setSerial makes the net's products and loops run on the calling goroutine.
+func (n *CNN) setSerial(on bool) {
+	n.serial = on
+	for _, c := range n.convs {
+		c.serial = on
+	}
 }
 
 // NewCNN initialises a network from rng: weights N(0, g/fan_in) with g 2
@@ -339,7 +370,7 @@ func (n *CNN) forward() {
 		}
 	}
 	for l, d := range n.fcs {
-		gemm.Dgemm(false, true, B, d.out, d.in, 1, d.x, d.in, d.W.w, d.in, 0, d.z, d.out)
+		mul(n.serial, false, true, B, d.out, d.in, 1, d.x, d.in, d.W.w, d.in, 0, d.z, d.out)
 		for b := 0; b < B; b++ {
 			z, a := d.z[b*d.out:][:d.out], d.a[b*d.out:][:d.out]
 			for j := range z {
@@ -384,8 +415,8 @@ func derive(act string, a, g []float64) {
 func (c *conv) forward(x []float64, B int, p CNNParams) {
 	K, N := c.cin*c.k*c.k, B*c.ho*c.wo
 	c.im2col(x, B)
-	gemm.Dgemm(false, false, c.cout, N, K, 1, c.W.w, K, c.cols, N, 0, c.z, N)
-	gemm.Split(c.cout, c.cout*N*8, func(o0, o1 int) {
+	mul(c.serial, false, false, c.cout, N, K, 1, c.W.w, K, c.cols, N, 0, c.z, N)
+	split(c.serial, c.cout, c.cout*N*8, func(o0, o1 int) {
 		for o := o0; o < o1; o++ {
 			z, a := c.z[o*N:][:N], c.a[o*N:][:N]
 			b := c.B.w[o]
@@ -402,7 +433,7 @@ func (c *conv) forward(x []float64, B int, p CNNParams) {
 // (b, y, x) holds x[c][b][y+dy][x+dx].
 func (c *conv) im2col(x []float64, B int) {
 	N, hw, ohw := B*c.ho*c.wo, c.h*c.w, c.ho*c.wo
-	gemm.Split(c.cin*c.k, N*c.k, func(r0, r1 int) {
+	split(c.serial, c.cin*c.k, N*c.k, func(r0, r1 int) {
 		for r := r0; r < r1; r++ {
 			ch, dy := r/c.k, r%c.k
 			for dx := 0; dx < c.k; dx++ {
@@ -430,7 +461,7 @@ func (c *conv) im2col(x []float64, B int) {
 func (c *conv) col2im(dx []float64, B int) {
 	N, hw, ohw := B*c.ho*c.wo, c.h*c.w, c.ho*c.wo
 	clear(dx[:c.cin*B*hw])
-	gemm.Split(c.cin, N*c.k*c.k, func(c0, c1 int) {
+	split(c.serial, c.cin, N*c.k*c.k, func(c0, c1 int) {
 		for ch := c0; ch < c1; ch++ {
 			for dy := 0; dy < c.k; dy++ {
 				for dxk := 0; dxk < c.k; dxk++ {
@@ -455,7 +486,7 @@ func (c *conv) col2im(dx []float64, B int) {
 func (c *conv) pool(B int, kind string) {
 	ph, pw := c.ho/2, c.wo/2
 	planes := c.cout * B
-	gemm.Split(planes, planes*c.ho*c.wo*4, func(q0, q1 int) {
+	split(c.serial, planes, planes*c.ho*c.wo*4, func(q0, q1 int) {
 		for q := q0; q < q1; q++ {
 			a := c.a[q*c.ho*c.wo:][:c.ho*c.wo]
 			p := c.p[q*ph*pw:][:ph*pw]
@@ -486,7 +517,7 @@ func (c *conv) pool(B int, kind string) {
 func (c *conv) unpool(B int, p CNNParams) {
 	ph, pw := c.ho/2, c.wo/2
 	planes := c.cout * B
-	gemm.Split(planes, planes*c.ho*c.wo*4, func(q0, q1 int) {
+	split(c.serial, planes, planes*c.ho*c.wo*4, func(q0, q1 int) {
 		for q := q0; q < q1; q++ {
 			dz := c.dz[q*c.ho*c.wo:][:c.ho*c.wo]
 			clear(dz)
@@ -509,21 +540,26 @@ func (c *conv) unpool(B int, p CNNParams) {
 	})
 }
 
-// backward computes the gradient of the batch's mean loss for labels ys
-// into every layer's g, after forward.
+// backward computes the gradient of the loss for labels ys into every
+// layer's g, after forward: the mean over norm samples (the batch, of
+// which these may be half), or over these where norm is 0.
 func (n *CNN) backward(ys []int) {
 	B := n.nb
+	norm := n.norm
+	if norm == 0 {
+		norm = B
+	}
 	out := n.fcs[len(n.fcs)-1]
 	copy(out.dz, n.prob)
 	for b, y := range ys {
 		out.dz[b*10+y] -= 1
 	}
 	for i := range out.dz {
-		out.dz[i] /= float64(B)
+		out.dz[i] /= float64(norm)
 	}
 	for l := len(n.fcs) - 1; l >= 0; l-- {
 		d := n.fcs[l]
-		gemm.Dgemm(true, false, d.out, d.in, B, 1, d.dz, d.out, d.x, d.in, 0, d.W.g, d.in)
+		mul(n.serial, true, false, d.out, d.in, B, 1, d.dz, d.out, d.x, d.in, 0, d.W.g, d.in)
 		clear(d.B.g)
 		for b := 0; b < B; b++ {
 			for j, v := range d.dz[b*d.out:][:d.out] {
@@ -534,7 +570,7 @@ func (n *CNN) backward(ys []int) {
 		if l == 0 {
 			dx = n.dflat
 		}
-		gemm.Dgemm(false, false, B, d.in, d.out, 1, d.dz, d.out, d.W.w, d.in, 0, dx, d.in)
+		mul(n.serial, false, false, B, d.in, d.out, 1, d.dz, d.out, d.W.w, d.in, 0, dx, d.in)
 		if l > 0 {
 			below := n.fcs[l-1]
 			copy(below.dz, dx)
@@ -552,7 +588,7 @@ func (n *CNN) backward(ys []int) {
 	c.unpool(B, n.p)
 	c.grads(B)
 	K, N := c.cin*c.k*c.k, B*c.ho*c.wo
-	gemm.Dgemm(true, false, K, N, c.cout, 1, c.W.w, K, c.dz, N, 0, c.dcols, N)
+	mul(c.serial, true, false, K, N, c.cout, 1, c.W.w, K, c.dz, N, 0, c.dcols, N)
 	c0 := n.convs[0]
 	c.col2im(c0.dp, B)
 	c0.unpool(B, n.p)
@@ -562,7 +598,7 @@ func (n *CNN) backward(ys []int) {
 // grads sets the weights' and biases' gradients from dz: dW = dZ · colsᵀ.
 func (c *conv) grads(B int) {
 	K, N := c.cin*c.k*c.k, B*c.ho*c.wo
-	gemm.Dgemm(false, true, c.cout, K, N, 1, c.dz, N, c.cols, N, 0, c.W.g, K)
+	mul(c.serial, false, true, c.cout, K, N, 1, c.dz, N, c.cols, N, 0, c.W.g, K)
 	if c.mask != nil {
 		for i, m := range c.mask {
 			c.W.g[i] *= m
@@ -597,16 +633,51 @@ type CNNUpdate struct {
 
 // TrainBatch does one step of SGD with momentum on the images of d at
 // indices batch: v ← μv − η∇C, w ← w + v, C the batch's mean cross-entropy.
+// The batch is done in two halves, the second on a twin of the net, and
+// their gradients summed: on two cores at once, on one in turn, with the
+// same numbers either way.
 func (n *CNN) TrainBatch(d Digits, batch []int) CNNUpdate {
-	imgs := make([][]byte, len(batch))
-	ys := make([]int, len(batch))
-	for k, i := range batch {
-		imgs[k], ys[k] = d.Image(i), int(d.Labels[i])
+	half := func(net *CNN, part []int) float64 {
+		imgs := make([][]byte, len(part))
+		ys := make([]int, len(part))
+		for k, i := range part {
+			imgs[k], ys[k] = d.Image(i), int(d.Labels[i])
+		}
+		net.norm = len(batch)
+		net.load(imgs, 0, 0)
+		net.forward()
+		net.backward(ys)
+		return net.loss(ys) * float64(len(part))
 	}
-	n.load(imgs, 0, 0)
-	n.forward()
-	u := CNNUpdate{Loss: n.loss(ys)}
-	n.backward(ys)
+	var u CNNUpdate
+	if h := len(batch) / 2; h == 0 {
+		u.Loss = half(n, batch) / float64(len(batch))
+	} else {
+		t := n.syncTwin()
+		var other float64
+		if gemm.Threads() >= 2 {
+			n.setSerial(true)
+			t.setSerial(true)
+			var wg sync.WaitGroup
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				other = half(t, batch[h:])
+			}()
+			u.Loss = half(n, batch[:h])
+			wg.Wait()
+			n.setSerial(false)
+		} else {
+			u.Loss, other = half(n, batch[:h]), half(t, batch[h:])
+		}
+		u.Loss = (u.Loss + other) / float64(len(batch))
+		tp := t.params()
+		for k, p := range n.params() {
+			for i, g := range tp[k].g {
+				p.g[i] += g
+			}
+		}
+	}
 	eta := n.Rate()
 	n.seen += len(batch)
 	names := len(n.LayerNames())
@@ -663,6 +734,18 @@ func (n *CNN) Predict(img []byte, dx, dy int) []float64 {
 	return n.Outputs([][]byte{img}, dx, dy)[0]
 }
 
+// syncTwin returns the net's twin (made on first use) with its weights.
+func (n *CNN) syncTwin() *CNN {
+	if n.twin == nil {
+		n.twin = n.Clone()
+	}
+	tp := n.twin.params()
+	for k, p := range n.params() {
+		copy(tp[k].w, p.w)
+	}
+	return n.twin
+}
+
 // Classify returns the predicted digit of every image of d shifted by
 // (dx, dy). A set of a few hundred digits or more is split between the
 // cores, the second half on a twin of the net.
@@ -672,18 +755,16 @@ func (n *CNN) Classify(d Digits, dx, dy int) []int {
 		n.classify(preds, d, dx, dy)
 		return preds
 	}
-	if n.twin == nil {
-		n.twin = n.Clone()
-	}
-	for k, p := range n.params() {
-		copy(n.twin.params()[k].w, p.w)
-	}
+	t := n.syncTwin()
+	n.setSerial(true)
+	t.setSerial(true)
+	defer n.setSerial(false)
 	half := d.Len() / 2
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		n.twin.classify(preds[half:], d.Slice(half, d.Len()), dx, dy)
+		t.classify(preds[half:], d.Slice(half, d.Len()), dx, dy)
 	}()
 	n.classify(preds[:half], d.Slice(0, half), dx, dy)
 	wg.Wait()
@@ -794,6 +875,7 @@ type LayerCheck struct {
 func (n *CNN) GradCheck(rng *rand.Rand, samples, per int, h float64) []LayerCheck {
 	B := samples
 	n.buffers(B)
+	n.norm = 0 // the mean over these samples
 	for i := range n.x {
 		n.x[i] = rng.Float64()
 	}

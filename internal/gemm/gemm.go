@@ -134,17 +134,23 @@ func valid(aT, bT bool, m, n, k, la, lda, lb, ldb, lc, ldc int) bool {
 // (k×n, or n×k with bT). C is m×n with row stride ldc. The shapes must be
 // valid; Impl.Dgemm is the checked entry.
 func Dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	dgemm(aT, bT, m, n, k, alpha, a, lda, b, ldb, nil, beta, c, ldc)
+	dgemm(Threads(), aT, bT, m, n, k, alpha, a, lda, b, ldb, nil, beta, c, ldc)
+}
+
+// DgemmSerial is Dgemm on the calling goroutine alone, for callers that
+// share the work between the cores themselves.
+func DgemmSerial(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	dgemm(1, aT, bT, m, n, k, alpha, a, lda, b, ldb, nil, beta, c, ldc)
 }
 
 // DgemmRows computes C = alpha·A·B[rows]+ beta·C, B[rows] being the
 // len(rows)×n matrix of B's rows listed in rows (k = len(rows)): a product
 // with a sparse input's non-zero columns, without gathering B's rows first.
 func DgemmRows(m, n int, alpha float64, a []float64, lda int, b []float64, ldb int, rows []int, beta float64, c []float64, ldc int) {
-	dgemm(false, false, m, n, len(rows), alpha, a, lda, b, ldb, rows, beta, c, ldc)
+	dgemm(Threads(), false, false, m, n, len(rows), alpha, a, lda, b, ldb, rows, beta, c, ldc)
 }
 
-func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, rows []int, beta float64, c []float64, ldc int) {
+func dgemm(p int, aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, rows []int, beta float64, c []float64, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -167,7 +173,6 @@ func dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []fl
 	if kk == avx512 && m <= avx512x6.mr {
 		kk = avx512x6 // a 12-row tile would be half padding
 	}
-	p := Threads()
 	if p == 1 || m*n*k < parallelWork {
 		product(kk, aT, bT, 0, m, 0, n, k, alpha, a, lda, b, ldb, rows, c, ldc)
 		return
