@@ -111,7 +111,6 @@ type conv struct {
 type dense struct {
 	in, out int
 	W, B    param
-	x       []float64 // the batch's input (a view of the layer below's output)
 	z, a    []float64
 	dz, dx  []float64
 }
@@ -128,7 +127,6 @@ type CNN struct {
 	x     []float64 // the batch's input, [sample][y][x]
 	flat  []float64 // S4 as rows of samples, B × (maps·y·x)
 	dflat []float64
-	prob  []float64 // softmax outputs, B × 10
 	seen  int       // samples trained on
 	twin  *CNN      // a copy with its own buffers, for the second core
 	// norm is the number of samples the loss is the mean over (the whole
@@ -304,15 +302,24 @@ func (n *CNN) buffers(B int) {
 	}
 	n.flat = grow(n.flat, B*n.fcs[0].in)
 	n.dflat = grow(n.dflat, B*n.fcs[0].in)
-	x := n.flat
 	for _, d := range n.fcs {
-		d.x = x
 		d.z, d.a = grow(d.z, B*d.out), grow(d.a, B*d.out)
 		d.dz, d.dx = grow(d.dz, B*d.out), grow(d.dx, B*d.in)
-		x = d.a
 	}
-	n.prob = n.fcs[len(n.fcs)-1].a
 }
+
+// in is fully connected layer l's input: S4's maps as rows of samples, or
+// the layer below's output. (A view taken when used, not kept: a deep copy
+// of the net keeps no alias.)
+func (n *CNN) in(l int) []float64 {
+	if l == 0 {
+		return n.flat
+	}
+	return n.fcs[l-1].a
+}
+
+// probs are the softmax outputs of the batch, B × 10.
+func (n *CNN) probs() []float64 { return n.fcs[len(n.fcs)-1].a }
 
 // Standardised input: a pixel v of 0..255 enters as (v/255 − mean)/sd,
 // with MNIST's training mean and standard deviation, so that the input has
@@ -353,7 +360,7 @@ func (n *CNN) load(imgs [][]byte, dx, dy int) {
 }
 
 // forward runs the loaded batch through the network; the softmax outputs
-// are in n.prob.
+// are n.probs().
 func (n *CNN) forward() {
 	B := n.nb
 	in := n.x
@@ -370,7 +377,7 @@ func (n *CNN) forward() {
 		}
 	}
 	for l, d := range n.fcs {
-		mul(n.serial, false, true, B, d.out, d.in, 1, d.x, d.in, d.W.w, d.in, 0, d.z, d.out)
+		mul(n.serial, false, true, B, d.out, d.in, 1, n.in(l), d.in, d.W.w, d.in, 0, d.z, d.out)
 		for b := 0; b < B; b++ {
 			z, a := d.z[b*d.out:][:d.out], d.a[b*d.out:][:d.out]
 			for j := range z {
@@ -550,7 +557,7 @@ func (n *CNN) backward(ys []int) {
 		norm = B
 	}
 	out := n.fcs[len(n.fcs)-1]
-	copy(out.dz, n.prob)
+	copy(out.dz, n.probs())
 	for b, y := range ys {
 		out.dz[b*10+y] -= 1
 	}
@@ -559,7 +566,7 @@ func (n *CNN) backward(ys []int) {
 	}
 	for l := len(n.fcs) - 1; l >= 0; l-- {
 		d := n.fcs[l]
-		mul(n.serial, true, false, d.out, d.in, B, 1, d.dz, d.out, d.x, d.in, 0, d.W.g, d.in)
+		mul(n.serial, true, false, d.out, d.in, B, 1, d.dz, d.out, n.in(l), d.in, 0, d.W.g, d.in)
 		clear(d.B.g)
 		for b := 0; b < B; b++ {
 			for j, v := range d.dz[b*d.out:][:d.out] {
@@ -617,7 +624,7 @@ func (c *conv) grads(B int) {
 func (n *CNN) loss(ys []int) float64 {
 	var s float64
 	for b, y := range ys {
-		s -= math.Log(max(n.prob[b*10+y], 1e-300))
+		s -= math.Log(max(n.probs()[b*10+y], 1e-300))
 	}
 	return s / float64(len(ys))
 }
@@ -723,7 +730,7 @@ func (n *CNN) Outputs(imgs [][]byte, dx, dy int) [][]float64 {
 		n.load(part, dx, dy)
 		n.forward()
 		for b := range part {
-			out = append(out, slices.Clone(n.prob[b*10:][:10]))
+			out = append(out, slices.Clone(n.probs()[b*10:][:10]))
 		}
 	}
 	return out
@@ -781,7 +788,7 @@ func (n *CNN) classify(preds []int, d Digits, dx, dy int) {
 		n.load(imgs, dx, dy)
 		n.forward()
 		for b := range imgs {
-			preds[lo+b] = argmax(n.prob[b*10:][:10])
+			preds[lo+b] = argmax(n.probs()[b*10:][:10])
 		}
 	}
 }
@@ -828,7 +835,7 @@ func (n *CNN) FeatureMaps(img []byte, dx, dy int) Maps {
 		}
 		m.Side[s] = c.ho
 	}
-	m.Outputs = slices.Clone(n.prob[:10])
+	m.Outputs = slices.Clone(n.probs()[:10])
 	return m
 }
 
