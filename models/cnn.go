@@ -127,8 +127,8 @@ type CNN struct {
 	x     []float64 // the batch's input, [sample][y][x]
 	flat  []float64 // S4 as rows of samples, B × (maps·y·x)
 	dflat []float64
-	seen  int       // samples trained on
-	twin  *CNN      // a copy with its own buffers, for the second core
+	seen  int  // samples trained on
+	twin  *CNN // a copy with its own buffers, for the second core
 	// norm is the number of samples the loss is the mean over (the whole
 	// batch, of which this net may do half)
 	norm   int
