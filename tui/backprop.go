@@ -19,16 +19,11 @@ import (
 // network's outputs, the confusion matrix, first-layer weights and a
 // gradient check.
 type backprop struct {
-	data    *models.MNIST
-	tr      *models.Trainer
-	view    int // 0 loss, 1 confusion, 2 weights
-	digit   int // index into the test set
-	valAcc  trace
-	testAcc trace
-	// accuracy on the whole validation and test sets at the end of each epoch
-	epochX, epochVal, epochTest []float64
-	loss                        trace
-	lossEMA                     float64
+	data  *models.MNIST
+	tr    *models.Trainer
+	view  int // 0 loss, 1 confusion, 2 weights
+	digit int // index into the test set
+	curves
 	// a fixed subset for checkpoints between epochs
 	valSub, testSub models.Digits
 	rate            rate
@@ -59,7 +54,7 @@ func (s *backprop) reset(v topic.Values, seed uint64) error {
 	if err != nil {
 		return err
 	}
-	*s = backprop{data: data, tr: tr, p: p, view: s.view, digit: s.digit, lossEMA: math.NaN(), confAt: -1,
+	*s = backprop{data: data, tr: tr, p: p, view: s.view, digit: s.digit, curves: newCurves(), confAt: -1,
 		valSub: data.Val.Slice(0, 1000), testSub: data.Test.Slice(0, 1000)}
 	s.checkpoint()
 	s.check = models.SmallGradCheck(p, seed)
@@ -80,14 +75,7 @@ func (s *backprop) finished(v topic.Values) (bool, string) {
 func (s *backprop) step() {
 	epochDone := s.tr.Step()
 	s.rate.tick(s.tr.Batches)
-	if math.IsNaN(s.lossEMA) {
-		s.lossEMA = s.tr.LastLoss
-	} else {
-		s.lossEMA = 0.98*s.lossEMA + 0.02*s.tr.LastLoss
-	}
-	if s.tr.Batches%25 == 0 {
-		s.loss.add(float64(s.tr.Samples()), s.lossEMA)
-	}
+	s.addLoss(s.tr.Batches, float64(s.tr.Samples()), s.tr.LastLoss)
 	if epochDone || s.tr.Batches%checkpointEvery == 0 {
 		s.checkpoint()
 	}
@@ -158,16 +146,11 @@ func (s *backprop) status() string {
 }
 
 func (s *backprop) layout(d *drawer) layout {
-	S := d.S()
-	va, ta := last(s.valAcc.ys), last(s.testAcc.ys)
-	full := "  lines: 1,000-digit subsets; ◆● whole sets at each epoch's end"
-	if len(s.epochX) > 0 {
-		full = fmt.Sprintf("  epoch %d (whole sets ◆●): val %.4f, test %.4f", len(s.epochX), last(s.epochVal), last(s.epochTest))
-	}
+	xmax := math.Max(float64(s.data.Train.Len()), float64(s.tr.Samples()))
 	var lower box
 	switch s.view {
 	case 0:
-		lower = d.chart("loss", "training loss (running mean)", S.Series[2].Render(fmt.Sprintf("━ loss %s", num(s.lossEMA))), s.drawLoss)
+		lower = s.lossChart(d, xmax)
 	case 1:
 		lower = box{title: "confusion on the 10,000 test digits (rows true, columns predicted)", min: 11,
 			draw: func(w, h int) string {
@@ -183,46 +166,8 @@ func (s *backprop) layout(d *drawer) layout {
 		main: box{title: fmt.Sprintf("test digit %d of %d (d next, m next mistake)", s.digit+1, s.data.Test.Len()),
 			legend: s.verdict(d), essential: s.shownOutputs(), draw: func(w, h int) string { return s.digitView(d, w, h) }},
 		update: s.lastUpdate(d),
-		right: []box{
-			d.chart("accuracy", "accuracy against samples seen",
-				S.Series[1].Render(fmt.Sprintf("┅ val %.3f", va))+"  "+S.Series[0].Render(fmt.Sprintf("━ test %.3f", ta))+S.Dim.Render(full), s.drawAccuracy),
-			lower,
-		},
+		right:  []box{s.accuracyChart(d, xmax), lower},
 	}
-}
-
-func (s *backprop) xmax() float64 {
-	return math.Max(float64(s.data.Train.Len()), float64(s.tr.Samples()))
-}
-
-func (s *backprop) drawAccuracy(p *plot) string {
-	p.xName, p.yName = "samples", "accuracy"
-	S := p.c.S
-	lo := 1.0
-	for _, a := range append(append([]float64{}, s.valAcc.ys...), s.testAcc.ys...) {
-		lo = math.Min(lo, a)
-	}
-	lo = math.Max(0, math.Floor(lo*10)/10)
-	p.draw([2]float64{0, s.xmax()}, [2]float64{lo, 1},
-		series{xs: s.valAcc.xs, ys: s.valAcc.ys, style: S.Series[1], dash: dashed},
-		series{xs: s.testAcc.xs, ys: s.testAcc.ys, style: S.Series[0]},
-		series{xs: s.epochX, ys: s.epochVal, style: S.Series[1], glyph: '◆'},
-		series{xs: s.epochX, ys: s.epochTest, style: S.Series[0], glyph: '●'})
-	return ""
-}
-
-func (s *backprop) drawLoss(p *plot) string {
-	p.xName, p.yName = "samples", "loss"
-	hi := 0.0
-	for _, y := range s.loss.ys {
-		hi = math.Max(hi, y)
-	}
-	if len(s.loss.xs) < 2 || !(hi > 0) {
-		return "train a few batches to see the loss"
-	}
-	p.draw([2]float64{0, s.xmax()}, [2]float64{0, hi * 1.1},
-		series{xs: s.loss.xs, ys: s.loss.ys, style: p.c.S.Series[2]})
-	return ""
 }
 
 // outputs are the net's outputs on the digit on display, its label and

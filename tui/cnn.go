@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/jclub/jclub/models"
 	"github.com/jclub/jclub/topic"
@@ -19,26 +20,21 @@ import (
 // and C3 feature maps; accuracy under shifts; curves; confusion; a
 // gradient check of every layer.
 type cnn struct {
-	data    *models.MNIST
-	tr      *models.CNNTrainer
-	mlp     *models.Trainer
-	p       models.CNNParams
-	view    int // the lower box: 0 feature maps, 1 shifts, 2 loss, 3 confusion
-	digit   int // index into the test set
-	dx, dy  int // the digit moved by, in pixels
-	valAcc  trace
-	testAcc trace
-	// the whole validation and test sets at each epoch's end
-	epochX, epochVal, epochTest []float64
-	loss                        trace
-	lossEMA                     float64
-	valSub, testSub             models.Digits
-	rate                        rate
-	confusion                   [10][10]int
-	confAt                      int  // batches when the nets were frozen for it (−1: never)
-	confPending                 bool // a confusion measurement under way
-	check                       []models.LayerCheck
-	checkAt                     int // batches when the gradient was checked
+	data   *models.MNIST
+	tr     *models.CNNTrainer
+	mlp    *models.Trainer
+	p      models.CNNParams
+	view   int // the lower box: 0 feature maps, 1 shifts, 2 loss, 3 confusion
+	digit  int // index into the test set
+	dx, dy int // the digit moved by, in pixels
+	curves
+	valSub, testSub models.Digits
+	rate            rate
+	confusion       [10][10]int
+	confAt          int  // batches when the nets were frozen for it (−1: never)
+	confPending     bool // a confusion measurement under way
+	check           []models.LayerCheck
+	checkAt         int // batches when the gradient was checked
 	// measurements of frozen copies, a few digits each step
 	pending []measure
 	// accuracy on the test subset moved by 0..3 pixels, CNN and MLP, and
@@ -122,7 +118,7 @@ func (s *cnn) reset(v topic.Values, seed uint64) error {
 		return err
 	}
 	*s = cnn{data: data, tr: tr, mlp: mlp, p: p, view: s.view, digit: s.digit, dx: s.dx, dy: s.dy,
-		lossEMA: math.NaN(), confAt: -1, shiftAt: -1,
+		curves: newCurves(), confAt: -1, shiftAt: -1,
 		valSub: data.Val.Slice(0, 1000), testSub: data.Test.Slice(0, 1000)}
 	s.gradCheck()
 	s.checkpoint(false)
@@ -215,14 +211,7 @@ func (s *cnn) step() {
 	epochDone := s.tr.Step()
 	s.mlp.Step()
 	s.rate.tick(s.tr.Batches)
-	if math.IsNaN(s.lossEMA) {
-		s.lossEMA = s.tr.LastLoss
-	} else {
-		s.lossEMA = 0.98*s.lossEMA + 0.02*s.tr.LastLoss
-	}
-	if s.tr.Batches%25 == 0 {
-		s.loss.add(float64(s.tr.Samples()), s.lossEMA)
-	}
+	s.addLoss(s.tr.Batches, float64(s.tr.Samples()), s.tr.LastLoss)
 	if epochDone || s.tr.Batches%checkpointEvery == 0 {
 		s.checkpoint(epochDone)
 	}
@@ -244,7 +233,7 @@ func (s *cnn) key(msg tea.KeyMsg) bool {
 	case key.Matches(msg, mistakeKey):
 		for k := 1; k <= n; k++ {
 			i := (s.digit + k) % n
-			if argmax(s.tr.Net.Predict(s.data.Test.Image(i), s.dx, s.dy)) != int(s.data.Test.Labels[i]) {
+			if floats.MaxIdx(s.tr.Net.Predict(s.data.Test.Image(i), s.dx, s.dy)) != int(s.data.Test.Labels[i]) {
 				s.digit = i
 				break
 			}
@@ -269,16 +258,6 @@ func (s *cnn) key(msg tea.KeyMsg) bool {
 	return true
 }
 
-func argmax(v []float64) int {
-	k := 0
-	for j := range v {
-		if v[j] > v[k] {
-			k = j
-		}
-	}
-	return k
-}
-
 func (s *cnn) status() string {
 	tr := s.tr
 	per := tr.BatchesPerEpoch()
@@ -292,11 +271,7 @@ func (s *cnn) status() string {
 
 func (s *cnn) layout(d *drawer) layout {
 	S := d.S()
-	va, ta := last(s.valAcc.ys), last(s.testAcc.ys)
-	full := "  lines: 1,000-digit subsets; ◆● whole sets at each epoch's end"
-	if len(s.epochX) > 0 {
-		full = fmt.Sprintf("  epoch %d (whole sets ◆●): val %.4f, test %.4f", len(s.epochX), last(s.epochVal), last(s.epochTest))
-	}
+	xmax := math.Max(float64(s.data.Train.Len()), float64(s.tr.Samples()))
 	var lower box
 	switch s.view {
 	case 0:
@@ -306,7 +281,7 @@ func (s *cnn) layout(d *drawer) layout {
 		lower = d.chart("shifts", fmt.Sprintf("accuracy on %d test digits moved by 0–3 pixels", shiftSubset),
 			s.shiftLegend(d), s.drawShifts)
 	case 2:
-		lower = d.chart("loss", "training loss (running mean)", S.Series[2].Render(fmt.Sprintf("━ loss %s", num(s.lossEMA))), s.drawLoss)
+		lower = s.lossChart(d, xmax)
 	default:
 		title := "confusion on the 10,000 test digits (rows true, columns predicted)"
 		if s.confAt >= 0 {
@@ -326,20 +301,8 @@ func (s *cnn) layout(d *drawer) layout {
 		main: box{title: s.digitTitle(), legend: s.verdict(d), essential: s.shownOutputs(),
 			draw: func(w, h int) string { return s.digitView(d, w, h) }},
 		update: s.lastUpdate(d),
-		right: []box{
-			d.chart("accuracy", "accuracy against samples seen",
-				S.Series[1].Render("┅ val "+fixed3(va))+"  "+S.Series[0].Render("━ test "+fixed3(ta))+S.Dim.Render(full), s.drawAccuracy),
-			lower,
-		},
+		right:  []box{s.accuracyChart(d, xmax), lower},
 	}
-}
-
-// fixed3 is an accuracy to three decimals, or "–" before it is measured.
-func fixed3(f float64) string {
-	if math.IsNaN(f) {
-		return "–"
-	}
-	return fmt.Sprintf("%.3f", f)
 }
 
 func (s *cnn) digitTitle() string {
@@ -371,7 +334,7 @@ func (s *cnn) shownOutputs() []string {
 func (s *cnn) verdict(d *drawer) string {
 	c, m, label := s.outputs()
 	say := func(name string, out []float64) string {
-		p := argmax(out)
+		p := floats.MaxIdx(out)
 		if p != label {
 			return d.S().Bad.Render(fmt.Sprintf("%s %d (%.2f) wrong", name, p, out[p]))
 		}
@@ -523,43 +486,6 @@ func (s *cnn) drawShifts(p *plot) string {
 		series{xs: xs, ys: s.shiftCNN[:], style: S.Series[0], glyph: '●'},
 		series{xs: xs, ys: s.shiftMLP[:], style: S.Series[1], dash: dashed},
 		series{xs: xs, ys: s.shiftMLP[:], style: S.Series[1], glyph: '◆'})
-	return ""
-}
-
-func (s *cnn) xmax() float64 {
-	return math.Max(float64(s.data.Train.Len()), float64(s.tr.Samples()))
-}
-
-func (s *cnn) drawAccuracy(p *plot) string {
-	if len(s.valAcc.ys) == 0 {
-		return "measuring the untrained net on 1,000 validation and 1,000 test digits…"
-	}
-	p.xName, p.yName = "samples", "accuracy"
-	S := p.c.S
-	lo := 1.0
-	for _, a := range append(append([]float64{}, s.valAcc.ys...), s.testAcc.ys...) {
-		lo = math.Min(lo, a)
-	}
-	lo = math.Max(0, math.Floor(lo*10)/10)
-	p.draw([2]float64{0, s.xmax()}, [2]float64{lo, 1},
-		series{xs: s.valAcc.xs, ys: s.valAcc.ys, style: S.Series[1], dash: dashed},
-		series{xs: s.testAcc.xs, ys: s.testAcc.ys, style: S.Series[0]},
-		series{xs: s.epochX, ys: s.epochVal, style: S.Series[1], glyph: '◆'},
-		series{xs: s.epochX, ys: s.epochTest, style: S.Series[0], glyph: '●'})
-	return ""
-}
-
-func (s *cnn) drawLoss(p *plot) string {
-	p.xName, p.yName = "samples", "loss"
-	hi := 0.0
-	for _, y := range s.loss.ys {
-		hi = math.Max(hi, y)
-	}
-	if len(s.loss.xs) < 2 || !(hi > 0) {
-		return "train a few batches to see the loss"
-	}
-	p.draw([2]float64{0, s.xmax()}, [2]float64{0, hi * 1.1},
-		series{xs: s.loss.xs, ys: s.loss.ys, style: p.c.S.Series[2]})
 	return ""
 }
 
