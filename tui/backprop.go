@@ -134,16 +134,7 @@ func (s *backprop) key(msg tea.KeyMsg) bool {
 	return true
 }
 
-func (s *backprop) status() string {
-	tr := s.tr
-	per := tr.BatchesPerEpoch()
-	done := tr.Batches % per
-	out := fmt.Sprintf("epoch %d, batch %d/%d", tr.Epoch+1, done, per)
-	if eta := s.rate.eta(tr.Batches - done + per); eta > 0 {
-		out += fmt.Sprintf(" · epoch ends in %s", eta.Round(time.Second))
-	}
-	return out
-}
+func (s *backprop) status() string { return epochStatus(&s.tr.Walk, &s.rate) }
 
 func (s *backprop) layout(d *drawer) layout {
 	xmax := math.Max(float64(s.data.Train.Len()), float64(s.tr.Samples()))

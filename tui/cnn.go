@@ -258,16 +258,7 @@ func (s *cnn) key(msg tea.KeyMsg) bool {
 	return true
 }
 
-func (s *cnn) status() string {
-	tr := s.tr
-	per := tr.BatchesPerEpoch()
-	done := tr.Batches % per
-	out := fmt.Sprintf("epoch %d, batch %d/%d", tr.Epoch+1, done, per)
-	if eta := s.rate.eta(tr.Batches - done + per); eta > 0 {
-		out += fmt.Sprintf(" · epoch ends in %s", eta.Round(1e9))
-	}
-	return out
-}
+func (s *cnn) status() string { return epochStatus(&s.tr.Walk, &s.rate) }
 
 func (s *cnn) layout(d *drawer) layout {
 	S := d.S()

@@ -3,6 +3,9 @@ package tui
 import (
 	"fmt"
 	"math"
+	"time"
+
+	"github.com/jclub/jclub/models"
 )
 
 // curves are a net's learning curves on MNIST: the accuracy on fixed
@@ -80,4 +83,16 @@ func fixed3(f float64) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.3f", f)
+}
+
+// epochStatus is a trainer's place in its epoch, and when the epoch ends
+// at the rate measured.
+func epochStatus(w *models.Walk, r *rate) string {
+	per := w.BatchesPerEpoch()
+	done := w.Batches % per
+	out := fmt.Sprintf("epoch %d, batch %d/%d", w.Epoch+1, done, per)
+	if eta := r.eta(w.Batches - done + per); eta > 0 {
+		out += fmt.Sprintf(" · epoch ends in %s", eta.Round(time.Second))
+	}
+	return out
 }
