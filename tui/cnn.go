@@ -120,7 +120,6 @@ func (s *cnn) reset(v topic.Values, seed uint64) error {
 	*s = cnn{data: data, tr: tr, mlp: mlp, p: p, view: s.view, digit: s.digit, dx: s.dx, dy: s.dy,
 		curves: newCurves(), confAt: -1, shiftAt: -1,
 		valSub: data.Val.Slice(0, 1000), testSub: data.Test.Slice(0, 1000)}
-	s.gradCheck()
 	s.checkpoint(false)
 	s.measureSome(2 * s.valSub.Len()) // the curves' first point at once, the shift chart over the first steps
 	return nil
@@ -183,10 +182,12 @@ func (s *cnn) finish() {
 }
 
 // wantConfusion queues a confusion measurement of the net as it is when
-// the one shown is older than 500 batches (or any, when paused), and
-// completes it at once when now (a paused screen: no steps to spread it).
+// the one shown is older than 500 batches (50 when paused), and completes
+// it at once when now (a paused screen: no steps to spread it over; the
+// test set takes about half a second).
 func (s *cnn) wantConfusion(now bool) {
-	stale := s.confAt < 0 || s.tr.Batches != s.confAt && (now || s.tr.Batches-s.confAt >= 500)
+	age := s.tr.Batches - s.confAt
+	stale := s.confAt < 0 || now && age >= 50 || age >= 500
 	if stale && !s.confPending {
 		e := &models.Eval{}
 		i := e.AddConfusion(s.tr.Net.Clone(), s.data.Test)
@@ -497,6 +498,9 @@ func (s *cnn) lastUpdate(d *drawer) string {
 func (s *cnn) panel(d *drawer, name string, w int) string {
 	if name != "Gradient check" {
 		return wrap(fmt.Sprintf(cnnTheory, s.tr.Net.Weights(), s.mlp.Net.Weights()), w)
+	}
+	if s.check == nil { // on demand: the first look at the tab
+		s.gradCheck()
 	}
 	lines := []string{fmt.Sprintf("backprop against central finite differences (h = 1e-6) on 2 random inputs, the net after batch %d (x: again on the net as it is):", s.checkAt)}
 	ok := true
