@@ -249,3 +249,18 @@ func BenchmarkDgemm(b *testing.B) {
 		}
 	}
 }
+
+// DgemmSerial is Dgemm on one goroutine: the same product.
+func TestDgemmSerial(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	m, n, k := 97, 1031, 300
+	a, b := random(rng, m*k), random(rng, k*n)
+	want, got := make([]float64, m*n), make([]float64, m*n)
+	naive(false, true, m, n, k, 1.5, a, k, b, k, 0, want, n)
+	DgemmSerial(false, true, m, n, k, 1.5, a, k, b, k, 0, got, n)
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-9*(1+math.Abs(want[i])) {
+			t.Fatalf("element %d: %g, want %g", i, got[i], want[i])
+		}
+	}
+}
