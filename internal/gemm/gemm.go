@@ -339,16 +339,17 @@ func transpose(dst []float64, stride int, src []float64, off, ld, w, kb int) {
 }
 
 // copyShort copies a few values (a panel's width): for a kernel's width
-// as loads and stores in line, without memmove's call.
+// as a fixed-size array, which the compiler moves in line.
 func copyShort(dst, src []float64) {
 	switch len(dst) {
 	case 16:
-		d, s := dst[:16:16], src[:16:16]
-		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
-		d[8], d[9], d[10], d[11], d[12], d[13], d[14], d[15] = s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15]
+		*(*[16]float64)(dst) = *(*[16]float64)(src)
+	case 12:
+		*(*[12]float64)(dst) = *(*[12]float64)(src)
 	case 8:
-		d, s := dst[:8:8], src[:8:8]
-		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+		*(*[8]float64)(dst) = *(*[8]float64)(src)
+	case 6:
+		*(*[6]float64)(dst) = *(*[6]float64)(src)
 	default:
 		copy(dst, src)
 	}
