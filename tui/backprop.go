@@ -177,9 +177,14 @@ func (s *backprop) outputs() (out []float64, label, pred int) {
 // shownOutputs are the outputs as the digit's box prints them.
 func (s *backprop) shownOutputs() []string {
 	out, _, _ := s.outputs()
-	var o []string
-	for _, v := range out {
-		o = append(o, fmt.Sprintf("%.3f", v))
+	return outputTexts(out)
+}
+
+// outputTexts are a net's ten outputs as outputsView prints them.
+func outputTexts(out []float64) []string {
+	o := make([]string, len(out))
+	for j, v := range out {
+		o[j] = fmt.Sprintf("%.3f", v)
 	}
 	return o
 }

@@ -315,11 +315,7 @@ func (s *cnn) outputs() (cnnOut, mlpOut []float64, label int) {
 
 func (s *cnn) shownOutputs() []string {
 	out, _, _ := s.outputs()
-	var o []string
-	for _, v := range out {
-		o = append(o, fmt.Sprintf("%.3f", v))
-	}
-	return o
+	return outputTexts(out)
 }
 
 // verdict says whether each net is right about the digit as moved.
