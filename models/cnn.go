@@ -287,23 +287,35 @@ func (n *CNN) buffers(B int) {
 	n.x = grow(n.x, B*n.convs[0].h*n.convs[0].w)
 	for _, c := range n.convs {
 		N := B * c.ho * c.wo
-		K := c.cin * c.k * c.k
-		c.cols = grow(c.cols, K*N)
-		c.z, c.a, c.dz = grow(c.z, c.cout*N), grow(c.a, c.cout*N), grow(c.dz, c.cout*N)
+		c.cols = grow(c.cols, c.cin*c.k*c.k*N)
+		c.z, c.a = grow(c.z, c.cout*N), grow(c.a, c.cout*N)
 		np := c.cout * B * (c.ho / 2) * (c.wo / 2)
-		c.p, c.dp = grow(c.p, np), grow(c.dp, np)
+		c.p = grow(c.p, np)
 		if cap(c.arg) < np {
 			c.arg = make([]int32, np)
 		}
 		c.arg = c.arg[:np]
-		if c.cin > 1 {
-			c.dcols = grow(c.dcols, K*N)
-		}
 	}
 	n.flat = grow(n.flat, B*n.fcs[0].in)
-	n.dflat = grow(n.dflat, B*n.fcs[0].in)
 	for _, d := range n.fcs {
 		d.z, d.a = grow(d.z, B*d.out), grow(d.a, B*d.out)
+	}
+}
+
+// gradBuffers sizes the backward pass's matrices for the loaded batch (a
+// net that only classifies never has them).
+func (n *CNN) gradBuffers() {
+	B := n.nb
+	for _, c := range n.convs {
+		N := B * c.ho * c.wo
+		c.dz = grow(c.dz, c.cout*N)
+		c.dp = grow(c.dp, c.cout*B*(c.ho/2)*(c.wo/2))
+		if c.cin > 1 {
+			c.dcols = grow(c.dcols, c.cin*c.k*c.k*N)
+		}
+	}
+	n.dflat = grow(n.dflat, B*n.fcs[0].in)
+	for _, d := range n.fcs {
 		d.dz, d.dx = grow(d.dz, B*d.out), grow(d.dx, B*d.in)
 	}
 }
@@ -551,6 +563,7 @@ func (c *conv) unpool(B int, p CNNParams) {
 // layer's g, after forward: the mean over norm samples (the batch, of
 // which these may be half), or over these where norm is 0.
 func (n *CNN) backward(ys []int) {
+	n.gradBuffers()
 	B := n.nb
 	norm := n.norm
 	if norm == 0 {
@@ -718,7 +731,7 @@ func (n *CNN) Rate() float64 {
 }
 
 // evalBatch is how many digits Predict-like calls run through at once.
-const evalBatch = 100
+const evalBatch = 32
 
 // Outputs runs images, each shifted by (dx, dy) pixels (right and down
 // positive, zeros shifted in), through the network and returns the ten
