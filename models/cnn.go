@@ -461,14 +461,7 @@ func (c *conv) im2col(x []float64, B int) {
 					src := x[(ch*B+b)*hw:][:hw]
 					dst := row[b*ohw:][:ohw]
 					for y := 0; y < c.ho; y++ {
-						d, s := dst[y*c.wo:][:c.wo], src[(y+dy)*c.w+dx:][:c.wo]
-						if len(d) > 16 {
-							copy(d, s)
-							continue
-						}
-						for i := range d { // short rows: a loop beats memmove's call
-							d[i] = s[i]
-						}
+						copy(dst[y*c.wo:][:c.wo], src[(y+dy)*c.w+dx:][:c.wo])
 					}
 				}
 			}
