@@ -2,7 +2,8 @@
 // pure Go: a packed, cache-blocked product (the BLIS loop nest) around a 6×8
 // register-blocked micro-kernel, written in Go assembly for AVX-512 (12×16)
 // and for AVX2 with FMA (6×8) where the CPU has them, and in plain Go (6×8)
-// everywhere else.
+// everywhere else. F32 products (Prec) pack A and B to float32 and run a
+// 6×16 AVX2 kernel: twice the multiply-adds a cycle, for training.
 //
 // Impl plugs it into gonum (blas64.Use(gemm.Impl{})), so every mat.Dense.Mul
 // in the models runs on it; Dgemm is the same product called directly.
@@ -27,18 +28,20 @@ const (
 	nc = 2048
 )
 
-// The kernels, one per instruction set: the tile they compute (mr×nr) and
-// their name.
+// The kernels, one per instruction set and precision: the tile they
+// compute (mr×nr), their name and, for the float32 one, f32.
 type kernelKind struct {
 	name   string
 	mr, nr int
+	f32    bool
 }
 
 var (
-	portable = kernelKind{"go", 6, 8}
-	avx2     = kernelKind{"avx2", 6, 8}      // 12 YMM accumulators
-	avx512   = kernelKind{"avx512", 12, 16}  // 24 ZMM accumulators
-	avx512x6 = kernelKind{"avx512x6", 6, 16} // 12 ZMM: A at most six rows high
+	portable = &kernelKind{name: "go", mr: 6, nr: 8}
+	avx2     = &kernelKind{name: "avx2", mr: 6, nr: 8}      // 12 YMM accumulators
+	avx512   = &kernelKind{name: "avx512", mr: 12, nr: 16}  // 24 ZMM accumulators
+	avx512x6 = &kernelKind{name: "avx512x6", mr: 6, nr: 16} // 12 ZMM: A at most six rows high
+	avx2s    = &kernelKind{name: "avx2/float32", mr: 6, nr: 16, f32: true}
 )
 
 // maxTile is the largest mr·nr, the edge tile's scratch.
@@ -72,7 +75,7 @@ func Kernel() string { return use.name }
 
 var use = choose(os.Getenv("JCLUB_NOSIMD"))
 
-func choose(off string) kernelKind {
+func choose(off string) *kernelKind {
 	switch {
 	case off != "" && off != "avx512":
 		return portable
@@ -85,8 +88,8 @@ func choose(off string) kernelKind {
 }
 
 // kinds lists the kernels this machine and build can run.
-func kinds() []kernelKind {
-	k := []kernelKind{portable}
+func kinds() []*kernelKind {
+	k := []*kernelKind{portable}
 	if hasAVX2 {
 		k = append(k, avx2)
 	}
@@ -129,28 +132,73 @@ func valid(aT, bT bool, m, n, k, la, lda, lb, ldb, lc, ldc int) bool {
 	return lda >= ac && la >= (ar-1)*lda+ac && ldb >= bc && lb >= (br-1)*ldb+bc
 }
 
+// Prec is the arithmetic of a product. A, B and C are float64 either way.
+type Prec uint8
+
+const (
+	// F64 multiplies and sums in float64.
+	F64 Prec = iota
+	// F32 rounds A and B to float32 as they are packed and multiplies
+	// them in float32, summing at most kc products in a float32 register
+	// before they are added to C in float64: twice the products a cycle
+	// of F64 where the CPU has AVX2, a relative error near float32's
+	// 6e-8 times √kc. It serves training, where a gradient's noise is far
+	// larger; gradient checks and exact sums ask for F64. Without AVX2 (or
+	// with JCLUB_NOSIMD set), and for A of at most 12 rows, F32 computes
+	// as F64.
+	F32
+)
+
 // Dgemm computes C = alpha·op(A)·op(B) + beta·C, where op(A) is A (m×k,
 // row stride lda) or, with aT, the transpose of the k×m A; likewise B
 // (k×n, or n×k with bT). C is m×n with row stride ldc. The shapes must be
 // valid; Impl.Dgemm is the checked entry.
-func Dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	dgemm(Threads(), aT, bT, m, n, k, alpha, a, lda, b, ldb, nil, beta, c, ldc)
+func (p Prec) Dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	dgemm(p, Threads(), aT, bT, m, n, k, alpha, a, lda, b, ldb, nil, beta, c, ldc)
 }
 
 // DgemmSerial is Dgemm on the calling goroutine alone, for callers that
 // share the work between the cores themselves.
-func DgemmSerial(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	dgemm(1, aT, bT, m, n, k, alpha, a, lda, b, ldb, nil, beta, c, ldc)
+func (p Prec) DgemmSerial(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	dgemm(p, 1, aT, bT, m, n, k, alpha, a, lda, b, ldb, nil, beta, c, ldc)
 }
 
 // DgemmRows computes C = alpha·A·B[rows]+ beta·C, B[rows] being the
 // len(rows)×n matrix of B's rows listed in rows (k = len(rows)): a product
 // with a sparse input's non-zero columns, without gathering B's rows first.
-func DgemmRows(m, n int, alpha float64, a []float64, lda int, b []float64, ldb int, rows []int, beta float64, c []float64, ldc int) {
-	dgemm(Threads(), false, false, m, n, len(rows), alpha, a, lda, b, ldb, rows, beta, c, ldc)
+func (p Prec) DgemmRows(m, n int, alpha float64, a []float64, lda int, b []float64, ldb int, rows []int, beta float64, c []float64, ldc int) {
+	dgemm(p, Threads(), false, false, m, n, len(rows), alpha, a, lda, b, ldb, rows, beta, c, ldc)
 }
 
-func dgemm(p int, aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, rows []int, beta float64, c []float64, ldc int) {
+// Dgemm is F64.Dgemm.
+func Dgemm(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	F64.Dgemm(aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// DgemmSerial is F64.DgemmSerial.
+func DgemmSerial(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	F64.DgemmSerial(aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// DgemmRows is F64.DgemmRows.
+func DgemmRows(m, n int, alpha float64, a []float64, lda int, b []float64, ldb int, rows []int, beta float64, c []float64, ldc int) {
+	F64.DgemmRows(m, n, alpha, a, lda, b, ldb, rows, beta, c, ldc)
+}
+
+// kernelFor is the kernel a product of m rows in precision p runs on.
+// F32 runs on float32 panels where A is more than two panels high: below
+// that, F64 reads B in place and is faster than packing B to float32.
+func kernelFor(p Prec, m int) *kernelKind {
+	switch {
+	case p == F32 && use != portable && hasAVX2 && m > 2*avx2s.mr:
+		return avx2s
+	case use == avx512 && m <= avx512x6.mr:
+		return avx512x6 // a 12-row tile would be half padding
+	}
+	return use
+}
+
+func dgemm(prec Prec, p int, aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, rows []int, beta float64, c []float64, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -169,12 +217,18 @@ func dgemm(p int, aT, bT bool, m, n, k int, alpha float64, a []float64, lda int,
 	if k == 0 || alpha == 0 {
 		return
 	}
-	kk := use
-	if kk == avx512 && m <= avx512x6.mr {
-		kk = avx512x6 // a 12-row tile would be half padding
+	kk := kernelFor(prec, m)
+	part := func(i0, i1, j0, j1 int) {
+		buf := pool.Get().(*buffers)
+		defer pool.Put(buf)
+		if kk.f32 {
+			product(&buf.s, &buf.tile, kk, aT, bT, i0, i1, j0, j1, k, alpha, a, lda, b, ldb, rows, c, ldc)
+		} else {
+			product(&buf.d, &buf.tile, kk, aT, bT, i0, i1, j0, j1, k, alpha, a, lda, b, ldb, rows, c, ldc)
+		}
 	}
 	if p == 1 || m*n*k < parallelWork {
-		product(kk, aT, bT, 0, m, 0, n, k, alpha, a, lda, b, ldb, rows, c, ldc)
+		part(0, m, 0, n)
 		return
 	}
 	// Split the longer side of C into one strip per thread, in whole
@@ -186,7 +240,7 @@ func dgemm(p int, aT, bT bool, m, n, k int, alpha float64, a []float64, lda int,
 			wg.Add(1)
 			go func(j0 int) {
 				defer wg.Done()
-				product(kk, aT, bT, 0, m, j0, min(n, j0+step), k, alpha, a, lda, b, ldb, rows, c, ldc)
+				part(0, m, j0, min(n, j0+step))
 			}(j0)
 		}
 	} else {
@@ -195,50 +249,58 @@ func dgemm(p int, aT, bT bool, m, n, k int, alpha float64, a []float64, lda int,
 			wg.Add(1)
 			go func(i0 int) {
 				defer wg.Done()
-				product(kk, aT, bT, i0, min(m, i0+step), 0, n, k, alpha, a, lda, b, ldb, rows, c, ldc)
+				part(i0, min(m, i0+step), 0, n)
 			}(i0)
 		}
 	}
 	wg.Wait()
 }
 
-// buffers holds one thread's packed panels.
+// elem is the type of packed panels: float64, or float32 for F32.
+type elem interface{ float32 | float64 }
+
+// panels holds one thread's packed blocks of A and B.
+type panels[T elem] struct{ a, b []T }
+
+// buffers holds one thread's panels of either precision and the scratch
+// tile of the kernels' edges.
 type buffers struct {
-	a, b []float64
+	d    panels[float64]
+	s    panels[float32]
 	tile [maxTile]float64
 }
 
 var pool = sync.Pool{New: func() any { return new(buffers) }}
 
 // grow returns s with room for n values, reusing it when it has that.
-func grow(s []float64, n int) []float64 {
+func grow[T elem](s []T, n int) []T {
 	if cap(s) < n {
-		return make([]float64, n)
+		return make([]T, n)
 	}
 	return s[:n]
 }
 
-// product adds alpha·op(A)·op(B) to rows i0..i1 and columns j0..j1 of C.
-// B's row p is rows[p] where rows is not nil.
-func product(kk kernelKind, aT, bT bool, i0, i1, j0, j1, k int, alpha float64, a []float64, lda int, b []float64, ldb int, rows []int, c []float64, ldc int) {
-	buf := pool.Get().(*buffers)
-	defer pool.Put(buf)
+// product adds alpha·op(A)·op(B) to rows i0..i1 and columns j0..j1 of C,
+// packing into buf. B's row p is rows[p] where rows is not nil.
+func product[T elem](buf *panels[T], tile *[maxTile]float64, kk *kernelKind, aT, bT bool, i0, i1, j0, j1, k int, alpha float64, a []float64, lda int, b []float64, ldb int, rows []int, c []float64, ldc int) {
 	mr, nr := kk.mr, kk.nr
 	// k in equal blocks of at most kc: no short last block whose tiles
 	// would cost a load and store of C for little work
 	kd := (k + (k+kc-1)/kc - 1) / ((k + kc - 1) / kc)
 	buf.a = grow(buf.a, min(mc, i1-i0+mr)*kd)
 	buf.b = grow(buf.b, kd*(min(nc, j1-j0)+nr))
-	// B read in place where A is a panel or two high: packing it would
-	// copy all of B for one or two passes over it
-	direct := !bT && rows == nil && i1-i0 <= 2*mr
+	// B read in place where A is a panel or two high (and B's values are
+	// the kernel's): packing it would copy all of B for one or two passes
+	// over it
+	in, direct := any(b).([]T)
+	direct = direct && !bT && rows == nil && i1-i0 <= 2*mr
 	for jc := j0; jc < j1; jc += nc {
 		nb := min(nc, j1-jc)
 		for pc := 0; pc < k; pc += kd {
 			kb := min(kd, k-pc)
-			var bs []float64
+			var bs []T
 			if direct {
-				bs = b[pc*ldb+jc:]
+				bs = in[pc*ldb+jc:]
 				if edge := nb / nr * nr; edge < nb { // the last, narrow panel packed (zero-padded)
 					packB(buf.b, nr, false, b, ldb, nil, pc, kb, jc+edge, nb-edge)
 				}
@@ -248,7 +310,7 @@ func product(kk kernelKind, aT, bT bool, i0, i1, j0, j1, k int, alpha float64, a
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
 				packA(buf.a, mr, aT, a, lda, ic, mb, pc, kb)
-				block(buf, kk, mb, nb, kb, alpha, c[ic*ldc+jc:], ldc, bs, ldb)
+				block(buf, tile, kk, mb, nb, kb, alpha, c[ic*ldc+jc:], ldc, bs, ldb)
 			}
 		}
 	}
@@ -258,7 +320,7 @@ func product(kk kernelKind, aT, bT bool, i0, i1, j0, j1, k int, alpha float64, a
 // C, one micro-tile at a time. B's panels are packed in buf.b or, where bs
 // is not nil, read in place from bs (row stride ldb) but for a narrow last
 // panel, packed at the start of buf.b.
-func block(buf *buffers, kk kernelKind, mb, nb, kb int, alpha float64, c []float64, ldc int, bs []float64, ldb int) {
+func block[T elem](buf *panels[T], tile *[maxTile]float64, kk *kernelKind, mb, nb, kb int, alpha float64, c []float64, ldc int, bs []T, ldb int) {
 	mr, nr := kk.mr, kk.nr
 	for jr := 0; jr < nb; jr += nr {
 		w := min(nr, nb-jr)
@@ -278,7 +340,7 @@ func block(buf *buffers, kk kernelKind, mb, nb, kb int, alpha float64, c []float
 			}
 			// A tile on the edge: compute it whole into a scratch tile
 			// (the packed panels are zero-padded) and add what is inside.
-			t := buf.tile[:mr*nr]
+			t := tile[:mr*nr]
 			clear(t)
 			kernel(kk, kb, ap, bp, stride, t, nr, alpha)
 			for r := range h {
@@ -294,7 +356,7 @@ func block(buf *buffers, kk kernelKind, mb, nb, kb int, alpha float64, c []float
 // packA copies rows ic..ic+mb and columns pc..pc+kb of op(A) into panels of
 // mr rows, each stored column after column (mr values per k), the last
 // panel padded with zeros.
-func packA(dst []float64, mr int, aT bool, a []float64, lda, ic, mb, pc, kb int) {
+func packA[T elem](dst []T, mr int, aT bool, a []float64, lda, ic, mb, pc, kb int) {
 	for ir := 0; ir < mb; ir += mr {
 		p := dst[ir*kb : ir*kb+mr*kb]
 		h := min(mr, mb-ir)
@@ -318,7 +380,7 @@ func packA(dst []float64, mr int, aT bool, a []float64, lda, ic, mb, pc, kb int)
 // into dst as kb groups of stride values (row j at position j of each):
 // dst[q·stride + j] = src[off + j·ld + q]. Four rows at a time, so that
 // each q stores four neighbours.
-func transpose(dst []float64, stride int, src []float64, off, ld, w, kb int) {
+func transpose[T elem](dst []T, stride int, src []float64, off, ld, w, kb int) {
 	j := 0
 	for ; j+4 <= w; j += 4 {
 		r0 := src[off+j*ld:][:kb]
@@ -327,31 +389,39 @@ func transpose(dst []float64, stride int, src []float64, off, ld, w, kb int) {
 		r3 := src[off+(j+3)*ld:][:kb]
 		for q := range r0 {
 			d := dst[q*stride+j:][:4:4]
-			d[0], d[1], d[2], d[3] = r0[q], r1[q], r2[q], r3[q]
+			d[0], d[1], d[2], d[3] = T(r0[q]), T(r1[q]), T(r2[q]), T(r3[q])
 		}
 	}
 	for ; j < w; j++ {
 		r := src[off+j*ld:][:kb]
 		for q, v := range r {
-			dst[q*stride+j] = v
+			dst[q*stride+j] = T(v)
 		}
 	}
 }
 
-// copyShort copies a few values (a panel's width): for a kernel's width
-// as a fixed-size array, which the compiler moves in line.
-func copyShort(dst, src []float64) {
-	switch len(dst) {
-	case 16:
-		*(*[16]float64)(dst) = *(*[16]float64)(src)
-	case 12:
-		*(*[12]float64)(dst) = *(*[12]float64)(src)
-	case 8:
-		*(*[8]float64)(dst) = *(*[8]float64)(src)
-	case 6:
-		*(*[6]float64)(dst) = *(*[6]float64)(src)
-	default:
-		copy(dst, src)
+// copyShort copies a few values (a panel's width): for float64 panels of
+// a kernel's width as a fixed-size array, which the compiler moves in
+// line; into float32 panels rounding each.
+func copyShort[T elem](dst []T, src []float64) {
+	if d, ok := any(dst).([]float64); ok {
+		switch len(d) {
+		case 16:
+			*(*[16]float64)(d) = *(*[16]float64)(src)
+		case 12:
+			*(*[12]float64)(d) = *(*[12]float64)(src)
+		case 8:
+			*(*[8]float64)(d) = *(*[8]float64)(src)
+		case 6:
+			*(*[6]float64)(d) = *(*[6]float64)(src)
+		default:
+			copy(d, src)
+		}
+		return
+	}
+	src = src[:len(dst)]
+	for i, v := range src {
+		dst[i] = T(v)
 	}
 }
 
@@ -359,7 +429,7 @@ func copyShort(dst, src []float64) {
 // of nr columns, each stored row after row (nr values per k), the last
 // panel padded with zeros; B's row p is rows[p] where rows is not nil
 // (and B not transposed).
-func packB(dst []float64, nr int, bT bool, b []float64, ldb int, rows []int, pc, kb, jc, nb int) {
+func packB[T elem](dst []T, nr int, bT bool, b []float64, ldb int, rows []int, pc, kb, jc, nb int) {
 	for jr := 0; jr < nb; jr += nr {
 		p := dst[jr*kb : jr*kb+nr*kb]
 		w := min(nr, nb-jr)
@@ -385,19 +455,24 @@ func packB(dst []float64, nr int, bT bool, b []float64, ldb int, rows []int, pc,
 // kernel adds alpha times the product of an mr×k panel of A (packed) and
 // a k×nr panel of B, its rows ldb apart (nr where packed), to the mr×nr
 // tile of C at c (row stride ldc).
-func kernel(kk kernelKind, k int, a, b []float64, ldb int, c []float64, ldc int, alpha float64) {
+func kernel[T elem](kk *kernelKind, k int, a, b []T, ldb int, c []float64, ldc int, alpha float64) {
 	_ = a[kk.mr*k-1]
 	_ = b[(k-1)*ldb+kk.nr-1]
 	_ = c[(kk.mr-1)*ldc+kk.nr-1]
+	if s, ok := any(a).([]float32); ok {
+		kernel256s(k, &s[0], &any(b).([]float32)[0], &c[0], ldc, alpha)
+		return
+	}
+	a64, b64 := any(a).([]float64), any(b).([]float64)
 	switch kk {
 	case avx512:
-		kernel512(k, &a[0], &b[0], &c[0], ldc, alpha, ldb)
+		kernel512(k, &a64[0], &b64[0], &c[0], ldc, alpha, ldb)
 	case avx512x6:
-		kernel512x6(k, &a[0], &b[0], &c[0], ldc, alpha, ldb)
+		kernel512x6(k, &a64[0], &b64[0], &c[0], ldc, alpha, ldb)
 	case avx2:
-		kernel256(k, &a[0], &b[0], &c[0], ldc, alpha, ldb)
+		kernel256(k, &a64[0], &b64[0], &c[0], ldc, alpha, ldb)
 	default:
-		kernelGo(k, a, b, ldb, c, ldc, alpha)
+		kernelGo(k, a64, b64, ldb, c, ldc, alpha)
 	}
 }
 

@@ -12,11 +12,14 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// naive is the textbook triple loop, the reference.
-func naive(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+// reference is the textbook triple loop: op(A)·op(B) (m×n, dense) and
+// the sums of the products' magnitudes, Σ_p |op(A)[i,p]|·|op(B)[p,j]|,
+// which bound float32's rounding.
+func reference(aT, bT bool, m, n, k int, a []float64, lda int, b []float64, ldb int) (prod, abs []float64) {
+	prod, abs = make([]float64, m*n), make([]float64, m*n)
 	for i := range m {
 		for j := range n {
-			var s float64
+			var s, sa float64
 			for p := range k {
 				var x, y float64
 				if aT {
@@ -30,14 +33,12 @@ func naive(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []fl
 					y = b[p*ldb+j]
 				}
 				s += x * y
+				sa += math.Abs(x * y)
 			}
-			if beta == 0 {
-				c[i*ldc+j] = alpha * s
-			} else {
-				c[i*ldc+j] = alpha*s + beta*c[i*ldc+j]
-			}
+			prod[i*n+j], abs[i*n+j] = s, sa
 		}
 	}
+	return prod, abs
 }
 
 func random(rng *rand.Rand, n int) []float64 {
@@ -48,17 +49,35 @@ func random(rng *rand.Rand, n int) []float64 {
 	return x
 }
 
-// paths runs f with every kernel this machine has, on one thread and two.
-func paths(t *testing.T, f func(t *testing.T)) {
+// paths runs f with every kernel this machine has, on one thread and two,
+// in both precisions.
+func paths(t *testing.T, f func(t *testing.T, p Prec)) {
 	saved, savedThreads := use, Threads()
 	defer func() { use = saved; SetThreads(savedThreads) }()
 	for _, kk := range kinds() {
 		for _, th := range []int{1, 2} {
-			use = kk
-			SetThreads(th)
-			t.Run(fmt.Sprintf("%s/threads=%d", kk.name, th), f)
+			for _, p := range []Prec{F64, F32} {
+				use = kk
+				SetThreads(th)
+				name := kernelFor(p, 100).name
+				if kk == avx512 && p == F64 {
+					name = kk.name
+				}
+				t.Run(fmt.Sprintf("%s/%s/threads=%d", kk.name, name, th), func(t *testing.T) { f(t, p) })
+			}
 		}
 	}
+}
+
+// tolerance bounds |C − naive C| at element (i, j): float64's rounding, or
+// for a float32 kernel the rounding of A and B to float32 and of float32
+// sums of at most kc products, each at most eps32 of the sum of |a||b|.
+func tolerance(p Prec, m, k int, alpha, abs, want float64) float64 {
+	if kernelFor(p, m).f32 {
+		const eps32 = 0x1p-24
+		return float64(2+min(k, kc))*eps32*math.Abs(alpha)*abs + 1e-12*math.Abs(want)
+	}
+	return 1e-12 * float64(k) * (1 + math.Abs(want))
 }
 
 // JCLUB_NOSIMD chooses the portable kernel, or leaves out only AVX-512.
@@ -82,7 +101,7 @@ func TestDgemmAgainstNaive(t *testing.T) {
 		// B read in place (A a panel or two high) across blocks of n and k
 		{24, 2050, 300}, {12, 16, 513}, {25, 4099, 7},
 	}
-	paths(t, func(t *testing.T) {
+	paths(t, func(t *testing.T, p Prec) {
 		rng := rand.New(rand.NewPCG(1, 2))
 		for _, s := range shapes {
 			m, n, k := s[0], s[1], s[2]
@@ -102,16 +121,18 @@ func TestDgemmAgainstNaive(t *testing.T) {
 				a := random(rng, (ar-1)*lda+ac)
 				b := random(rng, (br-1)*ldb+bc)
 				c0 := random(rng, (m-1)*ldc+n)
+				prod, abs := reference(aT, bT, m, n, k, a, lda, b, ldb)
 				for _, ab := range [][2]float64{{1, 0}, {0.5, 1}, {-2, 0.25}, {0, 3}} {
 					alpha, beta := ab[0], ab[1]
-					want := append([]float64(nil), c0...)
 					got := append([]float64(nil), c0...)
-					naive(aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
-					Dgemm(aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, got, ldc)
+					p.Dgemm(aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, got, ldc)
 					for i := range m {
 						for j := range n {
-							w, g := want[i*ldc+j], got[i*ldc+j]
-							if d := math.Abs(w - g); d > 1e-12*float64(k)*(1+math.Abs(w)) {
+							w, g := alpha*prod[i*n+j]+beta*c0[i*ldc+j], got[i*ldc+j]
+							if beta == 0 {
+								w = alpha * prod[i*n+j]
+							}
+							if d := math.Abs(w - g); d > tolerance(p, m, k, alpha, abs[i*n+j], w) {
 								t.Fatalf("%v aT=%v bT=%v alpha=%v beta=%v: C[%d,%d] = %v, want %v", s, aT, bT, alpha, beta, i, j, g, w)
 							}
 						}
@@ -131,7 +152,7 @@ func TestDgemmAgainstNaive(t *testing.T) {
 // DgemmRows multiplies by the listed rows of B, in their order, repeats
 // allowed.
 func TestDgemmRows(t *testing.T) {
-	paths(t, func(t *testing.T) {
+	paths(t, func(t *testing.T, p Prec) {
 		rng := rand.New(rand.NewPCG(7, 8))
 		for _, s := range [][3]int{{1, 1, 1}, {13, 29, 7}, {100, 500, 300}, {7, 17, 600}} {
 			m, n, k := s[0], s[1], s[2]
@@ -145,13 +166,14 @@ func TestDgemmRows(t *testing.T) {
 			for _, r := range rows {
 				gathered = append(gathered, b[r*n:(r+1)*n]...)
 			}
-			want, got := random(rng, m*n), make([]float64, m*n)
-			copy(got, want)
-			naive(false, false, m, n, k, 0.5, a, k, gathered, n, 2, want, n)
-			DgemmRows(m, n, 0.5, a, k, b, n, rows, 2, got, n)
-			for i := range want {
-				if math.Abs(want[i]-got[i]) > 1e-12*float64(k)*(1+math.Abs(want[i])) {
-					t.Fatalf("%v: C[%d] = %v, want %v", s, i, got[i], want[i])
+			c0, got := random(rng, m*n), make([]float64, m*n)
+			copy(got, c0)
+			prod, abs := reference(false, false, m, n, k, a, k, gathered, n)
+			p.DgemmRows(m, n, 0.5, a, k, b, n, rows, 2, got, n)
+			for i := range got {
+				want := 0.5*prod[i] + 2*c0[i]
+				if math.Abs(want-got[i]) > tolerance(p, m, k, 0.5, abs[i], want) {
+					t.Fatalf("%v: C[%d] = %v, want %v", s, i, got[i], want)
 				}
 			}
 		}
@@ -160,10 +182,10 @@ func TestDgemmRows(t *testing.T) {
 
 // A zero beta overwrites C, NaN included, as BLAS specifies.
 func TestDgemmBetaZeroOverwritesNaN(t *testing.T) {
-	paths(t, func(t *testing.T) {
+	paths(t, func(t *testing.T, p Prec) {
 		a := []float64{1, 2, 3, 4}
 		c := []float64{math.NaN(), math.NaN(), math.NaN(), math.NaN()}
-		Dgemm(false, false, 2, 2, 2, 1, a, 2, a, 2, 0, c, 2)
+		p.Dgemm(false, false, 2, 2, 2, 1, a, 2, a, 2, 0, c, 2)
 		want := []float64{7, 10, 15, 22}
 		for i := range c {
 			if c[i] != want[i] {
@@ -227,25 +249,53 @@ func BenchmarkDgemm(b *testing.B) {
 	b.Logf("kernel %s", Kernel())
 	for _, th := range []int{1, 2} {
 		for _, s := range shapes {
-			b.Run(fmt.Sprintf("%s/threads=%d", s.name, th), func(b *testing.B) {
-				SetThreads(th)
-				rng := rand.New(rand.NewPCG(1, 1))
-				a := random(rng, s.m*s.k)
-				bb := random(rng, s.k*s.n)
-				c := make([]float64, s.m*s.n)
-				lda, ldb := s.k, s.n
-				if s.aT {
-					lda = s.m
-				}
-				if s.bT {
-					ldb = s.k
-				}
-				b.ResetTimer()
-				for range b.N {
-					Dgemm(s.aT, s.bT, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
-				}
-				b.ReportMetric(2*float64(s.m*s.n*s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			})
+			for _, p := range []Prec{F64, F32} {
+				b.Run(fmt.Sprintf("%s/%s/threads=%d", s.name, []string{"f64", "f32"}[p], th), func(b *testing.B) {
+					SetThreads(th)
+					rng := rand.New(rand.NewPCG(1, 1))
+					a := random(rng, s.m*s.k)
+					bb := random(rng, s.k*s.n)
+					c := make([]float64, s.m*s.n)
+					lda, ldb := s.k, s.n
+					if s.aT {
+						lda = s.m
+					}
+					if s.bT {
+						ldb = s.k
+					}
+					b.ResetTimer()
+					for range b.N {
+						p.Dgemm(s.aT, s.bT, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, s.n)
+					}
+					b.ReportMetric(2*float64(s.m*s.n*s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				})
+			}
+		}
+	}
+}
+
+// F32 multiplies in float32 where its kernel runs (the result differs
+// from float64's, by float32's rounding), and is F64 exactly elsewhere.
+func TestF32(t *testing.T) {
+	saved := use
+	defer func() { use = saved }()
+	rng := rand.New(rand.NewPCG(5, 6))
+	m, n, k := 30, 40, 300
+	a, b := random(rng, m*k), random(rng, k*n)
+	for _, kk := range kinds() {
+		use = kk
+		c64, c32 := make([]float64, m*n), make([]float64, m*n)
+		F64.Dgemm(false, false, m, n, k, 1, a, k, b, n, 0, c64, n)
+		F32.Dgemm(false, false, m, n, k, 1, a, k, b, n, 0, c32, n)
+		var most float64
+		for i := range c64 {
+			most = max(most, math.Abs(c64[i]-c32[i]))
+		}
+		switch f32 := kernelFor(F32, m).f32; {
+		case f32 && (most == 0 || most > 1e-3):
+			t.Errorf("%s: F32 differs from F64 by at most %g, want float32's rounding (1e-7..1e-3)", kk.name, most)
+		case !f32 && most != 0:
+			t.Errorf("%s: F32 without a float32 kernel differs from F64 by %g", kk.name, most)
 		}
 	}
 }
@@ -255,12 +305,12 @@ func TestDgemmSerial(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	m, n, k := 97, 1031, 300
 	a, b := random(rng, m*k), random(rng, k*n)
-	want, got := make([]float64, m*n), make([]float64, m*n)
-	naive(false, true, m, n, k, 1.5, a, k, b, k, 0, want, n)
+	got := make([]float64, m*n)
+	want, _ := reference(false, true, m, n, k, a, k, b, k)
 	DgemmSerial(false, true, m, n, k, 1.5, a, k, b, k, 0, got, n)
 	for i := range want {
-		if math.Abs(got[i]-want[i]) > 1e-9*(1+math.Abs(want[i])) {
-			t.Fatalf("element %d: %g, want %g", i, got[i], want[i])
+		if math.Abs(got[i]-1.5*want[i]) > 1e-9*(1+math.Abs(want[i])) {
+			t.Fatalf("element %d: %g, want %g", i, got[i], 1.5*want[i])
 		}
 	}
 }

@@ -28,3 +28,10 @@ func kernel512(k int, a, b, c *float64, ldc int, alpha float64, ldb int)
 //
 //go:noescape
 func kernel512x6(k int, a, b, c *float64, ldc int, alpha float64, ldb int)
+
+// kernel256s is the float32 6×16 kernel in AVX2 and FMA
+// (kernel32_amd64.s): float32 panels (B packed, 16 values a row), the
+// tile's sums widened to float64 as they are added to C.
+//
+//go:noescape
+func kernel256s(k int, a, b *float32, c *float64, ldc int, alpha float64)

@@ -13,3 +13,6 @@ func kernel512(k int, a, b, c *float64, ldc int, alpha float64, ldb int) {
 func kernel512x6(k int, a, b, c *float64, ldc int, alpha float64, ldb int) {
 	panic("gemm: no AVX-512 kernel in this build")
 }
+func kernel256s(k int, a, b *float32, c *float64, ldc int, alpha float64) {
+	panic("gemm: no AVX2 kernel in this build")
+}
