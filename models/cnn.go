@@ -104,7 +104,7 @@ type conv struct {
 	arg           []int32 // max pooling: the window's winner, per pooled unit
 	dz, dcols     []float64
 	dp            []float64 // the gradient at the pooled output
-	serial        bool      // on the calling goroutine alone (its net shares the cores itself)
+	how           how
 }
 
 // dense is a fully connected layer: Z (B × out) = X (B × in) · Wᵀ + b.
@@ -131,35 +131,51 @@ type CNN struct {
 	twin  *CNN // a copy with its own buffers, for the second core
 	// norm is the number of samples the loss is the mean over (the whole
 	// batch, of which this net may do half)
-	norm   int
-	serial bool
+	norm int
+	how  how
 }
 
-// mul is gemm.Dgemm, or DgemmSerial for a net that shares the cores itself.
-func mul(serial, aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	if serial {
-		gemm.DgemmSerial(aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+// how is how a net's products and loops run.
+type how struct {
+	serial bool // on the calling goroutine alone (its net shares the cores itself)
+	exact  bool // products in float64, not float32 (gemm.F32): for gradient checks
+}
+
+// mul is gemm's product, F32 unless exact, serial or on every core.
+func (h how) mul(aT, bT bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	p := gemm.F32
+	if h.exact {
+		p = gemm.F64
+	}
+	if h.serial {
+		p.DgemmSerial(aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	gemm.Dgemm(aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	p.Dgemm(aT, bT, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // split is gemm.Split, or f over all of [0, n) for a serial net.
-func split(serial bool, n, cost int, f func(i0, i1 int)) {
-	if serial {
+func (h how) split(n, cost int, f func(i0, i1 int)) {
+	if h.serial {
 		f(0, n)
 		return
 	}
 	gemm.Split(n, cost, f)
 }
 
-// setSerial makes the net's products and loops run on the calling goroutine.
-func (n *CNN) setSerial(on bool) {
-	n.serial = on
+// setHow sets how the net's products and loops run.
+func (n *CNN) setHow(h how) {
+	n.how = h
 	for _, c := range n.convs {
-		c.serial = on
+		c.how = h
 	}
 }
+
+// setSerial makes the net's products and loops run on the calling goroutine.
+func (n *CNN) setSerial(on bool) { n.setHow(how{serial: on, exact: n.how.exact}) }
+
+// setExact makes the net's products float64 (on) or float32.
+func (n *CNN) setExact(on bool) { n.setHow(how{serial: n.how.serial, exact: on}) }
 
 // NewCNN initialises a network from rng: weights N(0, g/fan_in) with g 2
 // for ReLU (He et al. 2015) and 1 for tanh (LeCun's), biases 0.
@@ -389,7 +405,7 @@ func (n *CNN) forward() {
 		}
 	}
 	for l, d := range n.fcs {
-		mul(n.serial, false, true, B, d.out, d.in, 1, n.in(l), d.in, d.W.w, d.in, 0, d.z, d.out)
+		n.how.mul(false, true, B, d.out, d.in, 1, n.in(l), d.in, d.W.w, d.in, 0, d.z, d.out)
 		for b := 0; b < B; b++ {
 			z, a := d.z[b*d.out:][:d.out], d.a[b*d.out:][:d.out]
 			for j := range z {
@@ -434,8 +450,8 @@ func derive(act string, a, g []float64) {
 func (c *conv) forward(x []float64, B int, p CNNParams) {
 	K, N := c.cin*c.k*c.k, B*c.ho*c.wo
 	c.im2col(x, B)
-	mul(c.serial, false, false, c.cout, N, K, 1, c.W.w, K, c.cols, N, 0, c.z, N)
-	split(c.serial, c.cout, c.cout*N*8, func(o0, o1 int) {
+	c.how.mul(false, false, c.cout, N, K, 1, c.W.w, K, c.cols, N, 0, c.z, N)
+	c.how.split(c.cout, c.cout*N*8, func(o0, o1 int) {
 		for o := o0; o < o1; o++ {
 			z, a := c.z[o*N:][:N], c.a[o*N:][:N]
 			b := c.B.w[o]
@@ -452,7 +468,7 @@ func (c *conv) forward(x []float64, B int, p CNNParams) {
 // (b, y, x) holds x[c][b][y+dy][x+dx].
 func (c *conv) im2col(x []float64, B int) {
 	N, hw, ohw := B*c.ho*c.wo, c.h*c.w, c.ho*c.wo
-	split(c.serial, c.cin*c.k, N*c.k, func(r0, r1 int) {
+	c.how.split(c.cin*c.k, N*c.k, func(r0, r1 int) {
 		for r := r0; r < r1; r++ {
 			ch, dy := r/c.k, r%c.k
 			for dx := 0; dx < c.k; dx++ {
@@ -473,7 +489,7 @@ func (c *conv) im2col(x []float64, B int) {
 func (c *conv) col2im(dx []float64, B int) {
 	N, hw, ohw := B*c.ho*c.wo, c.h*c.w, c.ho*c.wo
 	clear(dx[:c.cin*B*hw])
-	split(c.serial, c.cin, N*c.k*c.k, func(c0, c1 int) {
+	c.how.split(c.cin, N*c.k*c.k, func(c0, c1 int) {
 		for ch := c0; ch < c1; ch++ {
 			for dy := 0; dy < c.k; dy++ {
 				for dxk := 0; dxk < c.k; dxk++ {
@@ -498,7 +514,7 @@ func (c *conv) col2im(dx []float64, B int) {
 func (c *conv) pool(B int, kind string) {
 	ph, pw := c.ho/2, c.wo/2
 	planes := c.cout * B
-	split(c.serial, planes, planes*c.ho*c.wo*4, func(q0, q1 int) {
+	c.how.split(planes, planes*c.ho*c.wo*4, func(q0, q1 int) {
 		for q := q0; q < q1; q++ {
 			a := c.a[q*c.ho*c.wo:][:c.ho*c.wo]
 			p := c.p[q*ph*pw:][:ph*pw]
@@ -529,7 +545,7 @@ func (c *conv) pool(B int, kind string) {
 func (c *conv) unpool(B int, p CNNParams) {
 	ph, pw := c.ho/2, c.wo/2
 	planes := c.cout * B
-	split(c.serial, planes, planes*c.ho*c.wo*4, func(q0, q1 int) {
+	c.how.split(planes, planes*c.ho*c.wo*4, func(q0, q1 int) {
 		for q := q0; q < q1; q++ {
 			dz := c.dz[q*c.ho*c.wo:][:c.ho*c.wo]
 			clear(dz)
@@ -572,7 +588,7 @@ func (n *CNN) backward(ys []int) {
 	}
 	for l := len(n.fcs) - 1; l >= 0; l-- {
 		d := n.fcs[l]
-		mul(n.serial, true, false, d.out, d.in, B, 1, d.dz, d.out, n.in(l), d.in, 0, d.W.g, d.in)
+		n.how.mul(true, false, d.out, d.in, B, 1, d.dz, d.out, n.in(l), d.in, 0, d.W.g, d.in)
 		clear(d.B.g)
 		for b := 0; b < B; b++ {
 			for j, v := range d.dz[b*d.out:][:d.out] {
@@ -583,7 +599,7 @@ func (n *CNN) backward(ys []int) {
 		if l == 0 {
 			dx = n.dflat
 		}
-		mul(n.serial, false, false, B, d.in, d.out, 1, d.dz, d.out, d.W.w, d.in, 0, dx, d.in)
+		n.how.mul(false, false, B, d.in, d.out, 1, d.dz, d.out, d.W.w, d.in, 0, dx, d.in)
 		if l > 0 {
 			below := n.fcs[l-1]
 			copy(below.dz, dx)
@@ -601,7 +617,7 @@ func (n *CNN) backward(ys []int) {
 	c.unpool(B, n.p)
 	c.grads(B)
 	K, N := c.cin*c.k*c.k, B*c.ho*c.wo
-	mul(c.serial, true, false, K, N, c.cout, 1, c.W.w, K, c.dz, N, 0, c.dcols, N)
+	c.how.mul(true, false, K, N, c.cout, 1, c.W.w, K, c.dz, N, 0, c.dcols, N)
 	c0 := n.convs[0]
 	c.col2im(c0.dp, B)
 	c0.unpool(B, n.p)
@@ -611,7 +627,7 @@ func (n *CNN) backward(ys []int) {
 // grads sets the weights' and biases' gradients from dz: dW = dZ · colsᵀ.
 func (c *conv) grads(B int) {
 	K, N := c.cin*c.k*c.k, B*c.ho*c.wo
-	mul(c.serial, false, true, c.cout, K, N, 1, c.dz, N, c.cols, N, 0, c.W.g, K)
+	c.how.mul(false, true, c.cout, K, N, 1, c.dz, N, c.cols, N, 0, c.W.g, K)
 	if c.mask != nil {
 		for i, m := range c.mask {
 			c.W.g[i] *= m
@@ -752,6 +768,7 @@ func (n *CNN) syncTwin() *CNN {
 	if n.twin == nil {
 		n.twin = n.Clone()
 	}
+	n.twin.setExact(n.how.exact)
 	tp := n.twin.params()
 	for k, p := range n.params() {
 		copy(tp[k].w, p.w)
@@ -869,6 +886,7 @@ func (n *CNN) Clone() *CNN {
 	for _, d := range n.fcs {
 		m.fcs = append(m.fcs, &dense{in: d.in, out: d.out, W: cp(d.W), B: cp(d.B)})
 	}
+	m.setExact(n.how.exact)
 	return m
 }
 
@@ -884,8 +902,11 @@ type LayerCheck struct {
 // GradCheck compares backpropagation with central finite differences
 // (step h) on a batch of samples random inputs (uniform 0..1) and labels,
 // layer by layer, on up to per of each layer's weights and per of its
-// biases, drawn from rng.
+// biases, drawn from rng. Its products are float64: float32's rounding
+// would swamp the differences.
 func (n *CNN) GradCheck(rng *rand.Rand, samples, per int, h float64) []LayerCheck {
+	defer n.setExact(n.how.exact)
+	n.setExact(true)
 	B := samples
 	n.buffers(B)
 	n.norm = 0 // the mean over these samples

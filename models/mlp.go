@@ -100,7 +100,10 @@ type MLP struct {
 	keptD   [][]float64
 	kept    int
 	scratch batchScratch
-	twin    *MLP // a copy with its own buffers, for ClassifyShifted's second core
+	// exact: the batched step's products in float64, not float32
+	// (gemm.F32), for comparing it with the per-sample step to the last bits
+	exact bool
+	twin  *MLP // a copy with its own buffers, for ClassifyShifted's second core
 }
 
 // pixelScale maps a byte to 0..1.

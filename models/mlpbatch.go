@@ -43,6 +43,10 @@ func (m *MLP) trainBatched(d Digits, batch []int, n int) float64 {
 	}
 	K := len(s.cols)
 	n1 := m.p.Sizes[1]
+	prec := gemm.F32
+	if m.exact {
+		prec = gemm.F64
+	}
 	s.x = resize(s.x, B*K)
 	for r, i := range batch {
 		img := d.Image(i)
@@ -66,10 +70,10 @@ func (m *MLP) trainBatched(d Digits, batch []int, n int) float64 {
 			copy(z[r*w:(r+1)*w], m.B[l])
 		}
 		if l == 0 {
-			gemm.DgemmRows(B, w, 1, s.x, K, m.W[0], w, s.cols, 1, z, w)
+			prec.DgemmRows(B, w, 1, s.x, K, m.W[0], w, s.cols, 1, z, w)
 		} else {
 			v := m.p.Sizes[l]
-			gemm.Dgemm(false, false, B, w, v, 1, s.a[l-1], v, m.W[l], w, 1, z, w)
+			prec.Dgemm(false, false, B, w, v, 1, s.a[l-1], v, m.W[l], w, 1, z, w)
 		}
 		a := s.a[l]
 		gemm.Split(B, 20*B*w, func(r0, r1 int) { // an exp is about 20 multiply-adds
@@ -121,13 +125,13 @@ func (m *MLP) trainBatched(d Digits, batch []int, n int) float64 {
 		}
 		if l == 0 {
 			s.g = resize(s.g, K*w)
-			gemm.Dgemm(true, false, K, w, B, 1, s.x, K, dd, w, 0, s.g, w)
+			prec.Dgemm(true, false, K, w, B, 1, s.x, K, dd, w, 0, s.g, w)
 			break
 		}
 		v := m.p.Sizes[l]
-		gemm.Dgemm(true, false, v, w, B, 1, s.a[l-1], v, dd, w, 1, m.gW[l], w)
+		prec.Dgemm(true, false, v, w, B, 1, s.a[l-1], v, dd, w, 1, m.gW[l], w)
 		pd, pz, pa := s.d[l-1], s.z[l-1], s.a[l-1]
-		gemm.Dgemm(false, true, B, v, w, 1, dd, w, m.W[l], w, 0, pd, v)
+		prec.Dgemm(false, true, B, v, w, 1, dd, w, m.W[l], w, 0, pd, v)
 		for k := range pd {
 			pd[k] *= m.actPrime(pz[k], pa[k])
 		}
