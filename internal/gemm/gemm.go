@@ -218,10 +218,13 @@ func dgemm(prec Prec, p int, aT, bT bool, m, n, k int, alpha float64, a []float6
 		return
 	}
 	kk := kernelFor(prec, m)
+	byDots := dotsFit(aT, bT, rows, m, n, k)
 	part := func(i0, i1, j0, j1 int) {
 		buf := pool.Get().(*buffers)
 		defer pool.Put(buf)
-		if kk.f32 {
+		if byDots {
+			dots(&buf.tile, m, n, i0, i1, j0, j1, k, alpha, a, lda, b, ldb, c, ldc)
+		} else if kk.f32 {
 			product(&buf.s, &buf.tile, kk, aT, bT, i0, i1, j0, j1, k, alpha, a, lda, b, ldb, rows, c, ldc)
 		} else {
 			product(&buf.d, &buf.tile, kk, aT, bT, i0, i1, j0, j1, k, alpha, a, lda, b, ldb, rows, c, ldc)
@@ -254,6 +257,60 @@ func dgemm(prec Prec, p int, aT, bT bool, m, n, k int, alpha float64, a []float6
 		}
 	}
 	wg.Wait()
+}
+
+// dotsFit reports whether C += alpha·A·Bᵀ is done as dot products of A's
+// and B's rows (dots): k at least four times m and n, the shape of a weight
+// gradient dZ·Xᵀ summed over a batch's pixels, where packing A and B would
+// cost about as much as the product. The dot kernel is AVX2's, in float64
+// for either precision (it reads A and B in place, as they are).
+func dotsFit(aT, bT bool, rows []int, m, n, k int) bool {
+	return !aT && bT && rows == nil && use != portable && hasAVX2 && m >= 3 && n >= 4 && k >= 4*max(m, n)
+}
+
+// dotBlock is the length of the dot kernel's products: three rows of A and
+// four of B, 28 KB, stay in L1 while the kernel passes them.
+const dotBlock = 512
+
+// dots adds alpha·A·Bᵀ to rows i0..i1 and columns j0..j1 of the m×n C,
+// three rows by four columns at a time (a last block short of them
+// overlaps the one before, in a scratch tile), in blocks of dotBlock.
+func dots(tile *[maxTile]float64, m, n, i0, i1, j0, j1, k int, alpha float64, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	k4 := k / 4 * 4
+	t := tile[:12]
+	for pc := 0; pc < k4; pc += dotBlock {
+		kb := min(dotBlock, k4-pc)
+		for ib := i0; ib < i1; ib += 3 {
+			r0 := min(ib, m-3)
+			for jb := j0; jb < j1; jb += 4 {
+				c0 := min(jb, n-4)
+				ap, bp := a[r0*lda+pc:], b[c0*ldb+pc:]
+				_, _ = ap[2*lda+kb-1], bp[3*ldb+kb-1]
+				if r0 == ib && c0 == jb && ib+3 <= i1 && jb+4 <= j1 {
+					_ = c[(ib+2)*ldc+jb+3]
+					dot256(kb, &ap[0], lda, &bp[0], ldb, &c[ib*ldc+jb], ldc, alpha)
+					continue
+				}
+				clear(t)
+				dot256(kb, &ap[0], lda, &bp[0], ldb, &t[0], 4, alpha)
+				for i := ib; i < min(ib+3, i1); i++ {
+					for j := jb; j < min(jb+4, j1); j++ {
+						c[i*ldc+j] += t[(i-r0)*4+j-c0]
+					}
+				}
+			}
+		}
+	}
+	// the last k mod 4 products
+	for i := i0; i < i1 && k4 < k; i++ {
+		for j := j0; j < j1; j++ {
+			var s float64
+			for p := k4; p < k; p++ {
+				s += a[i*lda+p] * b[j*ldb+p]
+			}
+			c[i*ldc+j] += alpha * s
+		}
+	}
 }
 
 // elem is the type of packed panels: float64, or float32 for F32.

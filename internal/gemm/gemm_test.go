@@ -100,6 +100,9 @@ func TestDgemmAgainstNaive(t *testing.T) {
 		{101, 513, 300}, {300, 101, 600}, {1, 600, 2}, {600, 1, 3},
 		// B read in place (A a panel or two high) across blocks of n and k
 		{24, 2050, 300}, {12, 16, 513}, {25, 4099, 7},
+		// A·Bᵀ as dot products (k ≥ 4·max(m, n)): exact blocks, overlapping
+		// last blocks, k mod 4, several k blocks
+		{3, 4, 64}, {6, 25, 1203}, {7, 9, 1027}, {16, 150, 3202}, {2, 30, 1000}, {5, 3, 999},
 	}
 	paths(t, func(t *testing.T, p Prec) {
 		rng := rand.New(rand.NewPCG(1, 2))

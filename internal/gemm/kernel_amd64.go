@@ -35,3 +35,10 @@ func kernel512x6(k int, a, b, c *float64, ldc int, alpha float64, ldb int)
 //
 //go:noescape
 func kernel256s(k int, a, b *float32, c *float64, ldc int, alpha float64)
+
+// dot256 adds alpha·A·Bᵀ for three rows of A and four of B, read in place
+// (dots_amd64.s), to a 3×4 tile of C: twelve dot products of length k, a
+// positive multiple of 4.
+//
+//go:noescape
+func dot256(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64)

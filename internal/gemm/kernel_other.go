@@ -16,3 +16,6 @@ func kernel512x6(k int, a, b, c *float64, ldc int, alpha float64, ldb int) {
 func kernel256s(k int, a, b *float32, c *float64, ldc int, alpha float64) {
 	panic("gemm: no AVX2 kernel in this build")
 }
+func dot256(k int, a *float64, lda int, b *float64, ldb int, c *float64, ldc int, alpha float64) {
+	panic("gemm: no AVX2 kernel in this build")
+}
