@@ -29,19 +29,22 @@ const (
 )
 
 // The kernels, one per instruction set and precision: the tile they
-// compute (mr×nr), their name and, for the float32 one, f32.
+// compute (mr×nr), their name, f32 for the float32 one and over for those
+// that can store a tile over C (a product with beta 0 then need not clear
+// C first).
 type kernelKind struct {
 	name   string
 	mr, nr int
 	f32    bool
+	over   bool
 }
 
 var (
-	portable = &kernelKind{name: "go", mr: 6, nr: 8}
-	avx2     = &kernelKind{name: "avx2", mr: 6, nr: 8}      // 12 YMM accumulators
-	avx512   = &kernelKind{name: "avx512", mr: 12, nr: 16}  // 24 ZMM accumulators
-	avx512x6 = &kernelKind{name: "avx512x6", mr: 6, nr: 16} // 12 ZMM: A at most six rows high
-	avx2s    = &kernelKind{name: "avx2/float32", mr: 6, nr: 16, f32: true}
+	portable = &kernelKind{name: "go", mr: 6, nr: 8, over: true}
+	avx2     = &kernelKind{name: "avx2", mr: 6, nr: 8, over: true} // 12 YMM accumulators
+	avx512   = &kernelKind{name: "avx512", mr: 12, nr: 16}         // 24 ZMM accumulators
+	avx512x6 = &kernelKind{name: "avx512x6", mr: 6, nr: 16}        // 12 ZMM: A at most six rows high
+	avx2s    = &kernelKind{name: "avx2/float32", mr: 6, nr: 16, f32: true, over: true}
 )
 
 // maxTile is the largest mr·nr, the edge tile's scratch.
@@ -202,7 +205,12 @@ func dgemm(prec Prec, p int, aT, bT bool, m, n, k int, alpha float64, a []float6
 	if m == 0 || n == 0 {
 		return
 	}
-	if beta != 1 {
+	kk := kernelFor(prec, m)
+	byDots := dotsFit(aT, bT, rows, m, n, k)
+	// with beta 0 the first block of k is stored over C where the kernel
+	// can: no pass to clear C first
+	set := beta == 0 && kk.over && !byDots && k > 0 && alpha != 0
+	if beta != 1 && !set {
 		for i := range m {
 			row := c[i*ldc : i*ldc+n]
 			if beta == 0 {
@@ -217,17 +225,15 @@ func dgemm(prec Prec, p int, aT, bT bool, m, n, k int, alpha float64, a []float6
 	if k == 0 || alpha == 0 {
 		return
 	}
-	kk := kernelFor(prec, m)
-	byDots := dotsFit(aT, bT, rows, m, n, k)
 	part := func(i0, i1, j0, j1 int) {
 		buf := pool.Get().(*buffers)
 		defer pool.Put(buf)
 		if byDots {
 			dots(&buf.tile, m, n, i0, i1, j0, j1, k, alpha, a, lda, b, ldb, c, ldc)
 		} else if kk.f32 {
-			product(&buf.s, &buf.tile, kk, aT, bT, i0, i1, j0, j1, k, alpha, a, lda, b, ldb, rows, c, ldc)
+			product(&buf.s, &buf.tile, kk, aT, bT, i0, i1, j0, j1, k, alpha, a, lda, b, ldb, rows, set, c, ldc)
 		} else {
-			product(&buf.d, &buf.tile, kk, aT, bT, i0, i1, j0, j1, k, alpha, a, lda, b, ldb, rows, c, ldc)
+			product(&buf.d, &buf.tile, kk, aT, bT, i0, i1, j0, j1, k, alpha, a, lda, b, ldb, rows, set, c, ldc)
 		}
 	}
 	if p == 1 || m*n*k < parallelWork {
@@ -338,8 +344,9 @@ func grow[T elem](s []T, n int) []T {
 }
 
 // product adds alpha·op(A)·op(B) to rows i0..i1 and columns j0..j1 of C,
-// packing into buf. B's row p is rows[p] where rows is not nil.
-func product[T elem](buf *panels[T], tile *[maxTile]float64, kk *kernelKind, aT, bT bool, i0, i1, j0, j1, k int, alpha float64, a []float64, lda int, b []float64, ldb int, rows []int, c []float64, ldc int) {
+// or with set stores it over them, packing into buf. B's row p is rows[p]
+// where rows is not nil.
+func product[T elem](buf *panels[T], tile *[maxTile]float64, kk *kernelKind, aT, bT bool, i0, i1, j0, j1, k int, alpha float64, a []float64, lda int, b []float64, ldb int, rows []int, set bool, c []float64, ldc int) {
 	mr, nr := kk.mr, kk.nr
 	// k in equal blocks of at most kc: no short last block whose tiles
 	// would cost a load and store of C for little work
@@ -367,17 +374,18 @@ func product[T elem](buf *panels[T], tile *[maxTile]float64, kk *kernelKind, aT,
 			for ic := i0; ic < i1; ic += mc {
 				mb := min(mc, i1-ic)
 				packA(buf.a, mr, aT, a, lda, ic, mb, pc, kb)
-				block(buf, tile, kk, mb, nb, kb, alpha, c[ic*ldc+jc:], ldc, bs, ldb)
+				block(buf, tile, kk, mb, nb, kb, alpha, set && pc == 0, c[ic*ldc+jc:], ldc, bs, ldb)
 			}
 		}
 	}
 }
 
 // block multiplies a packed mb×kb block of A by a kb×nb block of B into
-// C, one micro-tile at a time. B's panels are packed in buf.b or, where bs
-// is not nil, read in place from bs (row stride ldb) but for a narrow last
-// panel, packed at the start of buf.b.
-func block[T elem](buf *panels[T], tile *[maxTile]float64, kk *kernelKind, mb, nb, kb int, alpha float64, c []float64, ldc int, bs []T, ldb int) {
+// C (added, or stored over it with over), one micro-tile at a time. B's
+// panels are packed in buf.b or, where bs is not nil, read in place from
+// bs (row stride ldb) but for a narrow last panel, packed at the start of
+// buf.b.
+func block[T elem](buf *panels[T], tile *[maxTile]float64, kk *kernelKind, mb, nb, kb int, alpha float64, over bool, c []float64, ldc int, bs []T, ldb int) {
 	mr, nr := kk.mr, kk.nr
 	for jr := 0; jr < nb; jr += nr {
 		w := min(nr, nb-jr)
@@ -392,16 +400,22 @@ func block[T elem](buf *panels[T], tile *[maxTile]float64, kk *kernelKind, mb, n
 			ap := buf.a[ir*kb:]
 			h := min(mr, mb-ir)
 			if h == mr && w == nr {
-				kernel(kk, kb, ap, bp, stride, c[ir*ldc+jr:], ldc, alpha)
+				kernel(kk, kb, ap, bp, stride, c[ir*ldc+jr:], ldc, alpha, over)
 				continue
 			}
 			// A tile on the edge: compute it whole into a scratch tile
 			// (the packed panels are zero-padded) and add what is inside.
 			t := tile[:mr*nr]
-			clear(t)
-			kernel(kk, kb, ap, bp, stride, t, nr, alpha)
+			if !kk.over {
+				clear(t)
+			}
+			kernel(kk, kb, ap, bp, stride, t, nr, alpha, true)
 			for r := range h {
 				row := c[(ir+r)*ldc+jr : (ir+r)*ldc+jr+w]
+				if over {
+					copy(row, t[r*nr:])
+					continue
+				}
 				for j := range row {
 					row[j] += t[r*nr+j]
 				}
@@ -511,13 +525,14 @@ func packB[T elem](dst []T, nr int, bT bool, b []float64, ldb int, rows []int, p
 
 // kernel adds alpha times the product of an mr×k panel of A (packed) and
 // a k×nr panel of B, its rows ldb apart (nr where packed), to the mr×nr
-// tile of C at c (row stride ldc).
-func kernel[T elem](kk *kernelKind, k int, a, b []T, ldb int, c []float64, ldc int, alpha float64) {
+// tile of C at c (row stride ldc), or with over (where kk.over) stores
+// it over the tile.
+func kernel[T elem](kk *kernelKind, k int, a, b []T, ldb int, c []float64, ldc int, alpha float64, over bool) {
 	_ = a[kk.mr*k-1]
 	_ = b[(k-1)*ldb+kk.nr-1]
 	_ = c[(kk.mr-1)*ldc+kk.nr-1]
 	if s, ok := any(a).([]float32); ok {
-		kernel256s(k, &s[0], &any(b).([]float32)[0], &c[0], ldc, alpha)
+		kernel256s(k, &s[0], &any(b).([]float32)[0], &c[0], ldc, alpha, over)
 		return
 	}
 	a64, b64 := any(a).([]float64), any(b).([]float64)
@@ -527,15 +542,15 @@ func kernel[T elem](kk *kernelKind, k int, a, b []T, ldb int, c []float64, ldc i
 	case avx512x6:
 		kernel512x6(k, &a64[0], &b64[0], &c[0], ldc, alpha, ldb)
 	case avx2:
-		kernel256(k, &a64[0], &b64[0], &c[0], ldc, alpha, ldb)
+		kernel256(k, &a64[0], &b64[0], &c[0], ldc, alpha, ldb, over)
 	default:
-		kernelGo(k, a64, b64, ldb, c, ldc, alpha)
+		kernelGo(k, a64, b64, ldb, c, ldc, alpha, over)
 	}
 }
 
 // kernelGo is the portable kernel's 6×8 tile in plain Go: one row at a
 // time, its eight sums in registers.
-func kernelGo(k int, a, b []float64, ldb int, c []float64, ldc int, alpha float64) {
+func kernelGo(k int, a, b []float64, ldb int, c []float64, ldc int, alpha float64, over bool) {
 	const mr, nr = 6, 8
 	for r := range mr {
 		var s0, s1, s2, s3, s4, s5, s6, s7 float64
@@ -552,6 +567,9 @@ func kernelGo(k int, a, b []float64, ldb int, c []float64, ldc int, alpha float6
 			s7 += x * bq[7]
 		}
 		row := c[r*ldc : r*ldc+nr : r*ldc+nr]
+		if over {
+			clear(row)
+		}
 		row[0] += alpha * s0
 		row[1] += alpha * s1
 		row[2] += alpha * s2

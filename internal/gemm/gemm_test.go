@@ -195,6 +195,32 @@ func TestDgemmBetaZeroOverwritesNaN(t *testing.T) {
 				t.Fatalf("C = %v, want %v", c, want)
 			}
 		}
+		// whole tiles and edges, two blocks of k, the dot products, the
+		// B read in place, alpha 0
+		rng := rand.New(rand.NewPCG(9, 9))
+		for _, s := range [][3]int{{25, 37, 600}, {6, 25, 1000}, {12, 100, 40}, {30, 30, 30}} {
+			m, n, k := s[0], s[1], s[2]
+			for _, bT := range []bool{false, true} {
+				for _, alpha := range []float64{1.5, 0} {
+					a, b := random(rng, m*k), random(rng, k*n)
+					ldb := n
+					if bT {
+						ldb = k
+					}
+					c := make([]float64, m*n)
+					for i := range c {
+						c[i] = math.NaN()
+					}
+					p.Dgemm(false, bT, m, n, k, alpha, a, k, b, ldb, 0, c, n)
+					prod, abs := reference(false, bT, m, n, k, a, k, b, ldb)
+					for i := range c {
+						if w := alpha * prod[i]; !(math.Abs(c[i]-w) <= tolerance(p, m, k, alpha, abs[i], w)) {
+							t.Fatalf("%v bT=%v alpha=%v: C[%d] = %v, want %v", s, bT, alpha, i, c[i], w)
+						}
+					}
+				}
+			}
+		}
 	})
 }
 

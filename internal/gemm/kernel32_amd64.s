@@ -40,13 +40,29 @@
 	VMOVUPD Y12, off(DX) \
 	VMOVUPD Y13, off+32(DX)
 
+// SETHALF stores alpha (Y15) times the eight float32 sums in acc, widened,
+// over the eight float64 values of C at off(DX).
+#define SETHALF(acc, accx, off) \
+	VCVTPS2PD accx, Y12 \
+	VEXTRACTF128 $1, acc, X13 \
+	VCVTPS2PD X13, Y13 \
+	VMULPD Y15, Y12, Y12 \
+	VMULPD Y15, Y13, Y13 \
+	VMOVUPD Y12, off(DX) \
+	VMOVUPD Y13, off+32(DX)
+
+#define SETROW(lo, lox, hi, hix) \
+	SETHALF(lo, lox, 0) \
+	SETHALF(hi, hix, 64) \
+	ADDQ R8, DX
+
 #define ROW(lo, lox, hi, hix) \
 	HALF(lo, lox, 0) \
 	HALF(hi, hix, 64) \
 	ADDQ R8, DX
 
-// func kernel256s(k int, a, b *float32, c *float64, ldc int, alpha float64)
-TEXT ·kernel256s(SB), NOSPLIT, $0-48
+// func kernel256s(k int, a, b *float32, c *float64, ldc int, alpha float64, over bool)
+TEXT ·kernel256s(SB), NOSPLIT, $0-49
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -89,13 +105,26 @@ loop1:
 	JNZ loop1
 
 store:
-	// C += alpha·tile, a row (16 values, two registers) at a time.
 	VBROADCASTSD alpha+40(FP), Y15
+	CMPB over+48(FP), $0
+	JNE set
+	// C += alpha·tile, a row (16 values, two registers) at a time.
 	ROW(Y0, X0, Y1, X1)
 	ROW(Y2, X2, Y3, X3)
 	ROW(Y4, X4, Y5, X5)
 	ROW(Y6, X6, Y7, X7)
 	ROW(Y8, X8, Y9, X9)
 	ROW(Y10, X10, Y11, X11)
+	VZEROUPPER
+	RET
+
+set:
+	// C = alpha·tile
+	SETROW(Y0, X0, Y1, X1)
+	SETROW(Y2, X2, Y3, X3)
+	SETROW(Y4, X4, Y5, X5)
+	SETROW(Y6, X6, Y7, X7)
+	SETROW(Y8, X8, Y9, X9)
+	SETROW(Y10, X10, Y11, X11)
 	VZEROUPPER
 	RET

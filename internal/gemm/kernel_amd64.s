@@ -28,8 +28,16 @@
 	VFMADD231PD Y12, Y14, Y10 \
 	VFMADD231PD Y13, Y14, Y11
 
-// func kernel256(k int, a, b, c *float64, ldc int, alpha float64, ldb int)
-TEXT ·kernel256(SB), NOSPLIT, $0-56
+// SET stores alpha (Y14) times a row of the tile over C's row at DX.
+#define SET(lo, hi) \
+	VMULPD lo, Y14, lo \
+	VMULPD hi, Y14, hi \
+	VMOVUPD lo, (DX) \
+	VMOVUPD hi, 32(DX) \
+	ADDQ R8, DX
+
+// func kernel256(k int, a, b, c *float64, ldc int, alpha float64, ldb int, over bool)
+TEXT ·kernel256(SB), NOSPLIT, $0-57
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -74,8 +82,10 @@ loop1:
 	JNZ loop1
 
 store:
-	// C += alpha·tile, a row at a time.
 	VBROADCASTSD alpha+40(FP), Y14
+	CMPB over+56(FP), $0
+	JNE set
+	// C += alpha·tile, a row at a time.
 	VMOVUPD (DX), Y12
 	VMOVUPD 32(DX), Y13
 	VFMADD231PD Y0, Y14, Y12
@@ -117,5 +127,16 @@ store:
 	VFMADD231PD Y11, Y14, Y13
 	VMOVUPD Y12, (DX)
 	VMOVUPD Y13, 32(DX)
+	VZEROUPPER
+	RET
+
+set:
+	// C = alpha·tile
+	SET(Y0, Y1)
+	SET(Y2, Y3)
+	SET(Y4, Y5)
+	SET(Y6, Y7)
+	SET(Y8, Y9)
+	SET(Y10, Y11)
 	VZEROUPPER
 	RET
