@@ -29,9 +29,9 @@ ratio() { # label, jclub benchmark, peer key
 		awk -v l="$1" -v j="$j" -v p="$p" 'BEGIN { printf "%-46s jclub %8.3f s  peer %8.3f s  peer/jclub %5.2f\n", l, j, p, p/j }'
 	fi
 }
-ratio "GEMM 1024² float64, numpy 1 thread" BenchmarkDgemm/square1024/threads=1 numpy_gemm1024_float64
-ratio "GEMM 1024² float64 (both cores), numpy 2 threads" BenchmarkDgemm/square1024/threads=2 numpy_gemm1024_float64_2t
-ratio "GEMM 1024² float64, numpy float32 1 thread" BenchmarkDgemm/square1024/threads=1 numpy_gemm1024_float32
+ratio "GEMM 1024² float64, numpy 1 thread" BenchmarkDgemm/square1024/f64/threads=1 numpy_gemm1024_float64
+ratio "GEMM 1024² float64 (both cores), numpy 2 threads" BenchmarkDgemm/square1024/f64/threads=2 numpy_gemm1024_float64_2t
+ratio "GEMM 1024² F32, numpy float32 1 thread" BenchmarkDgemm/square1024/f32/threads=1 numpy_gemm1024_float32
 ratio "RBM 784-500 epoch, scikit-learn 1 thread" BenchmarkEpochRBM sklearn_rbm_epoch
 ratio "RBM 784-500 epoch, scikit-learn 2 threads" BenchmarkEpochRBM sklearn_rbm_epoch_2t
 ratio "MLP 784-500-10 epoch, PyTorch 1 thread" BenchmarkEpochWide torch_mlp784x500x10_epoch
