@@ -1,6 +1,7 @@
 //go:build amd64 && !purego
 
 #include "textflag.h"
+#include "zero_amd64.h"
 
 // One k step: a row of the B panel (8 values; the next row is R9 bytes on) in Y12 and Y13, each of the
 // six A values of this k broadcast into Y14 and multiplied into its row
@@ -46,18 +47,7 @@ TEXT ·kernel256(SB), NOSPLIT, $0-57
 	SHLQ $3, R8
 	MOVQ ldb+48(FP), R9
 	SHLQ $3, R9
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	VXORPD Y4, Y4, Y4
-	VXORPD Y5, Y5, Y5
-	VXORPD Y6, Y6, Y6
-	VXORPD Y7, Y7, Y7
-	VXORPD Y8, Y8, Y8
-	VXORPD Y9, Y9, Y9
-	VXORPD Y10, Y10, Y10
-	VXORPD Y11, Y11, Y11
+	ZERO12
 	MOVQ CX, BX
 	SHRQ $2, BX
 	JZ tail
